@@ -1,0 +1,68 @@
+/**
+ * Every failure a user can cause or fix is a UserError: it carries the data that explains it and one
+ * line of text built from that data. Only src/cli/render.ts prints it; nothing below src/cli/ exits.
+ * Concerns define their own subclasses next to their code and tell them apart by `code`, never by text.
+ */
+export type ExitCode = 0 | 1 | 2;
+
+export abstract class UserError extends Error {
+  abstract readonly code: string;
+  /** 2 for usage mistakes and unreadable input, 1 for a failure of the work itself. */
+  readonly exitCode: ExitCode = 1;
+  /** Lines shown under the one-line message (a failing hunk, the tail of a log). */
+  details(): readonly string[] {
+    return [];
+  }
+}
+
+export class UsageError extends UserError {
+  readonly code = 'USAGE';
+  override readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export class CancelledError extends UserError {
+  readonly code = 'CANCELLED';
+  constructor(what: string) {
+    super(`${what} was cancelled; nothing was left half done`);
+    this.name = 'CancelledError';
+  }
+}
+
+export class ExecError extends UserError {
+  readonly code = 'EXEC';
+  constructor(
+    readonly command: string,
+    readonly exitCode_: number | undefined,
+    readonly stderrTail: readonly string[],
+    readonly logPath: string | undefined,
+    readonly reason: string,
+  ) {
+    super(
+      `${command} ${reason}` + (logPath ? `; full log: ${logPath}` : ''),
+    );
+    this.name = 'ExecError';
+  }
+  override details(): readonly string[] {
+    return this.stderrTail;
+  }
+}
+
+export class MissingToolError extends UserError {
+  readonly code = 'MISSING_TOOL';
+  constructor(
+    readonly tool: string,
+    readonly hint: string,
+  ) {
+    super(`${tool} was not found on PATH; ${hint}`);
+    this.name = 'MissingToolError';
+  }
+}
+
+/** Exhaustiveness guard for switches over closed unions. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}

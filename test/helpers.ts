@@ -1,0 +1,55 @@
+/** Shared fixtures for the suites: temp folders and small git repositories built on the spot. */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+export async function tempDir(prefix = 'dockerd-extra-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function removeDir(path: string): Promise<void> {
+  await rm(path, { recursive: true, force: true });
+}
+
+export async function writeFiles(root: string, files: Record<string, string | Buffer>): Promise<void> {
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), content);
+  }
+}
+
+/** Run git synchronously in a fixture repository, with a fixed identity and dates for determinism. */
+export function gitSync(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'fixture',
+      GIT_AUTHOR_EMAIL: 'fixture@localhost',
+      GIT_COMMITTER_NAME: 'fixture',
+      GIT_COMMITTER_EMAIL: 'fixture@localhost',
+      GIT_AUTHOR_DATE: '2025-01-01T00:00:00Z',
+      GIT_COMMITTER_DATE: '2025-01-01T00:00:00Z',
+    },
+  });
+}
+
+/** A git repository holding `files` in one commit, optionally tagged. */
+export async function makeRepo(files: Record<string, string>, tag?: string): Promise<string> {
+  const dir = await tempDir('dockerd-extra-repo-');
+  await writeFiles(dir, files);
+  gitSync(dir, 'init', '-q', '-b', 'main');
+  gitSync(dir, 'add', '-A');
+  gitSync(dir, 'commit', '-q', '-m', 'fixture');
+  if (tag) gitSync(dir, 'tag', tag);
+  return dir;
+}
+
+/** MOBY_SRC, or undefined after printing why the caller is skipped. */
+export function mobySource(suite: string): string | undefined {
+  const src = process.env.MOBY_SRC;
+  if (!src) console.log(`SKIPPED ${suite}: MOBY_SRC is not set (point it at a moby checkout; .ci/run does)`);
+  return src || undefined;
+}
