@@ -1,0 +1,106 @@
+/**
+ * What can be wrong with the moby tree a user points us at. Each error carries the data it speaks
+ * about; the message says what is wrong and what to do, in one line.
+ */
+import { UserError } from '../errors.ts';
+
+export class MobyPathMissingError extends UserError {
+  readonly code = 'MOBY_PATH_MISSING';
+  override readonly exitCode = 2;
+  constructor(readonly path: string) {
+    super(`--moby ${path} does not exist; pass the path of a moby checkout or mirror, or a git URL`);
+    this.name = 'MobyPathMissingError';
+  }
+}
+
+export class NotGitError extends UserError {
+  readonly code = 'NOT_GIT';
+  override readonly exitCode = 2;
+  constructor(readonly path: string) {
+    super(`${path} is not a git checkout; pass --moby the path of a moby git checkout or mirror`);
+    this.name = 'NotGitError';
+  }
+}
+
+export class NotMobyTreeError extends UserError {
+  readonly code = 'NOT_MOBY';
+  override readonly exitCode = 2;
+  constructor(
+    readonly path: string,
+    readonly missing: readonly string[],
+  ) {
+    super(`${path} is not a moby tree (missing ${missing.join(', ')}); pass --moby a checkout of github.com/moby/moby`);
+    this.name = 'NotMobyTreeError';
+  }
+}
+
+export class DirtyTreeError extends UserError {
+  readonly code = 'DIRTY_TREE';
+  constructor(
+    readonly path: string,
+    readonly files: readonly string[],
+  ) {
+    super(`${path} has ${files.length} uncommitted change(s); commit or stash them, or pass --force to build them in`);
+    this.name = 'DirtyTreeError';
+  }
+  override details(): readonly string[] {
+    return this.files;
+  }
+}
+
+export class RefMismatchError extends UserError {
+  readonly code = 'REF_MISMATCH';
+  override readonly exitCode = 2;
+  constructor(
+    readonly path: string,
+    readonly ref: string,
+  ) {
+    super(`${path} is not checked out at --ref ${ref}; check that ref out yourself, or drop --ref to use the tree as it is`);
+    this.name = 'RefMismatchError';
+  }
+}
+
+export class CloneFailedError extends UserError {
+  readonly code = 'CLONE_FAILED';
+  constructor(
+    readonly url: string,
+    readonly ref: string,
+    readonly reason: string,
+  ) {
+    super(`could not clone ${url} at ${ref} (${reason}); offline, pass --moby PATH of a local moby checkout or mirror`);
+    this.name = 'CloneFailedError';
+  }
+}
+
+export class UnknownVersionError extends UserError {
+  readonly code = 'UNKNOWN_VERSION';
+  override readonly exitCode = 2;
+  constructor(readonly path: string) {
+    super(`cannot tell the engine version of ${path}: no tag in its history; fetch the tags (git fetch --tags) and retry`);
+    this.name = 'UnknownVersionError';
+  }
+}
+
+export class UnsupportedVersionError extends UserError {
+  readonly code = 'UNSUPPORTED_VERSION';
+  override readonly exitCode = 2;
+  constructor(
+    readonly found: string,
+    readonly supported: readonly string[],
+  ) {
+    const list = supported.length ? supported.join(', ') : 'none (patches/ is empty)';
+    super(`moby ${found} has no patch set; supported versions: ${list}; check out one of them`);
+    this.name = 'UnsupportedVersionError';
+  }
+}
+
+export class MissingBaseTagError extends UserError {
+  readonly code = 'MISSING_BASE_TAG';
+  constructor(
+    readonly path: string,
+    readonly base: string,
+  ) {
+    super(`tag ${base} is not in the history of ${path} (needed by --strategy full); fetch it (git fetch origin tag ${base}) or use --strategy diff`);
+    this.name = 'MissingBaseTagError';
+  }
+}

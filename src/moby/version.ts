@@ -1,0 +1,83 @@
+/**
+ * Tree → engine version → patch base. The version comes from git tags (moby has no VERSION file
+ * that tracks releases), so a branch a few commits past v28.5.2 still maps to the v28.5.2 set.
+ */
+import { git } from '../exec/git.ts';
+import { MissingBaseTagError, UnknownVersionError, UnsupportedVersionError } from './errors.ts';
+
+export interface EngineVersion {
+  /** The nearest tag, e.g. "v28.5.2" or "docker-v29.7.2". */
+  tag: string;
+  /** Commits between that tag and HEAD (0 when HEAD is tagged). */
+  ahead: number;
+  /** The bare version, e.g. "28.5.2": what VERSION is stamped from. */
+  version: string;
+}
+
+/** Parse `git describe --tags` output; tags may contain dashes, so read from the end. */
+export function parseDescribe(text: string): { tag: string; ahead: number } {
+  const trimmed = text.trim();
+  const match = /^(.*)-(\d+)-g[0-9a-f]+$/.exec(trimmed);
+  return match ? { tag: match[1]!, ahead: Number(match[2]) } : { tag: trimmed, ahead: 0 };
+}
+
+/** "v28.5.2" → "28.5.2"; "docker-v29.7.2" → "29.7.2"; anything else unchanged. */
+export function versionOfTag(tag: string): string {
+  return tag.replace(/^(?:.*-)?v(?=\d)/, '');
+}
+
+function numbers(tag: string): number[] {
+  return (versionOfTag(tag).match(/\d+/g) ?? []).map(Number);
+}
+
+/** Orders tags by their numeric version (v28.10.0 after v28.9.1), then by text. */
+export function compareTags(a: string, b: string): number {
+  const x = numbers(a);
+  const y = numbers(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? -1) - (y[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return a.localeCompare(b);
+}
+
+export function newestBase(bases: readonly string[]): string | undefined {
+  return [...bases].sort(compareTags).at(-1);
+}
+
+/** The patch base for a tree whose nearest tag is `tag`, or an error listing what is supported. */
+export function pickBase(tag: string, supported: readonly string[]): string {
+  const base = supported.find((b) => b === tag || versionOfTag(b) === versionOfTag(tag));
+  if (!base) throw new UnsupportedVersionError(tag, [...supported].sort(compareTags));
+  return base;
+}
+
+async function describe(dir: string, args: string[]): Promise<string | undefined> {
+  try {
+    const out = await git(dir).raw(['describe', '--tags', ...args]);
+    return out.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function detectVersion(dir: string): Promise<EngineVersion> {
+  // --exact-match first: its output is the bare tag, which parseDescribe must not split.
+  const exact = await describe(dir, ['--exact-match', 'HEAD']);
+  if (exact) return { tag: exact, ahead: 0, version: versionOfTag(exact) };
+  const text = await describe(dir, ['HEAD']);
+  if (!text) throw new UnknownVersionError(dir);
+  const { tag, ahead } = parseDescribe(text);
+  return { tag, ahead, version: versionOfTag(tag) };
+}
+
+/** The full strategy reads base blobs from history: the base tag must resolve to a commit. */
+export async function assertBaseTag(dir: string, base: string): Promise<string> {
+  try {
+    const sha = await git(dir).raw(['rev-parse', '--verify', '--quiet', `refs/tags/${base}^{commit}`]);
+    if (sha.trim()) return sha.trim();
+  } catch {
+    // fall through to the typed error
+  }
+  throw new MissingBaseTagError(dir, base);
+}
