@@ -1,0 +1,45 @@
+/** What can stop the build of dockerd, each with the data the message is made from. */
+import { UserError } from '../errors.ts';
+
+export class GoMissingError extends UserError {
+  readonly code = 'GO_MISSING';
+  constructor(readonly needed: string) {
+    super(`go was not found on PATH; install Go ${needed} or newer (moby's vendor.mod asks for it) and put it on PATH`);
+    this.name = 'GoMissingError';
+  }
+}
+
+export class GoTooOldError extends UserError {
+  readonly code = 'GO_TOO_OLD';
+  constructor(
+    readonly needed: string,
+    readonly found: string,
+    readonly path: string,
+  ) {
+    super(`Go ${needed} or newer is needed (moby's vendor.mod), found go${found} at ${path}; install a newer Go first on PATH`);
+    this.name = 'GoTooOldError';
+  }
+}
+
+export class BinaryMissingError extends UserError {
+  readonly code = 'BINARY_MISSING';
+  constructor(
+    readonly path: string,
+    readonly logPath: string,
+  ) {
+    super(`the build finished but ${path} was not produced; read the build log: ${logPath}`);
+    this.name = 'BinaryMissingError';
+  }
+}
+
+export class VersionMismatchError extends UserError {
+  readonly code = 'VERSION_MISMATCH';
+  constructor(
+    readonly binary: string,
+    readonly expected: string,
+    readonly output: string,
+  ) {
+    super(`${binary} --version says "${output}", not ${expected}; remove it and build again`);
+    this.name = 'VersionMismatchError';
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * `<out>/build-stamp.json`: what the binaries in --out were built from. When the tree's HEAD, the
+ * applied record, the content of every changed file and the stamped version are all unchanged, and
+ * the binaries are still the ones we wrote, the Go build (minutes) is skipped.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const STAMP_FILE = 'build-stamp.json';
+
+export interface BuildInputs {
+  head: string;
+  version: string;
+  gitCommit: string;
+  /** The tree's applied record as read, or null when nothing was applied. */
+  applied: unknown;
+  /** sha256 of each changed file in the tree ("deleted" when gone), applied ones included. */
+  changes: Record<string, string>;
+}
+
+export interface BuildStamp extends BuildInputs {
+  /** sha256 of each binary written to --out, by file name. */
+  binaries: Record<string, string>;
+}
+
+export function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+export async function hashChanges(treeDir: string, changed: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const path of [...changed].sort()) {
+    const full = join(treeDir, path);
+    out[path] = existsSync(full) ? await sha256File(full) : 'deleted';
+  }
+  return out;
+}
+
+/** JSON with sorted keys, so two equal records compare equal whatever their key order. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** Pure: the stamp matches these inputs and these binaries. */
+export function isUpToDate(stamp: BuildStamp | undefined, inputs: BuildInputs, binaries: Record<string, string>): boolean {
+  if (!stamp || !stamp.binaries.dockerd) return false;
+  const { binaries: recorded, ...recordedInputs } = stamp;
+  return canonical(recordedInputs) === canonical(inputs) && canonical(recorded) === canonical(binaries);
+}
+
+export async function readStamp(outDir: string): Promise<BuildStamp | undefined> {
+  try {
+    const value = JSON.parse(await readFile(join(outDir, STAMP_FILE), 'utf8')) as BuildStamp;
+    return value && typeof value === 'object' && value.binaries ? value : undefined;
+  } catch {
+    return undefined; // absent or unreadable: build again
+  }
+}
+
+/** sha256 of the binaries present in outDir, by name. */
+export async function hashBinaries(outDir: string, names: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const path = join(outDir, name);
+    if (existsSync(path)) out[name] = await sha256File(path);
+  }
+  return out;
+}
+
+export async function writeStamp(outDir: string, stamp: BuildStamp): Promise<void> {
+  const path = join(outDir, STAMP_FILE);
+  await writeFile(`${path}.tmp`, `${JSON.stringify(JSON.parse(canonical(stamp)), null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}
