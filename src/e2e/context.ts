@@ -1,0 +1,47 @@
+/** What every e2e step shares: where to work, which binaries, the clean-up stack, the verdicts. */
+import { join } from 'node:path';
+import { startDaemon, type Daemon } from './daemon.ts';
+import type { Results } from './results.ts';
+import type { Teardown } from './teardown.ts';
+
+export interface E2eContext {
+  work: string;
+  logDir: string;
+  dockerCli: string;
+  /** The patched dockerd (also used, without extra-storage, to prepare the store). */
+  dockerd: string;
+  teardown: Teardown;
+  results: Results;
+  signal: AbortSignal;
+}
+
+let counter = 0;
+
+/** Starts a private daemon and registers its stop with the teardown. */
+export async function startPrivateDaemon(
+  ctx: E2eContext,
+  name: string,
+  config: Record<string, unknown>,
+  dataRoot?: string,
+): Promise<Daemon & { release: () => Promise<void> }> {
+  const dir = join(ctx.work, 'd', `${++counter}`);
+  const daemon = await startDaemon({
+    name,
+    binary: ctx.dockerd,
+    dir,
+    dataRoot: dataRoot ?? join(dir, 'root'),
+    config,
+    dockerCli: ctx.dockerCli,
+    logDir: ctx.logDir,
+  });
+  const release = ctx.teardown.defer(`stop dockerd ${name}`, () => daemon.stop());
+  return { ...daemon, release };
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const details = (error as { details?: () => readonly string[] }).details?.() ?? [];
+    return [error.message, ...details.slice(-3)].join(' | ');
+  }
+  return String(error);
+}

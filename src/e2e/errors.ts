@@ -1,0 +1,26 @@
+/** What can go wrong around the e2e's own machinery (not a failed check: those are outcomes). */
+import { UserError } from '../errors.ts';
+
+export class DaemonStartError extends UserError {
+  readonly code = 'DAEMON_START';
+  constructor(
+    readonly daemon: string,
+    readonly reason: string,
+    readonly logFile: string,
+    readonly logTail: readonly string[],
+  ) {
+    super(`dockerd "${daemon}" ${reason}; see its log ${logFile}`);
+    this.name = 'DaemonStartError';
+  }
+  override details(): readonly string[] {
+    return this.logTail;
+  }
+}
+
+export class NotRootError extends UserError {
+  readonly code = 'NOT_ROOT';
+  constructor(readonly what: string) {
+    super(`${what} needs root (loop devices, mounts and dockerd); run it as root or in CI`);
+    this.name = 'NotRootError';
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Prepares the extra storage the way a user would: a stock-configured dockerd uses a fresh ext4
+ * filesystem as its data-root and `docker load`s the test image; then the filesystem is remounted
+ * read-only and fingerprinted twice (the whole tree, and the raw image file underneath it).
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BuiltImage } from './build-image.ts';
+import { checkScript, describeExpectation, parseCheckOutput } from './container-checks.ts';
+import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
+import { inspectImageId } from './docker.ts';
+import type { ImageSpec } from './image-spec.ts';
+import { attachLoop, detachLoop, makeExt4Image, mount, unmountAll } from './mounts.ts';
+import { digestEntries, hashFile, scanTree, type TreeEntry } from './tree-checksum.ts';
+
+export interface PreparedStore {
+  imageFile: string;
+  device: string;
+  mountPoint: string;
+  treeDigest: string;
+  entries: TreeEntry[];
+  blockDigest: string;
+}
+
+export const STORE_SIZE_MIB = 384;
+/** ext4 read-only without journal replay: mounting then writes nothing to the device. */
+export const READ_ONLY = ['ro', 'noload'];
+
+export async function fingerprintTree(root: string): Promise<{ entries: TreeEntry[]; digest: string }> {
+  const entries = await scanTree(root);
+  return { entries, digest: digestEntries(entries) };
+}
+
+export async function prepareStore(ctx: E2eContext, spec: ImageSpec, image: BuiltImage): Promise<PreparedStore> {
+  const imageFile = join(ctx.work, 'store.img');
+  const mountPoint = join(ctx.work, 'store');
+  await mkdir(mountPoint, { recursive: true });
+  await makeExt4Image(imageFile, STORE_SIZE_MIB, ctx.signal);
+  const device = await attachLoop(imageFile, ctx.signal);
+  ctx.teardown.defer(`losetup -d ${device}`, () => detachLoop(device));
+  await mount(device, mountPoint, [], ctx.signal);
+  ctx.teardown.defer(`umount ${mountPoint}`, () => unmountAll(mountPoint));
+
+  const daemon = await startPrivateDaemon(ctx, 'store-prep', {}, mountPoint);
+  const loaded = await daemon.docker.call(['load', '-i', image.archive], { timeoutMs: 300_000, signal: ctx.signal });
+  const id = await inspectImageId(daemon.docker, image.ref);
+  ctx.results.check('store: docker load registers the generated image under its config digest', id === `sha256:${image.imageId}`,
+    `expected sha256:${image.imageId}, got ${id ?? 'no image'} (${loaded.stdout.trim()})`);
+  // NAME:extra means NAME:latest, so the store also needs a latest tag.
+  await daemon.docker.call(['tag', image.ref, `${spec.repo}:latest`]);
+  await runBaseline(ctx, daemon.docker, spec, image.ref);
+  await daemon.release();
+
+  await unmountAll(mountPoint);
+  const blockDigest = (await hashFile(imageFile)).sha256;
+  await mount(device, mountPoint, READ_ONLY, ctx.signal);
+  const { entries, digest } = await fingerprintTree(mountPoint);
+  await checkLayout(ctx, mountPoint, image);
+  return { imageFile, device, mountPoint, treeDigest: digest, entries, blockDigest };
+}
+
+/** The same checks on the stock path first: proves the image and the checks are right before the feature is judged. */
+async function runBaseline(ctx: E2eContext, docker: Parameters<typeof inspectImageId>[0], spec: ImageSpec, ref: string): Promise<void> {
+  const name = 'store: a container of the loaded image sees every expected file (stock path)';
+  try {
+    const result = await docker.call(['run', '--rm', '--network', 'none', ref, 'sh', '-c', checkScript(spec.expectations)], { timeoutMs: 120_000, signal: ctx.signal });
+    const bad = parseCheckOutput(result.stdout, spec.expectations).filter((v) => !v.ok);
+    ctx.results.check(name, bad.length === 0, bad.map((v) => `${describeExpectation(v.expectation)}: ${v.detail}`).join('; '));
+  } catch (error) {
+    ctx.results.fail(name, errorText(error));
+  }
+}
+
+async function checkLayout(ctx: E2eContext, root: string, image: BuiltImage): Promise<void> {
+  const missing: string[] = [];
+  const repos = await readFile(join(root, 'image/overlay2/repositories.json'), 'utf8').catch(() => '');
+  if (!repos.includes(image.ref)) missing.push(`repositories.json naming ${image.ref}`);
+  for (const chain of image.chainIds) {
+    const cacheId = (await readFile(join(root, 'image/overlay2/layerdb/sha256', chain, 'cache-id'), 'utf8').catch(() => '')).trim();
+    if (!cacheId) missing.push(`layerdb/sha256/${chain.slice(0, 12)}…/cache-id`);
+  }
+  ctx.results.check('store: read-only filesystem holds the overlay2 layout (repositories.json, layerdb by chainID)', missing.length === 0, `missing ${missing.join(', ')}`);
+}
