@@ -1,0 +1,37 @@
+/**
+ * Facts about how dockerd v28 treats file keys that are not json tags, read from cmd/dockerd and
+ * daemon/config: it checks each top-level key (members of nested objects other than the flat ones are
+ * checked too) against its command-line flag names, so a flag name that is not a json tag passes
+ * --validate and is then silently ignored. We report those as unknown keys and say what happens.
+ */
+
+/** Flag names dockerd accepts in the file but never reads from it (the json tag is spelled differently). */
+export const IGNORED_FLAG_NAMES: Readonly<Record<string, string>> = {
+  'add-runtime': 'runtimes',
+  'authorization-plugin': 'authorization-plugins',
+  'cdi-spec-dir': 'cdi-spec-dirs',
+  'containerd-plugins-namespace': 'containerd-namespace',
+  'default-address-pool': 'default-address-pools',
+  'default-network-opt': 'default-network-opts',
+  'default-ulimit': 'default-ulimits',
+  'dns-opt': 'dns-opts',
+  'exec-opt': 'exec-opts',
+  feature: 'features',
+  host: 'hosts',
+  'insecure-registry': 'insecure-registries',
+  label: 'labels',
+  'log-opt': 'log-opts',
+  'node-generic-resource': 'node-generic-resources',
+  'registry-mirror': 'registry-mirrors',
+  'storage-opt': 'storage-opts',
+  restart: '',
+  'http-proxy': 'proxies',
+  'https-proxy': 'proxies',
+  'no-proxy': 'proxies',
+};
+
+/** Flags that `dockerd --validate --config-file` itself sets: the same key in the file is a conflict. */
+export const CONFLICTING_FLAG_NAMES: readonly string[] = ['validate', 'config-file'];
+
+/** Members of these top-level objects are matched by Go's decoder only (not checked against flags). */
+export const FLAT_KEYS: readonly string[] = ['log-opts', 'default-network-opts', 'runtimes', 'default-ulimits', 'features', 'builder', 'cluster-store-opts'];

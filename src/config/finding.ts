@@ -1,0 +1,58 @@
+/**
+ * What the validator reports. A finding is data: where (file, line, column, offset, JSON pointer), which
+ * check (`keyword`, stable, for machines and tests) and one sentence for people. Only src/cli renders it.
+ */
+export type Severity = 'error' | 'warning';
+
+/** The checks that are not JSON Schema keywords; schema findings use ajv's keyword names. */
+export type OwnKeyword =
+  | 'encoding' // bytes that are not UTF-8, or a BOM
+  | 'syntax'
+  | 'comment'
+  | 'duplicate-key'
+  | 'empty'
+  | 'not-object'
+  | 'too-deep'
+  | 'too-large'
+  | 'unknown-key'
+  | 'key-case'
+  | 'deprecated'
+  | 'engine-rejects'
+  | 'engine-ignores'
+  | 'null'
+  | 'integer-literal'
+  | 'rule';
+
+export interface Finding {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based, in UTF-16 code units of the decoded text (what editors count for BMP text). */
+  column: number;
+  /** 0-based offset into the decoded text. */
+  offset: number;
+  /** RFC 6901 pointer to the value concerned ("" for the document). */
+  pointer: string;
+  keyword: OwnKeyword | string;
+  /** For keyword "rule": which rule (e.g. "extra-storage-path"). */
+  rule?: string;
+  severity: Severity;
+  message: string;
+  /** Did-you-mean: the key the user probably meant. */
+  suggestion?: string;
+}
+
+export interface ValidateOptions {
+  /** Name used in findings; "-" for stdin. */
+  file?: string;
+  /** data-root to apply the extra-storage rules with when the file does not set one. */
+  dataRoot?: string;
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => a.offset - b.offset || a.pointer.localeCompare(b.pointer) || a.keyword.localeCompare(b.keyword));
+}
+
+export function isInvalid(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}

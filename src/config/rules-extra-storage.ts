@@ -1,0 +1,49 @@
+/**
+ * extra-storage (DESIGN §5): the store must be a real directory of its own, never the engine's own
+ * layer data, and a device needs its filesystem type (and the other way round) in the form mount expects.
+ */
+import { posix } from 'node:path';
+import { isObject } from './value.ts';
+import { issue, type Rule, type RuleIssue } from './rule-kit.ts';
+
+const BLOCK_TYPES = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'erofs', 'squashfs', 'f2fs', 'vfat']);
+const NFS_TYPES = new Set(['nfs', 'nfs4']);
+
+const pathRule: Rule = ({ config, dataRoot }) => {
+  const es = config['extra-storage'];
+  if (!isObject(es) || typeof es.path !== 'string') return [];
+  const p = '/extra-storage/path';
+  const path = es.path;
+  if (!posix.isAbsolute(path)) return [issue(p, 'extra-storage-path', `path must be absolute (start with "/"), got ${JSON.stringify(path)}`)];
+  const clean = posix.normalize(path).replace(/\/+$/, '') || '/';
+  if (clean === '/') return [issue(p, 'extra-storage-path', 'path must not be "/": the store needs a directory of its own')];
+  const root = posix.normalize(dataRoot).replace(/\/+$/, '') || '/';
+  if (clean === root) return [issue(p, 'extra-storage-path', `path is the data-root (${root}); the store must be a separate directory, e.g. ${root}/extra`)];
+  for (const own of ['image', 'overlay2']) {
+    const dir = posix.join(root, own);
+    if (clean === dir || clean.startsWith(dir + '/')) {
+      return [issue(p, 'extra-storage-path', `path is inside the engine's own ${dir}; the engine writes there, use a separate directory such as ${root}/extra`)];
+    }
+  }
+  return [];
+};
+
+const deviceRule: Rule = ({ config }) => {
+  const es = config['extra-storage'];
+  if (!isObject(es)) return [];
+  const device = typeof es.device === 'string' ? es.device : undefined;
+  const type = typeof es.type === 'string' ? es.type : undefined;
+  const out: RuleIssue[] = [];
+  if (device !== undefined && type === undefined) out.push(issue('/extra-storage/device', 'extra-storage-device-type', 'device needs "type" too (e.g. "nfs" or "ext4"), so that dockerd can mount it', 'error', 'key'));
+  if (type !== undefined && device === undefined) out.push(issue('/extra-storage/type', 'extra-storage-device-type', 'type needs "device" too: what should be mounted?', 'error', 'key'));
+  if (device === undefined || type === undefined) return out;
+  if (BLOCK_TYPES.has(type) && !device.startsWith('/dev/')) {
+    out.push(issue('/extra-storage/device', 'extra-storage-device', `type ${type} is mounted from a block device: device must be /dev/..., got ${JSON.stringify(device)}`));
+  }
+  if (NFS_TYPES.has(type) && !/^[^\s:/][^\s:]*:\/\S*$/.test(device)) {
+    out.push(issue('/extra-storage/device', 'extra-storage-device', `an ${type} device is host:/export (e.g. nfs.example:/exports/docker), got ${JSON.stringify(device)}`));
+  }
+  return out;
+};
+
+export const extraStorageRules: readonly Rule[] = [pathRule, deviceRule];

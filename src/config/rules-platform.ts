@@ -1,0 +1,85 @@
+/**
+ * dockerd v28 Linux checks on the bridge, runtime and build settings: validatePlatformConfig, the
+ * exec-opts parser, the Go decoder's text types (netip.Prefix, MemBytes), and start-up checks.
+ */
+import { posix } from 'node:path';
+import { parsePrefix } from './net.ts';
+import { isObject } from './value.ts';
+import { issue, str, stringItems, type Rule, type RuleIssue } from './rule-kit.ts';
+
+const SIZE = /^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/;
+
+const corsHeader: Rule = ({ config }) => {
+  const v = str(config, 'api-cors-header');
+  return v ? [issue('/api-cors-header', 'api-cors-header', 'api-cors-header was removed in v28 and dockerd refuses to start with it; put a reverse proxy in front of the API instead', 'error', 'key')] : [];
+};
+
+const execOpts: Rule = ({ config }) =>
+  stringItems(config, 'exec-opts').flatMap(([p, raw]) => {
+    const eq = raw.indexOf('=');
+    const key = (eq < 0 ? raw : raw.slice(0, eq)).trim().toLowerCase();
+    const value = eq < 0 ? '' : raw.slice(eq + 1).trim();
+    if (eq < 0 || !key || !value) return [issue(p, 'exec-opts', `exec-opt ${JSON.stringify(raw)} must be opt=value`)];
+    if (key === 'isolation') return [issue(p, 'exec-opts', 'exec-opt isolation is only supported on Windows')];
+    if (key !== 'native.cgroupdriver') return [issue(p, 'exec-opts', `unknown exec-opt "${key}"; on Linux the only one is native.cgroupdriver`)];
+    if (value !== 'cgroupfs' && value !== 'systemd') return [issue(p, 'exec-opts', `native.cgroupdriver must be cgroupfs or systemd (at start-up), got ${JSON.stringify(value)}`)];
+    return [];
+  });
+
+const userlandProxy: Rule = ({ config }) => {
+  const path = str(config, 'userland-proxy-path');
+  if (config['userland-proxy'] === false || path === undefined || path === '' || posix.isAbsolute(path)) return [];
+  return [issue('/userland-proxy-path', 'userland-proxy-path', `userland-proxy-path must be an absolute path, got ${JSON.stringify(path)}`)];
+};
+
+const subnets: Rule = ({ config }) => {
+  const out: RuleIssue[] = [];
+  for (const [key, version, startUp] of [['fixed-cidr-v6', 6, false], ['fixed-cidr', 4, true], ['bip', 4, true], ['bip6', 6, true]] as const) {
+    const v = str(config, key);
+    if (!v) continue;
+    const prefix = parsePrefix(v);
+    if (!prefix || prefix.version !== version) {
+      out.push(issue(`/${key}`, key, `${key} must be an IPv${version} subnet such as ${version === 4 ? '172.17.0.0/16' : '2001:db8:1::/64'}, got ${JSON.stringify(v)}${startUp ? ' (at start-up)' : ''}`));
+    }
+  }
+  return out;
+};
+
+const addressPools: Rule = ({ config }) => {
+  const pools = config['default-address-pools'];
+  if (!Array.isArray(pools)) return [];
+  return pools.flatMap((pool, i): RuleIssue[] => {
+    if (!isObject(pool)) return [];
+    const get = (name: string) => Object.entries(pool).find(([k]) => k.toLowerCase() === name)?.[1];
+    const base = get('base');
+    const size = get('size');
+    const p = `/default-address-pools/${i}`;
+    if (typeof base !== 'string') return base === undefined ? [issue(p, 'default-address-pools', 'an address pool needs "base" (a subnet such as 10.10.0.0/16)')] : [];
+    const prefix = parsePrefix(base);
+    if (!prefix) return [issue(`${p}/base`, 'default-address-pools', `base ${JSON.stringify(base)} is not a subnet (address/bits)`)];
+    if (typeof size !== 'number') return size === undefined ? [issue(p, 'default-address-pools', 'an address pool needs "size" (the prefix length of each network)')] : [];
+    const max = prefix.version === 4 ? 32 : 128;
+    if (size < prefix.bits || size > max) return [issue(`${p}/size`, 'default-address-pools', `size ${size} must be between the base prefix length ${prefix.bits} and ${max} (at start-up)`)];
+    return [];
+  });
+};
+
+const shmSize: Rule = ({ config }) => {
+  const v = str(config, 'default-shm-size');
+  return v !== undefined && !SIZE.test(v) ? [issue('/default-shm-size', 'default-shm-size', `${JSON.stringify(v)} is not a size; write e.g. "64M" or "1G"`)] : [];
+};
+
+const runtimes: Rule = ({ config }) => {
+  const all = config.runtimes;
+  if (!isObject(all)) return [];
+  return Object.entries(all).flatMap(([name, rt]): RuleIssue[] => {
+    const p = `/runtimes/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (name === 'runc') return [issue(p, 'runtimes', 'the runtime name "runc" is reserved for the stock runtime; choose another name (at start-up)', 'error', 'key')];
+    if (!isObject(rt)) return [];
+    const has = (k: string) => Object.keys(rt).some((key) => key.toLowerCase() === k.toLowerCase());
+    if (has('path') && has('runtimeType')) return [issue(p, 'runtimes', 'a runtime has either "path" (a runc-like binary) or "runtimeType" (a containerd shim), not both (at start-up)')];
+    return [];
+  });
+};
+
+export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, runtimes];

@@ -1,0 +1,133 @@
+/**
+ * ajv's verdict and the schema's annotations as findings: unknown keys with a did-you-mean, keys the
+ * engine rejects or ignores, deprecated keys, nulls (Go skips them), integers written as 1.0 or 1e3
+ * (Go's decoder refuses them for int fields while JSON Schema calls them integers).
+ */
+import validateSchema, { type SchemaError } from './generated/schema-validator.js';
+import type { ParsedDocument, RawFinding } from './parse.ts';
+import { allowsType, schemaAt } from './schema.ts';
+import { suggestKey } from './suggest.ts';
+import { CONFLICTING_FLAG_NAMES, IGNORED_FLAG_NAMES } from './engine-keys.ts';
+import { pointerOf, pointerTokens } from './positions.ts';
+import { typeName, type JsonValue } from './value.ts';
+
+export function schemaFindings(doc: ParsedDocument, value: JsonValue, text: string): RawFinding[] {
+  const out: RawFinding[] = [];
+  if (!validateSchema(value)) {
+    for (const error of validateSchema.errors ?? []) {
+      const finding = fromAjvError(error, doc, value);
+      if (finding) out.push(finding);
+    }
+  }
+  out.push(...annotationFindings(doc), ...integerLiteralFindings(doc, text));
+  return out;
+}
+
+function valueAt(root: JsonValue, pointer: string): JsonValue | undefined {
+  let v: JsonValue | undefined = root;
+  for (const t of pointerTokens(pointer)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = Array.isArray(v) ? v[Number(t)] : v[t];
+  }
+  return v;
+}
+
+function offsetOf(doc: ParsedDocument, pointer: string, at: 'key' | 'value'): number {
+  const located = doc.nodes.get(pointer);
+  if (!located) return doc.root?.offset ?? 0;
+  return (at === 'key' ? located.key ?? located.value : located.value).offset;
+}
+
+function fromAjvError(error: SchemaError, doc: ParsedDocument, root: JsonValue): RawFinding | undefined {
+  const pointer = error.instancePath;
+  if (error.keyword === 'additionalProperties') return unknownKey(doc, pointer, String(error.params.additionalProperty));
+  const actual = valueAt(root, pointer);
+  const offset = offsetOf(doc, pointer, 'value');
+  if (actual === null && error.keyword === 'type') {
+    return { offset, pointer, keyword: 'null', severity: 'warning', message: 'null: dockerd skips this key and keeps its default; remove it or give a value' };
+  }
+  switch (error.keyword) {
+    case 'type': {
+      const expected = [error.params.type].flat().join(' or ');
+      return { offset, pointer, keyword: 'type', severity: 'error', message: `must be ${article(expected)}, found ${typeName(actual)}` };
+    }
+    case 'enum': {
+      const allowed = (error.params.allowedValues as unknown[]).filter((v) => v !== '').map((v) => JSON.stringify(v));
+      return { offset, pointer, keyword: 'enum', severity: 'error', message: `${JSON.stringify(actual)} is not allowed; use one of ${allowed.join(', ')}` };
+    }
+    default:
+      return { offset, pointer, keyword: error.keyword, severity: 'error', message: error.message ?? `fails the schema's ${error.keyword}` };
+  }
+}
+
+function article(type: string): string {
+  return /^(array|object|integer)/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function unknownKey(doc: ParsedDocument, parentPointer: string, key: string): RawFinding {
+  const pointer = `${parentPointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const offset = offsetOf(doc, pointer, 'key');
+  const parent = schemaAt(parentPointer);
+  const known = Object.keys(parent?.properties ?? {});
+  const sameButCase = parent?.['x-go-case-insensitive'] ? known.find((k) => k.toLowerCase() === key.toLowerCase()) : undefined;
+  if (sameButCase) {
+    return { offset, pointer, keyword: 'key-case', severity: 'warning', suggestion: sameButCase, message: `dockerd matches "${key}" ignoring case, but the documented spelling is "${sameButCase}"` };
+  }
+  if (parentPointer === '' && CONFLICTING_FLAG_NAMES.includes(key)) {
+    return { offset, pointer, keyword: 'unknown-key', severity: 'error', message: `"${key}" is a dockerd command-line option, not a daemon.json key; remove it` };
+  }
+  const target = parentPointer === '' ? IGNORED_FLAG_NAMES[key] : undefined;
+  const suggestion = target || suggestKey(key, known);
+  const where = parentPointer === '' ? '' : ` in ${parentPointer}`;
+  let message = `unknown key "${key}"${where}`;
+  if (target === 'proxies') message += `: dockerd accepts it here but ignores it; move it into "proxies": { "${key}": ... }`;
+  else if (target !== undefined) message += `: dockerd accepts the flag name but ignores it in the file` + (suggestion ? `; did you mean "${suggestion}"?` : '');
+  else if (suggestion) message += `; did you mean "${suggestion}"?`;
+  const finding: RawFinding = { offset, pointer, keyword: 'unknown-key', severity: 'error', message };
+  if (suggestion) finding.suggestion = suggestion;
+  return finding;
+}
+
+/** deprecated, x-engine-rejects, x-engine-ignores: properties of the key itself, found by walking the schema. */
+function annotationFindings(doc: ParsedDocument): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const [pointer, located] of doc.nodes) {
+    if (!located.key) continue;
+    const schema = schemaAt(pointer);
+    if (!schema || !isDeclared(pointer)) continue;
+    const offset = located.key.offset;
+    const key = String(located.key.value);
+    if (schema['x-engine-rejects']) {
+      out.push({ offset, pointer, keyword: 'engine-rejects', severity: 'error', message: `"${key}": ${schema['x-engine-rejects']}` });
+    } else if (schema['x-engine-ignores']) {
+      out.push({ offset, pointer, keyword: 'engine-ignores', severity: 'warning', message: `"${key}" is obsolete: dockerd ignores it; remove it` });
+    } else if (schema.deprecated) {
+      out.push({ offset, pointer, keyword: 'deprecated', severity: 'warning', message: `"${key}" is deprecated: ${schema.description ?? 'see the engine documentation'}` });
+    }
+  }
+  return out;
+}
+
+/** True when the key at pointer is a named property (not a member of a free-form map). */
+function isDeclared(pointer: string): boolean {
+  const tokens = pointerTokens(pointer);
+  const last = tokens.pop() as string;
+  const parent = schemaAt(pointerOf(tokens));
+  const names = Object.keys(parent?.properties ?? {});
+  return names.some((k) => k === last || (parent?.['x-go-case-insensitive'] === true && k.toLowerCase() === last.toLowerCase()));
+}
+
+function integerLiteralFindings(doc: ParsedDocument, text: string): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const [pointer, located] of doc.nodes) {
+    const node = located.value;
+    if (node.type !== 'number') continue;
+    const raw = text.slice(node.offset, node.offset + node.length);
+    if (!/[.eE]/.test(raw) || !Number.isInteger(node.value)) continue;
+    const schema = schemaAt(pointer);
+    if (allowsType(schema, 'integer') && !allowsType(schema, 'number')) {
+      out.push({ offset: node.offset, pointer, keyword: 'integer-literal', severity: 'error', message: `dockerd reads this as an integer and refuses ${raw}; write ${String(node.value)}` });
+    }
+  }
+  return out;
+}
