@@ -1,0 +1,74 @@
+/**
+ * manifest.json: what the patch set promises about every file it touches, as sha256 of the base
+ * content and of the patched result, and of every whole file under full/. Written with sorted keys
+ * and a final newline so that an export of the same branch is byte-identical.
+ */
+import { createHash } from 'node:crypto';
+import { PatchSetError } from './errors.ts';
+
+export interface Manifest {
+  /** moby tag the patch set was exported against, e.g. "v28.5.2". */
+  base: string;
+  /** Patch-set release: stamps VERSION 28.5.2-extra.<release>. */
+  release: number;
+  /** moby path → sha256 hex of the base content and of the patched content. */
+  files: Record<string, { base: string; patched: string }>;
+  /** path under full/<base>/ (= moby path) → sha256 hex. */
+  full: Record<string, string>;
+}
+
+/** sha256 hex of text as UTF-8 bytes (moby's sources are UTF-8). */
+export function sha256(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export function parseManifest(text: string, file: string): Manifest {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new PatchSetError(file, `not valid JSON (${(error as Error).message})`);
+  }
+  const bad = (what: string): never => {
+    throw new PatchSetError(file, what);
+  };
+  if (!isRecord(data)) return bad('expected a JSON object');
+  const { base, release, files, full } = data;
+  if (typeof base !== 'string' || !base) bad('"base" must be the moby tag, e.g. "v28.5.2"');
+  if (typeof release !== 'number' || !Number.isInteger(release) || release < 1) bad('"release" must be a positive integer');
+  if (!isRecord(files)) return bad('"files" must be an object of path → {base, patched}');
+  if (!isRecord(full)) return bad('"full" must be an object of path → sha256');
+  for (const [path, entry] of Object.entries(files)) {
+    if (!isRecord(entry) || !HEX64.test(String(entry.base)) || !HEX64.test(String(entry.patched))) {
+      bad(`"files"["${path}"] must be {"base": sha256, "patched": sha256}`);
+    }
+  }
+  for (const [path, sum] of Object.entries(full)) {
+    if (!HEX64.test(String(sum))) bad(`"full"["${path}"] must be a sha256 hex string`);
+  }
+  return data as unknown as Manifest;
+}
+
+/** Stable text: keys sorted at every level, two-space indent, final newline. */
+export function formatManifest(manifest: Manifest): string {
+  return JSON.stringify(sortKeys(manifest), null, 2) + '\n';
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort(byCodePoint)) out[key] = sortKeys(value[key]);
+  return out;
+}
+
+/** Plain code-point order, independent of locale, for paths and keys. */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
