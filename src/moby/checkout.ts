@@ -46,12 +46,12 @@ export interface SourceOptions {
   cwd: string;
   cacheRoot: string;
   /** The ref used when cloning without --ref: the newest supported base. */
-  defaultRef: () => string;
+  defaultRef: () => Promise<string>;
 }
 
 export async function resolveSource(options: SourceOptions): Promise<MobySource> {
-  const clone = (from: string): MobySource => {
-    const ref = options.ref ?? options.defaultRef();
+  const clone = async (from: string): Promise<MobySource> => {
+    const ref = options.ref ?? (await options.defaultRef());
     return { kind: 'clone', from, ref, dest: cacheDirFor(options.cacheRoot, ref) };
   };
   if (options.moby === undefined) return clone(UPSTREAM_URL);

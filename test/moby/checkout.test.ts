@@ -10,7 +10,7 @@ import { makeMobyTree } from './fixtures.ts';
 
 const Checkout = suite('moby/checkout');
 
-const base = (cwd: string, cacheRoot: string) => ({ cwd, cacheRoot, defaultRef: () => 'v28.5.2' });
+const base = (cwd: string, cacheRoot: string) => ({ cwd, cacheRoot, defaultRef: async () => 'v28.5.2' });
 
 async function rejects(promise: Promise<unknown>): Promise<unknown> {
   try {
