@@ -1,0 +1,112 @@
+/**
+ * Loading a patch set from the project: patches/<base>/{series, *.patch, manifest.json} and the whole
+ * files under full/<base>/. Everything is checked against everything else here, once, so that the
+ * planners can trust what they get: every patch is listed in series and parses, the manifest covers
+ * exactly the touched files and exactly the full/ files.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { MalformedPatchError, PatchSetError, UnsupportedBaseError } from './errors.ts';
+import { byCodePoint, parseManifest, type Manifest } from './manifest.ts';
+import { parsePatchText, type ParsedPatch } from './parse.ts';
+import { parseSeries, type SeriesEntry } from './series.ts';
+
+export type { Manifest } from './manifest.ts';
+export type { ParsedPatch, FilePatch, Hunk } from './parse.ts';
+export type { SeriesEntry } from './series.ts';
+
+export interface PatchSet {
+  base: string;
+  patchesDir: string;
+  fullDir: string;
+  series: SeriesEntry[];
+  /** In series order. */
+  patches: ParsedPatch[];
+  /** moby paths of the files under full/<base>/, sorted. */
+  fullFiles: string[];
+  /** Permission bits of each full/ file, so an executable script stays executable in the tree. */
+  fullModes: Record<string, number>;
+  manifest: Manifest;
+}
+
+const versionOrder = new Intl.Collator('en', { numeric: true }).compare;
+
+/** The bases the project has a patch set for: the folders under patches/, oldest first. */
+export async function supportedBases(projectRoot: string): Promise<string[]> {
+  const entries = await readdir(join(projectRoot, 'patches'), { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(versionOrder);
+}
+
+export async function loadPatchSet(projectRoot: string, base: string): Promise<PatchSet> {
+  const bases = await supportedBases(projectRoot);
+  if (!bases.includes(base)) throw new UnsupportedBaseError(base, bases);
+  const patchesDir = join(projectRoot, 'patches', base);
+  const fullDir = join(projectRoot, 'full', base);
+  const shown = (name: string) => join('patches', base, name);
+
+  const seriesText = await readFile(join(patchesDir, 'series'), 'utf8').catch(() => {
+    throw new PatchSetError(shown('series'), 'missing: list the patch files in the order they apply');
+  });
+  const series = parseSeries(seriesText, shown('series'));
+  const onDisk = (await readdir(patchesDir)).filter((n) => n.endsWith('.patch'));
+  const listed = new Set(series.map((e) => e.name));
+  const unlisted = onDisk.filter((n) => !listed.has(n)).sort(byCodePoint);
+  if (unlisted.length) throw new PatchSetError(shown(unlisted[0]!), 'is not listed in series');
+
+  const patches: ParsedPatch[] = [];
+  for (const entry of series) {
+    if (!onDisk.includes(entry.name)) {
+      throw new MalformedPatchError(shown('series'), entry.line, `${entry.name} does not exist`);
+    }
+    patches.push(parsePatchText(shown(entry.name), await readFile(join(patchesDir, entry.name), 'utf8')));
+  }
+
+  const manifestFile = shown('manifest.json');
+  const manifestText = await readFile(join(patchesDir, 'manifest.json'), 'utf8').catch(() => {
+    throw new PatchSetError(manifestFile, 'missing');
+  });
+  const manifest = parseManifest(manifestText, manifestFile);
+  if (manifest.base !== base) throw new PatchSetError(manifestFile, `says base ${manifest.base}, expected ${base}`);
+
+  const { files: fullFiles, modes: fullModes } = await listFull(fullDir);
+  checkCoverage(manifestFile, patches, fullFiles, manifest);
+  return { base, patchesDir, fullDir, series, patches, fullFiles, fullModes, manifest };
+}
+
+/** Every moby path the patches touch, in first-touched order. */
+export function touchedPaths(set: Pick<PatchSet, 'patches'>): string[] {
+  return [...new Set(set.patches.flatMap((p) => p.files.map((f) => f.path)))];
+}
+
+function checkCoverage(file: string, patches: ParsedPatch[], fullFiles: string[], manifest: Manifest): void {
+  const touched = touchedPaths({ patches });
+  const missing = touched.filter((p) => !(p in manifest.files));
+  if (missing.length) throw new PatchSetError(file, `has no entry under "files" for ${missing.join(', ')}`);
+  const extra = Object.keys(manifest.files).filter((p) => !touched.includes(p));
+  if (extra.length) throw new PatchSetError(file, `lists ${extra.join(', ')} under "files" but no patch touches it`);
+  const fullSet = new Set(fullFiles);
+  const notListed = fullFiles.filter((p) => !(p in manifest.full));
+  if (notListed.length) throw new PatchSetError(file, `has no entry under "full" for ${notListed.join(', ')}`);
+  const absent = Object.keys(manifest.full).filter((p) => !fullSet.has(p));
+  if (absent.length) throw new PatchSetError(file, `lists ${absent.join(', ')} under "full" but the file is not in full/`);
+  const both = touched.filter((p) => fullSet.has(p));
+  if (both.length) throw new PatchSetError(file, `${both.join(', ')} is both patched and a full/ file`);
+}
+
+/** The files under full/<base>/ (absent folder = none), as moby paths. */
+async function listFull(fullDir: string): Promise<{ files: string[]; modes: Record<string, number> }> {
+  const entries = await readdir(fullDir, { recursive: true, withFileTypes: true }).catch((error) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  });
+  const files: string[] = [];
+  const modes: Record<string, number> = {};
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const abs = join(entry.parentPath, entry.name);
+    const path = relative(fullDir, abs).split(sep).join('/');
+    files.push(path);
+    modes[path] = (await stat(abs)).mode & 0o777;
+  }
+  return { files: files.sort(byCodePoint), modes };
+}

@@ -1,0 +1,154 @@
+/**
+ * The diff strategy's planner, pure: a patch set and the tree's current contents in, a Plan out.
+ * Every hunk of every patch is dry-run on in-memory text before anything is written, all failures
+ * are collected, and a tree that already carries the patch set is recognised so a re-run is a no-op.
+ */
+import { ManifestMismatchError, PatchSetError } from './errors.ts';
+import { applyHunk, joinText, startState } from './hunks.ts';
+import { sha256 } from './manifest.ts';
+import { touchedPaths, type PatchSet } from './patch-set.ts';
+
+/** Content of a moby path (or a full/ path); undefined when the file is absent. */
+export type FileReader = (path: string) => string | undefined;
+
+export type Plan =
+  | { kind: 'apply'; writes: FileWrite[]; warnings: OffsetWarning[] }
+  | { kind: 'already-applied' }
+  | { kind: 'conflict'; failures: HunkFailure[]; partlyApplied?: string[] };
+
+export interface FileWrite {
+  path: string;
+  /** undefined: the file is created. */
+  before: string | undefined;
+  after: string;
+  source: 'patch' | 'full';
+  /** Permission bits for a created file (default 0644); existing files keep theirs. */
+  mode?: number;
+}
+
+export interface OffsetWarning {
+  patch: string;
+  file: string;
+  hunk: string;
+  offset: number;
+}
+
+export type FailureReason = 'mismatch' | 'missing-file' | 'already-applied' | 'full-file-differs';
+
+export interface HunkFailure {
+  patch: string;
+  file: string;
+  /** "@@ -1,3 +1,4 @@"; for a full/ file, "(whole file)". */
+  hunk: string;
+  expected: string[];
+  found: string[];
+  offsetTried: number;
+  /** 1-based line of the tree file where `found` starts. */
+  line: number;
+  reason: FailureReason;
+}
+
+type Outcome = { ok: true; after: string; warnings: OffsetWarning[] } | { ok: false; failures: HunkFailure[] };
+
+/** Apply, in series order, every patch's hunks for `path` to `content` (or reverse them all). */
+export function runPatches(set: Pick<PatchSet, 'patches'>, path: string, content: string, reverse = false): Outcome {
+  const failures: HunkFailure[] = [];
+  const warnings: OffsetWarning[] = [];
+  const state = startState(content);
+  const patches = reverse ? [...set.patches].reverse() : set.patches;
+  for (const patch of patches) {
+    for (const file of patch.files.filter((f) => f.path === path)) {
+      state.delta = 0;
+      state.lastOffset = 0;
+      state.floor = 0;
+      for (const hunk of file.hunks) {
+        const r = applyHunk(state, hunk, reverse);
+        if (!r.ok) {
+          const { offsetTried, line, expected, found } = r;
+          failures.push({ patch: patch.name, file: path, hunk: hunk.header, expected, found, offsetTried, line, reason: 'mismatch' });
+        } else if (r.offset !== 0) {
+          warnings.push({ patch: patch.name, file: path, hunk: hunk.header, offset: r.offset });
+        }
+      }
+    }
+  }
+  return failures.length ? { ok: false, failures } : { ok: true, after: joinText(state.text), warnings };
+}
+
+export function planDiff(set: PatchSet, read: FileReader, fullRead: FileReader): Plan {
+  const writes: FileWrite[] = [];
+  const warnings: OffsetWarning[] = [];
+  const failures: HunkFailure[] = [];
+  const applied: { path: string; forward: HunkFailure[] }[] = [];
+  let clean = 0;
+  for (const path of touchedPaths(set)) {
+    const current = read(path);
+    if (current === undefined) {
+      failures.push(missingFile(set, path));
+      continue;
+    }
+    const promised = set.manifest.files[path]!;
+    const forward = runPatches(set, path, current);
+    if (sha256(current) === promised.patched) {
+      applied.push({ path, forward: forward.ok ? [] : forward.failures });
+    } else if (forward.ok) {
+      if (sha256(current) === promised.base && sha256(forward.after) !== promised.patched) {
+        throw new ManifestMismatchError(path, 'patched', promised.patched, sha256(forward.after));
+      }
+      clean++;
+      writes.push({ path, before: current, after: forward.after, source: 'patch' });
+      warnings.push(...forward.warnings);
+    } else if (runPatches(set, path, current, true).ok) {
+      applied.push({ path, forward: forward.failures });
+    } else {
+      failures.push(...forward.failures);
+    }
+  }
+  const full = planFullFiles(set, read, fullRead);
+  failures.push(...full.failures);
+  if (failures.length) return { kind: 'conflict', failures };
+  if (clean === 0 && full.writes.length === 0) return { kind: 'already-applied' };
+  if (applied.length === 0) return { kind: 'apply', writes: [...writes, ...full.writes], warnings };
+  return partlyApplied(set, applied);
+}
+
+/** Writes for the full/ files that are absent; a present file with other content is a conflict. */
+export function planFullFiles(set: PatchSet, read: FileReader, fullRead: FileReader): { writes: FileWrite[]; failures: HunkFailure[] } {
+  const writes: FileWrite[] = [];
+  const failures: HunkFailure[] = [];
+  for (const path of set.fullFiles) {
+    const after = fullContent(set, path, fullRead);
+    const current = read(path);
+    if (current === after) continue;
+    if (current === undefined) {
+      writes.push({ path, before: undefined, after, source: 'full', mode: set.fullModes[path] ?? 0o644 });
+    } else {
+      failures.push({ patch: `full/${set.base}/${path}`, file: path, hunk: '(whole file)', expected: [], found: [], offsetTried: 0, line: 1, reason: 'full-file-differs' });
+    }
+  }
+  return { writes, failures };
+}
+
+/** A full/ file's content, checked against the manifest. */
+export function fullContent(set: PatchSet, path: string, fullRead: FileReader): string {
+  const content = fullRead(path);
+  if (content === undefined) throw new PatchSetError(`full/${set.base}/${path}`, 'is listed but cannot be read');
+  const sum = sha256(content);
+  if (sum !== set.manifest.full[path]) throw new ManifestMismatchError(path, 'full', set.manifest.full[path]!, sum);
+  return content;
+}
+
+function missingFile(set: PatchSet, path: string): HunkFailure {
+  const patch = set.patches.find((p) => p.files.some((f) => f.path === path))!;
+  const hunk = patch.files.find((f) => f.path === path)!.hunks[0]!;
+  return { patch: patch.name, file: path, hunk: hunk.header, expected: [], found: [], offsetTried: 0, line: 1, reason: 'missing-file' };
+}
+
+/** Some touched files carry the patches and others do not: report the patched ones, write nothing. */
+function partlyApplied(set: PatchSet, applied: { path: string; forward: HunkFailure[] }[]): Plan {
+  const failures = applied.map(({ path, forward }): HunkFailure => {
+    const first = forward[0] ?? missingFile(set, path);
+    return { ...first, reason: 'already-applied' };
+  });
+  return { kind: 'conflict', failures, partlyApplied: applied.map((a) => a.path) };
+}
