@@ -1,0 +1,121 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadPatchSet, type PatchSet } from '../../src/patchset/patch-set.ts';
+import { planDiff, type FileReader } from '../../src/patchset/plan.ts';
+import { planFull } from '../../src/patchset/full.ts';
+import { baseBlobReader, fullReader, treeReader } from '../../src/patchset/readers.ts';
+import { applyPlan, appliedRecordFor } from '../../src/patchset/apply.ts';
+import { ManifestMismatchError, MissingBaseBlobError } from '../../src/patchset/errors.ts';
+import { gitSync, removeDir, writeFiles } from '../helpers.ts';
+import { BASE, BASE_TAG, FULL, PATCHED, makeProject, makeTree } from './fixtures.ts';
+
+const Full = suite('patchset/full (full strategy)');
+
+const reader = (files: Record<string, string | undefined>): FileReader => (path) => files[path];
+
+async function withSet<T>(fn: (set: PatchSet) => Promise<T> | T): Promise<T> {
+  const root = await makeProject();
+  try {
+    return await fn(await loadPatchSet(root, BASE_TAG));
+  } finally {
+    await removeDir(root);
+  }
+}
+
+/** Every file of the tree the patch set owns, read back from disk. */
+function snapshot(dir: string): Record<string, string | undefined> {
+  const read = treeReader(dir);
+  return Object.fromEntries([...Object.keys(BASE), ...Object.keys(FULL)].map((p) => [p, read(p)]));
+}
+
+Full('patched results come from the base blobs and match the hand-written answer', async () => {
+  const plan = await withSet((set) => planFull(set, reader(BASE), reader(BASE), reader(FULL)));
+  if (plan.kind !== 'apply') return assert.unreachable(plan.kind);
+  for (const [path, text] of Object.entries({ ...PATCHED, ...FULL })) {
+    assert.is(plan.writes.find((w) => w.path === path)?.after, text, path);
+  }
+  assert.is(plan.replacedLocalEdits, undefined);
+});
+
+Full('on a clean base tree it ends byte-identical to the diff strategy', async () => {
+  await withSet(async (set) => {
+    const viaDiff = await makeTree();
+    const viaFull = await makeTree();
+    try {
+      const diffPlan = planDiff(set, treeReader(viaDiff), fullReader(set));
+      const fullPlan = planFull(set, await baseBlobReader(viaFull, set), treeReader(viaFull), fullReader(set));
+      if (diffPlan.kind !== 'apply' || fullPlan.kind !== 'apply') return assert.unreachable('both should apply');
+      await applyPlan(viaDiff, diffPlan, appliedRecordFor(set, 'diff', diffPlan));
+      await applyPlan(viaFull, fullPlan, appliedRecordFor(set, 'full', fullPlan));
+      assert.equal(snapshot(viaFull), snapshot(viaDiff));
+      assert.equal(snapshot(viaDiff), { ...BASE, ...PATCHED, ...FULL });
+      // The trees differ in one place only: the record says which strategy wrote them.
+      assert.is(gitSync(viaDiff, 'status', '--porcelain'), gitSync(viaFull, 'status', '--porcelain'));
+    } finally {
+      await removeDir(viaDiff);
+      await removeDir(viaFull);
+    }
+  });
+});
+
+Full('local edits to touched files are replaced and listed', async () => {
+  const current = { ...BASE, 'daemon/daemon.go': BASE['daemon/daemon.go'] + '// my local change\n', 'daemon/extrastore/store.go': 'package extrastore // older\n' };
+  const plan = await withSet((set) => planFull(set, reader(BASE), reader(current), reader(FULL)));
+  if (plan.kind !== 'apply') return assert.unreachable(plan.kind);
+  assert.equal(plan.replacedLocalEdits, ['daemon/daemon.go', 'daemon/extrastore/store.go']);
+  assert.is(plan.writes.find((w) => w.path === 'daemon/daemon.go')!.after, PATCHED['daemon/daemon.go']);
+});
+
+Full('a tree that already holds the result plans nothing', async () => {
+  const plan = await withSet((set) => planFull(set, reader(BASE), reader({ ...BASE, ...PATCHED, ...FULL }), reader(FULL)));
+  assert.equal(plan, { kind: 'already-applied' });
+});
+
+Full('a base blob that is not what the manifest records is refused', async () => {
+  const base = { ...BASE, 'daemon/config/config.go': BASE['daemon/config/config.go'] + '// drift\n' };
+  try {
+    await withSet((set) => planFull(set, reader(base), reader(base), reader(FULL)));
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.instance(error, ManifestMismatchError);
+    assert.equal([(error as ManifestMismatchError).path, (error as ManifestMismatchError).which], ['daemon/config/config.go', 'base']);
+  }
+});
+
+Full('a full/ file that differs from the manifest is refused', async () => {
+  try {
+    await withSet((set) => planFull(set, reader(BASE), reader(BASE), reader({ ...FULL, 'daemon/extrastore/store.go': 'package tampered\n' })));
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.instance(error, ManifestMismatchError);
+    assert.is((error as ManifestMismatchError).which, 'full');
+  }
+});
+
+Full('a checkout without the base tag cannot give base blobs', async () => {
+  const tree = await makeTree();
+  gitSync(tree, 'tag', '-d', BASE_TAG);
+  try {
+    await withSet(async (set) => planFull(set, await baseBlobReader(tree, set), treeReader(tree), fullReader(set)));
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.instance(error, MissingBaseBlobError);
+  } finally {
+    await removeDir(tree);
+  }
+});
+
+Full('base blobs come from history, not from the (edited) work tree', async () => {
+  const tree = await makeTree();
+  try {
+    await writeFiles(tree, { 'daemon/daemon.go': 'package daemon // rewritten locally\n' });
+    const plan = await withSet(async (set) => planFull(set, await baseBlobReader(tree, set), treeReader(tree), fullReader(set)));
+    if (plan.kind !== 'apply') return assert.unreachable(plan.kind);
+    assert.is(plan.writes.find((w) => w.path === 'daemon/daemon.go')!.after, PATCHED['daemon/daemon.go']);
+    assert.equal(plan.replacedLocalEdits, ['daemon/daemon.go']);
+  } finally {
+    await removeDir(tree);
+  }
+});
+
+Full.run();
