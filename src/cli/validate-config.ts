@@ -1,0 +1,96 @@
+/**
+ * validate-config FILE... | -  [--json] [--data-root PATH]
+ * Reads each file (the I/O edge), validates it with src/config, prints one line per finding
+ * `FILE:LINE:COL  /json/pointer  severity: message` (the whole document, pointer "", is shown as "-"),
+ * or one JSON document with --json. Exit 0 all valid, 1 any invalid, 2 usage or an unreadable file.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UsageError, type ExitCode } from '../errors.ts';
+import type { Command, CommandContext } from './command.ts';
+import { parseCommandArgs } from './args.ts';
+import { MAX_CONFIG_BYTES, isInvalid, validateDaemonConfig, type Finding } from '../config/validate.ts';
+
+type FileResult = { file: string; findings: Finding[] } | { file: string; unreadable: string };
+
+export const command: Command = async (ctx) => {
+  const { values, positionals } = parseCommandArgs('validate-config', ctx.argv, { json: { type: 'boolean' }, 'data-root': { type: 'string' } }, true);
+  if (positionals.length === 0) throw new UsageError('validate-config: give one or more daemon.json files, or - for stdin (e.g. validate-config /etc/docker/daemon.json)');
+  if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('validate-config: stdin ("-") can be read only once');
+  const dataRoot = values['data-root'];
+  if (dataRoot !== undefined && !dataRoot.startsWith('/')) throw new UsageError(`--data-root must be an absolute path (got "${dataRoot}")`);
+  const results: FileResult[] = [];
+  for (const file of positionals) {
+    const bytes = file === '-' ? await readStdin(ctx.stdin) : readConfigFile(resolve(ctx.cwd, file));
+    if (typeof bytes === 'string') results.push({ file, unreadable: bytes });
+    else results.push({ file, findings: validateDaemonConfig(bytes, { file, ...(dataRoot ? { dataRoot } : {}) }) });
+  }
+  if (values.json) ctx.stdout.write(JSON.stringify(toJson(results), null, 2) + '\n');
+  else renderText(results, ctx);
+  return exitCode(results);
+};
+
+/** The bytes, or why they cannot be read, as one line. Huge files are refused before reading them. */
+function readConfigFile(path: string): Uint8Array | string {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return 'is a directory; give the path of a daemon.json file';
+    if (st.size > MAX_CONFIG_BYTES) return `is ${(st.size / 1024 / 1024).toFixed(1)} MiB; a daemon.json is a few KiB (limit ${MAX_CONFIG_BYTES / 1024 / 1024} MiB): is this the right file?`;
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'no such file; check the path';
+    if (code === 'EACCES') return 'permission denied; run as a user who can read it';
+    return `cannot be read (${code ?? String(error)})`;
+  }
+}
+
+async function readStdin(stdin: NodeJS.ReadableStream): Promise<Uint8Array | string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buf.length;
+    if (size > MAX_CONFIG_BYTES) return `stdin is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; a daemon.json is a few KiB`;
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function formatFinding(f: Finding): string {
+  return `${f.file}:${f.line}:${f.column}  ${f.pointer === '' ? '-' : f.pointer}  ${f.severity}: ${f.message}`;
+}
+
+function renderText(results: FileResult[], ctx: CommandContext): void {
+  let errors = 0;
+  let warnings = 0;
+  let invalid = 0;
+  for (const r of results) {
+    if ('unreadable' in r) {
+      ctx.stderr.write(`error: ${r.file}: ${r.unreadable}\n`);
+      continue;
+    }
+    for (const f of r.findings) {
+      ctx.stdout.write(formatFinding(f) + '\n');
+      if (f.severity === 'error') errors++;
+      else warnings++;
+    }
+    if (isInvalid(r.findings)) invalid++;
+  }
+  const unreadable = results.filter((r) => 'unreadable' in r).length;
+  const checked = results.length - unreadable;
+  const verdict = invalid === 0 && unreadable === 0 ? 'valid' : `${invalid} invalid${unreadable ? `, ${unreadable} unreadable` : ''}`;
+  ctx.stderr.write(`${checked} file${checked === 1 ? '' : 's'} checked: ${verdict} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})\n`);
+}
+
+function toJson(results: FileResult[]) {
+  const files = results.map((r) =>
+    'unreadable' in r ? { file: r.file, valid: false, error: r.unreadable, findings: [] } : { file: r.file, valid: !isInvalid(r.findings), findings: r.findings },
+  );
+  return { valid: files.every((f) => f.valid), files };
+}
+
+function exitCode(results: FileResult[]): ExitCode {
+  if (results.some((r) => 'unreadable' in r)) return 2;
+  return results.some((r) => 'findings' in r && isInvalid(r.findings)) ? 1 : 0;
+}
