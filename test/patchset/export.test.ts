@@ -1,0 +1,181 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { exportPatchSet } from '../../src/patchset/export.ts';
+import { loadPatchSet } from '../../src/patchset/patch-set.ts';
+import { planDiff } from '../../src/patchset/plan.ts';
+import { planFull } from '../../src/patchset/full.ts';
+import { baseBlobReader, fullReader, treeReader } from '../../src/patchset/readers.ts';
+import { applyPlan, appliedRecordFor } from '../../src/patchset/apply.ts';
+import { ExportRefusedError } from '../../src/patchset/errors.ts';
+import { gitSync, removeDir, tempDir, writeFiles } from '../helpers.ts';
+import { BASE, BASE_TAG, FULL, PATCHED, makeTree } from './fixtures.ts';
+
+interface Ctx {
+  moby: string;
+  project: string;
+  others: string[];
+}
+const Export = suite<Ctx>('patchset/export', {} as Ctx);
+
+Export.before.each(async (ctx) => {
+  ctx.moby = await makeTree();
+  ctx.project = await tempDir('dockerd-extra-project-');
+  ctx.others = [];
+});
+Export.after.each(async (ctx) => {
+  for (const dir of [ctx.moby, ctx.project, ...ctx.others]) await removeDir(dir);
+});
+
+/** The feature branch: the hand-written patched files and the new files, committed on top of the tag. */
+async function commitFeature(dir: string, files: Record<string, string> = { ...PATCHED, ...FULL }, message = 'extra storage'): Promise<void> {
+  gitSync(dir, 'checkout', '-q', '-B', 'extra-storage');
+  await writeFiles(dir, files);
+  gitSync(dir, 'add', '-A');
+  gitSync(dir, 'commit', '-q', '-m', message);
+}
+
+/** Every file under patches/ and full/ of a project, as bytes, keyed by relative path. */
+async function outputOf(project: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const top of ['patches', 'full']) {
+    const entries = await readdir(join(project, top), { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (e.isFile()) out[relative(project, join(e.parentPath, e.name))] = (await readFile(join(e.parentPath, e.name))).toString('base64');
+    }
+  }
+  return out;
+}
+
+async function refusal(ctx: Ctx): Promise<ExportRefusedError> {
+  try {
+    await exportPatchSet(ctx.moby, BASE_TAG, ctx.project);
+  } catch (error) {
+    assert.instance(error, ExportRefusedError);
+    assert.equal(await outputOf(ctx.project), {}, 'nothing may be written when the export is refused');
+    return error as ExportRefusedError;
+  }
+  return assert.unreachable('should have thrown') as never;
+}
+
+Export('one patch per touched file in path order, full/ for new files, series and a sorted manifest', async (ctx) => {
+  await commitFeature(ctx.moby);
+  const result = await exportPatchSet(ctx.moby, BASE_TAG, ctx.project);
+  const names = ['0001-cmd-dockerd-options.go.patch', '0002-daemon-config-config.go.patch', '0003-daemon-daemon.go.patch'];
+  assert.equal(result.patches, names);
+  assert.equal(result.full, Object.keys(FULL).sort());
+  const dir = join(ctx.project, 'patches', BASE_TAG);
+  assert.is(await readFile(join(dir, 'series'), 'utf8'), names.join('\n') + '\n');
+  const patch = await readFile(join(dir, names[2]!), 'utf8');
+  assert.ok(patch.startsWith('diff --git a/daemon/daemon.go b/daemon/daemon.go\n--- a/daemon/daemon.go\n+++ b/daemon/daemon.go\n@@ '));
+  assert.not.match(patch, /^index /m);
+  const manifest = await readFile(join(dir, 'manifest.json'), 'utf8');
+  assert.ok(manifest.endsWith('}\n'));
+  assert.equal(Object.keys(JSON.parse(manifest)), ['base', 'files', 'full', 'release']);
+  for (const path of Object.keys(FULL)) assert.is(await readFile(join(ctx.project, 'full', BASE_TAG, path), 'utf8'), FULL[path]);
+});
+
+Export('export → apply on a fresh base tree is the identity (both strategies)', async (ctx) => {
+  await commitFeature(ctx.moby);
+  await exportPatchSet(ctx.moby, BASE_TAG, ctx.project);
+  const set = await loadPatchSet(ctx.project, BASE_TAG);
+  for (const strategy of ['diff', 'full'] as const) {
+    const tree = await makeTree();
+    ctx.others.push(tree);
+    const plan = strategy === 'diff'
+      ? planDiff(set, treeReader(tree), fullReader(set))
+      : planFull(set, await baseBlobReader(tree, set), treeReader(tree), fullReader(set));
+    if (plan.kind !== 'apply') return assert.unreachable(plan.kind);
+    await applyPlan(tree, plan, appliedRecordFor(set, strategy, plan));
+    const read = treeReader(tree);
+    for (const path of Object.keys({ ...BASE, ...FULL })) assert.is(read(path), gitSync(ctx.moby, 'show', `HEAD:${path}`), `${strategy}: ${path}`);
+  }
+});
+
+Export('a second export of the same branch is byte-identical, however the branch was committed', async (ctx) => {
+  await commitFeature(ctx.moby);
+  await exportPatchSet(ctx.moby, BASE_TAG, ctx.project);
+  const first = await outputOf(ctx.project);
+  await exportPatchSet(ctx.moby, BASE_TAG, ctx.project);
+  assert.equal(await outputOf(ctx.project), first);
+
+  // Same end result in three commits, another day, with a user config that changes git diff's output.
+  const other = await makeTree();
+  ctx.others.push(other);
+  gitSync(other, 'config', 'diff.noprefix', 'true');
+  gitSync(other, 'config', 'diff.context', '8');
+  await commitFeature(other, { 'daemon/daemon.go': PATCHED['daemon/daemon.go']! }, 'hook');
+  await writeFiles(other, FULL);
+  gitSync(other, 'add', '-A');
+  gitSync(other, 'commit', '-q', '-m', 'store');
+  await writeFiles(other, { 'cmd/dockerd/options.go': PATCHED['cmd/dockerd/options.go']!, 'daemon/config/config.go': PATCHED['daemon/config/config.go']! });
+  gitSync(other, 'commit', '-q', '-am', 'flags');
+  const project2 = await tempDir('dockerd-extra-project-');
+  ctx.others.push(project2);
+  await exportPatchSet(other, BASE_TAG, project2);
+  assert.equal(await outputOf(project2), first);
+});
+
+Export('refuses a branch that touches vendor/', async (ctx) => {
+  await commitFeature(ctx.moby, { ...PATCHED, 'vendor/github.com/moby/sys/mount/mount.go': 'package mount // patched\n' });
+  const error = await refusal(ctx);
+  assert.is(error.reason, 'vendor');
+  assert.equal(error.paths, ['vendor/github.com/moby/sys/mount/mount.go']);
+});
+
+Export('refuses a branch that deletes or renames a moby file', async (ctx) => {
+  gitSync(ctx.moby, 'checkout', '-q', '-b', 'extra-storage');
+  gitSync(ctx.moby, 'mv', 'Makefile', 'Makefile.old');
+  gitSync(ctx.moby, 'commit', '-q', '-m', 'rename');
+  const error = await refusal(ctx);
+  assert.is(error.reason, 'deleted');
+  assert.equal(error.paths, ['Makefile']);
+});
+
+Export('refuses a checkout without the base tag', async (ctx) => {
+  await commitFeature(ctx.moby);
+  gitSync(ctx.moby, 'tag', '-d', BASE_TAG);
+  assert.is((await refusal(ctx)).reason, 'missing-base');
+});
+
+Export('refuses a binary file the branch adds', async (ctx) => {
+  await commitFeature(ctx.moby, { ...PATCHED, 'docs/logo.png': '\x89PNG\r\n' });
+  await writeFile(join(ctx.moby, 'docs/logo.png'), Buffer.from([0x89, 0x50, 0xff, 0xfe, 0x00]));
+  gitSync(ctx.moby, 'commit', '-q', '-am', 'binary logo');
+  assert.is((await refusal(ctx)).reason, 'binary');
+});
+
+Export('re-export removes the files an earlier export wrote that the branch no longer has', async (ctx) => {
+  await commitFeature(ctx.moby);
+  await exportPatchSet(ctx.moby, BASE_TAG, ctx.project, { release: 3 });
+  await writeFile(join(ctx.project, 'patches', BASE_TAG, 'README.md'), 'notes a maintainer keeps here\n');
+  gitSync(ctx.moby, 'checkout', '-q', BASE_TAG, '--', 'daemon/config/config.go');
+  gitSync(ctx.moby, 'rm', '-q', '-r', 'daemon/extrastore/mount');
+  gitSync(ctx.moby, 'commit', '-q', '-am', 'drop the config hook and the mount helper');
+  const result = await exportPatchSet(ctx.moby, BASE_TAG, ctx.project);
+  // Numbers follow path order, so the daemon.go patch is 0002 now and its old name goes too.
+  assert.equal(result.removed, [
+    `patches/${BASE_TAG}/0002-daemon-config-config.go.patch`,
+    `patches/${BASE_TAG}/0003-daemon-daemon.go.patch`,
+    `full/${BASE_TAG}/daemon/extrastore/mount/mount_linux.go`,
+  ]);
+  assert.equal(result.patches, ['0001-cmd-dockerd-options.go.patch', '0002-daemon-daemon.go.patch']);
+  assert.is(result.release, 3, 'the release of the previous export is kept');
+  const files = Object.keys(await outputOf(ctx.project)).sort();
+  assert.equal(files, [
+    `full/${BASE_TAG}/daemon/extrastore/store.go`,
+    `patches/${BASE_TAG}/0001-cmd-dockerd-options.go.patch`,
+    `patches/${BASE_TAG}/0002-daemon-daemon.go.patch`,
+    `patches/${BASE_TAG}/README.md`,
+    `patches/${BASE_TAG}/manifest.json`,
+    `patches/${BASE_TAG}/series`,
+  ]);
+  await stat(join(ctx.project, 'full', BASE_TAG, 'daemon/extrastore/mount')).then(
+    () => assert.unreachable('the emptied folder should be gone'),
+    () => undefined,
+  );
+  await loadPatchSet(ctx.project, BASE_TAG);
+});
+
+Export.run();
