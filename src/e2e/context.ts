@@ -41,7 +41,7 @@ export async function startPrivateDaemon(
 export function errorText(error: unknown): string {
   if (error instanceof Error) {
     const details = (error as { details?: () => readonly string[] }).details?.() ?? [];
-    return [error.message, ...details.slice(-3)].join(' | ');
+    return [error.message, ...details.slice(-2)].join(' | ');
   }
   return String(error);
 }

@@ -87,5 +87,5 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
 export async function logTail(logFile: string, lines = 8): Promise<string[]> {
   const text = await readFile(logFile, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).slice(-lines);
+  return text.split('\n').filter((l) => l && !l.startsWith('$ ')).slice(-lines);
 }

@@ -24,3 +24,11 @@ export class NotRootError extends UserError {
     this.name = 'NotRootError';
   }
 }
+
+export class BuildUnavailableError extends UserError {
+  readonly code = 'BUILD_UNAVAILABLE';
+  constructor(readonly missing: string) {
+    super(`cannot build the patched dockerd: ${missing} is missing; pass --dockerd PATH to test a binary built elsewhere`);
+    this.name = 'BuildUnavailableError';
+  }
+}

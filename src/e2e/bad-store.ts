@@ -1,0 +1,71 @@
+/**
+ * Crafted bad stores: a copy of the good store with one thing broken. The patched dockerd must refuse
+ * the pull, name what is wrong (the layer's chainID or cache-id) and register nothing.
+ */
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { assertNever } from '../errors.ts';
+import { run } from '../exec/run.ts';
+import type { BuiltImage } from './build-image.ts';
+import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
+import { layerChains, layerDir, readCacheId } from './data-root.ts';
+import { imageIds } from './docker.ts';
+import type { PreparedStore } from './store.ts';
+
+export type Tamper = 'cache-id-not-hex' | 'diff-mismatch' | 'diff-symlink-outside';
+export const TAMPERS: readonly Tamper[] = ['cache-id-not-hex', 'diff-mismatch', 'diff-symlink-outside'];
+
+/** Breaks the copy at `root`; returns the identifiers an error about it should name. */
+export async function tamper(root: string, image: BuiltImage, kind: Tamper, outside: string): Promise<string[]> {
+  const top = image.chainIds.at(-1)!;
+  const middle = image.chainIds[1] ?? top;
+  switch (kind) {
+    case 'cache-id-not-hex': {
+      const cacheId = await readCacheId(root, top);
+      await writeFile(join(layerDir(root, top), 'cache-id'), '../../../../etc');
+      return [top, top.slice(0, 12), cacheId ?? top, 'cache-id'];
+    }
+    case 'diff-mismatch': {
+      await writeFile(join(layerDir(root, middle), 'diff'), `sha256:${'0'.repeat(64)}`);
+      return [middle, middle.slice(0, 12)];
+    }
+    case 'diff-symlink-outside': {
+      const cacheId = (await readCacheId(root, top))!;
+      const diff = join(root, 'overlay2', cacheId, 'diff');
+      await rm(diff, { recursive: true, force: true });
+      await mkdir(outside, { recursive: true });
+      await writeFile(join(outside, 'planted.txt'), 'outside the store\n');
+      await symlink(outside, diff);
+      return [cacheId, cacheId.slice(0, 12), top, top.slice(0, 12)];
+    }
+    default:
+      return assertNever(kind);
+  }
+}
+
+export async function runBadStores(ctx: E2eContext, image: BuiltImage, store: PreparedStore): Promise<void> {
+  for (const kind of TAMPERS) {
+    const name = `bad store (${kind}): pull is refused naming the layer, nothing registered`;
+    const root = join(ctx.work, `bad-${kind}`);
+    try {
+      await mkdir(root, { recursive: true });
+      await run('cp', ['-a', `${store.mountPoint}/.`, root], { cwd: '/', timeoutMs: 120_000, signal: ctx.signal });
+      const mentions = await tamper(root, image, kind, join(ctx.work, `outside-${kind}`));
+      const dataRoot = join(ctx.work, `local-bad-${kind}`);
+      const daemon = await startPrivateDaemon(ctx, `bad-${kind}`, { 'extra-storage': { path: root } }, dataRoot);
+      const result = await daemon.docker.call(['pull', `${image.ref}-extra`], { reject: false, timeoutMs: 90_000, signal: ctx.signal });
+      const images = await imageIds(daemon.docker);
+      const chains = await layerChains(dataRoot);
+      await daemon.release();
+      const message = `${result.stderr} ${result.stdout}`.trim();
+      const named = mentions.some((m) => message.includes(m));
+      ctx.results.check(name, result.exitCode !== 0 && named && images.length === 0 && chains.length === 0,
+        `exit ${result.exitCode}, names the layer: ${named}, images ${images.length}, layerdb entries ${chains.length}: ${message.slice(0, 300)}`);
+      if (result.exitCode !== 0) ctx.results.note(`bad store ${kind}: ${message.split('\n').pop()}`);
+    } catch (error) {
+      ctx.results.fail(name, errorText(error));
+    } finally {
+      await rm(root, { recursive: true, force: true }).catch(() => {});
+    }
+  }
+}

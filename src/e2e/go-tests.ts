@@ -1,0 +1,46 @@
+/**
+ * Runs the feature's Go unit tests inside the patched tree with moby's vendor, through moby's own
+ * hack/with-go-mod.sh (it writes the temporary go.mod and removes it). The packages are found as the
+ * directories of the *_test.go files the patch set added, so no package name is hard-coded here.
+ */
+import { dirname } from 'node:path';
+import { git } from '../exec/git.ts';
+import { run } from '../exec/run.ts';
+
+/** Untracked *_test.go paths → sorted unique `./dir` package patterns. */
+export function testPackages(untracked: readonly string[]): string[] {
+  const dirs = untracked.filter((p) => p.endsWith('_test.go') && !p.startsWith('vendor/')).map((p) => `./${dirname(p)}`);
+  return [...new Set(dirs)].sort();
+}
+
+export async function newTestPackages(tree: string): Promise<string[]> {
+  const status = await git(tree).raw(['status', '--porcelain', '--untracked-files=all']);
+  const untracked = status.split('\n').filter((l) => l.startsWith('?? ')).map((l) => l.slice(3).trim());
+  return testPackages(untracked);
+}
+
+export interface GoTestRun {
+  packages: string[];
+  exitCode: number;
+  failures: string[];
+  summary: string[];
+}
+
+export async function runGoTests(tree: string, packages: readonly string[], logFile: string, signal: AbortSignal): Promise<GoTestRun> {
+  const result = await run('./hack/with-go-mod.sh', ['go', 'test', '-mod=vendor', '-modfile=vendor.mod', '-count=1', ...packages], {
+    cwd: tree,
+    env: { GO111MODULE: 'on', GOTOOLCHAIN: 'local', GOFLAGS: '' },
+    logFile,
+    timeoutMs: 12 * 60_000,
+    signal,
+    reject: false,
+    tailLines: 60,
+  });
+  const lines = `${result.stdout}\n${result.stderr}`.split('\n');
+  return {
+    packages: [...packages],
+    exitCode: result.exitCode,
+    failures: lines.filter((l) => /^(--- FAIL|FAIL\s|panic:)/.test(l)).slice(0, 10),
+    summary: lines.filter((l) => /^(ok|FAIL|\?)\s/.test(l)),
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The store given as `device` + `type`, not mounted: the patched dockerd must mount it read-only
+ * itself, serve the pull from it, and unmount it at shutdown (only what it mounted).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BuiltImage } from './build-image.ts';
+import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
+import { checkContainerFiles } from './container-run.ts';
+import type { ImageSpec } from './image-spec.ts';
+import { mountAt, unmountAll } from './mounts.ts';
+import { pullFromStore } from './pull-checks.ts';
+import type { PreparedStore } from './store.ts';
+
+const LABEL = 'device store';
+
+export async function runDevicePhase(ctx: E2eContext, spec: ImageSpec, image: BuiltImage, store: PreparedStore): Promise<void> {
+  await unmountAll(store.mountPoint);
+  const path = join(ctx.work, 'store-dev');
+  await mkdir(path, { recursive: true });
+  ctx.teardown.defer(`umount ${path}`, () => unmountAll(path));
+  const config = { 'extra-storage': { path, device: store.device, type: 'ext4' } };
+  const dataRoot = join(ctx.work, 'local-dev');
+  let daemon;
+  try {
+    daemon = await startPrivateDaemon(ctx, 'extra-device', config, dataRoot);
+  } catch (error) {
+    ctx.results.fail(`${LABEL}: patched dockerd starts with extra-storage device/type`, errorText(error));
+    return;
+  }
+  const mounted = await mountAt(path);
+  ctx.results.check(`${LABEL}: dockerd mounts ${store.device} at the path read-only`, mounted?.source === store.device && mounted.options.includes('ro'),
+    mounted ? `mounted ${mounted.source} (${mounted.options.join(',')})` : 'nothing mounted there');
+  const target = { docker: daemon.docker, dataRoot, storeRoot: path, label: LABEL };
+  if (await pullFromStore(ctx, target, image)) {
+    await checkContainerFiles(ctx, daemon.docker, spec, `${image.ref}-extra`, `${LABEL}: run`, false);
+  }
+  await daemon.docker.call(['rmi', image.ref, `${image.ref}-extra`], { reject: false });
+  await daemon.release();
+  const left = await mountAt(path);
+  ctx.results.check(`${LABEL}: dockerd unmounts the store it mounted at shutdown`, left === undefined, `${path} is still mounted from ${left?.source}`);
+}

@@ -1,0 +1,99 @@
+/**
+ * The main scenario, on a store the e2e mounted read-only itself: pull from it, run, save, NAME:extra,
+ * the ordinary `7extra` tag, a name the store lacks, restart, rmi, and the store left unchanged.
+ */
+import type { BuiltImage } from './build-image.ts';
+import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
+import { checkContainerFiles } from './container-run.ts';
+import { layerChains } from './data-root.ts';
+import { imageIds, inspectImageId, type DockerClient } from './docker.ts';
+import type { ImageSpec } from './image-spec.ts';
+import { mountAt } from './mounts.ts';
+import { pullFromStore } from './pull-checks.ts';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkSave } from './save-check.ts';
+import { diffEntries } from './tree-checksum.ts';
+import { fingerprintTree, type PreparedStore } from './store.ts';
+
+const LABEL = 'mounted store';
+
+export async function runMountedPhase(ctx: E2eContext, spec: ImageSpec, image: BuiltImage, store: PreparedStore): Promise<void> {
+  const config = { 'extra-storage': { path: store.mountPoint } };
+  const dataRoot = join(ctx.work, 'local');
+  let daemon;
+  try {
+    daemon = await startPrivateDaemon(ctx, 'extra', config, dataRoot);
+    ctx.results.pass(`${LABEL}: patched dockerd starts with extra-storage ${JSON.stringify(config['extra-storage'])}`);
+  } catch (error) {
+    ctx.results.fail(`${LABEL}: patched dockerd starts with extra-storage`, errorText(error));
+    return;
+  }
+  const log = await readFile(daemon.logFile, 'utf8').catch(() => '');
+  ctx.results.check(`${LABEL}: start-up log names the store in use`, log.includes(store.mountPoint), `no line of ${daemon.logFile} mentions ${store.mountPoint}`);
+  const target = { docker: daemon.docker, dataRoot, storeRoot: store.mountPoint, label: LABEL };
+  if (await pullFromStore(ctx, target, image)) {
+    await checkContainerFiles(ctx, daemon.docker, spec, `${image.ref}-extra`, `${LABEL}: run`, true);
+    await checkSave(ctx, daemon.docker, image, `${image.ref}-extra`, LABEL);
+  }
+  await checkLatestAlias(ctx, daemon.docker, spec, image);
+  await checkOrdinaryPulls(ctx, daemon.docker, spec);
+  await daemon.release();
+
+  let restarted;
+  try {
+    restarted = await startPrivateDaemon(ctx, 'extra-restarted', config, dataRoot);
+  } catch (error) {
+    ctx.results.fail(`${LABEL}: patched dockerd restarts on the same data-root`, errorText(error));
+    return;
+  }
+  const id = await inspectImageId(restarted.docker, `${image.ref}-extra`);
+  ctx.results.check(`${LABEL}: the image survives a daemon restart`, id === `sha256:${image.imageId}`, `after restart ${image.ref}-extra is ${id ?? 'missing'}`);
+  if (id) await checkContainerFiles(ctx, restarted.docker, spec, `${image.ref}-extra`, `${LABEL}: after restart`, false);
+  await checkRemoval(ctx, restarted.docker, dataRoot, spec, image);
+  await restarted.release();
+
+  const mounted = await mountAt(store.mountPoint);
+  ctx.results.check(`${LABEL}: dockerd left the store mount it did not make in place`, mounted !== undefined, `${store.mountPoint} is no longer mounted`);
+  const after = await fingerprintTree(store.mountPoint);
+  ctx.results.check(`${LABEL}: store tree checksum unchanged (content, names, modes, links)`, after.digest === store.treeDigest,
+    `${store.treeDigest.slice(0, 16)} → ${after.digest.slice(0, 16)}: ${diffEntries(store.entries, after.entries).join(', ')}`);
+}
+
+async function checkLatestAlias(ctx: E2eContext, docker: DockerClient, spec: ImageSpec, image: BuiltImage): Promise<void> {
+  const ref = `${spec.repo}:extra`;
+  const result = await docker.call(['pull', ref], { reject: false, timeoutMs: 90_000, signal: ctx.signal });
+  const id = await inspectImageId(docker, `${spec.repo}:latest`);
+  ctx.results.check(`${LABEL}: docker pull ${ref} serves ${spec.repo}:latest from the store`, result.exitCode === 0 && id === `sha256:${image.imageId}`,
+    `exit ${result.exitCode}, ${spec.repo}:latest is ${id ?? 'missing'}: ${result.stderr.trim()}`);
+}
+
+/** Both must fail without a registry (there is none), fast, and leave no image behind. */
+async function checkOrdinaryPulls(ctx: E2eContext, docker: DockerClient, spec: ImageSpec): Promise<void> {
+  const cases = [
+    { ref: `${spec.repo}:7extra`, what: 'a tag merely ending in "extra" is an ordinary registry pull (fails: no registry)' },
+    { ref: 'e2e/not-in-store:v1-extra', what: 'a name the store lacks fails clearly without a registry (no hang)' },
+  ];
+  for (const { ref, what } of cases) {
+    const before = await imageIds(docker);
+    const started = performance.now();
+    const result = await docker.call(['pull', ref], { reject: false, timeoutMs: 90_000, signal: ctx.signal });
+    const ms = Math.round(performance.now() - started);
+    const after = await imageIds(docker);
+    const message = result.stderr.trim() || result.stdout.trim();
+    ctx.results.check(`${LABEL}: ${what}`, result.exitCode !== 0 && ms < 90_000 && message.length > 0 && after.length === before.length,
+      `exit ${result.exitCode} after ${ms} ms, images ${before.length} → ${after.length}: ${message.slice(0, 200)}`);
+    if (result.exitCode !== 0) ctx.results.note(`${ref}: ${message.split('\n').pop()}`);
+  }
+}
+
+async function checkRemoval(ctx: E2eContext, docker: DockerClient, dataRoot: string, spec: ImageSpec, image: BuiltImage): Promise<void> {
+  const refs = [image.ref, `${image.ref}-extra`, `${spec.repo}:latest`, `${spec.repo}:extra`];
+  const present = [];
+  for (const ref of refs) if (await inspectImageId(docker, ref)) present.push(ref);
+  const result = await docker.call(['rmi', ...present], { reject: false, timeoutMs: 60_000 });
+  const left = await imageIds(docker);
+  const chains = (await layerChains(dataRoot)).filter((c) => image.chainIds.includes(c));
+  ctx.results.check(`${LABEL}: docker rmi removes the image and its local layers`, result.exitCode === 0 && left.length === 0 && chains.length === 0,
+    `exit ${result.exitCode} ${result.stderr.trim()}; images left ${left.length}, layerdb entries left ${chains.length}`);
+}

@@ -1,0 +1,117 @@
+/**
+ * The whole end-to-end proof, in order: patched engine (build-dockerd on a clone), the feature's Go
+ * tests, the generated image, the store on a loop-mounted ext4, the mounted-store scenario, crafted
+ * bad stores, the device/type scenario, and the store's raw bytes unchanged. Everything acquired is
+ * registered with one Teardown that runs even on failure and on Ctrl-C.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CancelledError } from '../errors.ts';
+import { runBadStores } from './bad-store.ts';
+import { buildImageArchive } from './build-image.ts';
+import { buildThroughCli, clonePristine } from './build.ts';
+import { errorText, type E2eContext } from './context.ts';
+import { findDockerCli } from './docker.ts';
+import { NotRootError } from './errors.ts';
+import { newTestPackages, runGoTests } from './go-tests.ts';
+import { testImageSpec } from './image-spec.ts';
+import { parseMountInfo, unmountAll } from './mounts.ts';
+import { runDevicePhase } from './phase-device.ts';
+import { runMountedPhase } from './phase-mounted.ts';
+import { Results, type E2eEvent } from './results.ts';
+import { prepareStore } from './store.ts';
+import { Teardown } from './teardown.ts';
+import { hashFile } from './tree-checksum.ts';
+
+export interface E2eOptions {
+  moby?: string;
+  dockerd?: string;
+  keep: boolean;
+  busybox: string;
+  signal: AbortSignal;
+  onEvent: (event: E2eEvent) => void;
+}
+
+export async function runE2e(options: E2eOptions): Promise<{ results: Results; logDir: string }> {
+  if (process.getuid?.() !== 0) throw new NotRootError('the e2e');
+  const results = new Results(options.onEvent);
+  const teardown = new Teardown();
+  const work = await mkdtemp('/tmp/dxe-');
+  const logDir = await mkdtemp('/tmp/dockerd-extra-e2e-logs-');
+  teardown.defer(`remove ${work}`, () => removeWork(work, options.keep));
+  const ctx: E2eContext = { work, logDir, dockerCli: await findDockerCli(), dockerd: options.dockerd ?? '', teardown, results, signal: options.signal };
+  results.note(`work dir ${work}, logs ${logDir}`);
+  try {
+    const tree = await engineStep(ctx, options);
+    if (!ctx.dockerd) return { results, logDir };
+    await goTestStep(ctx, tree);
+    await storeSteps(ctx, options);
+  } catch (error) {
+    if (error instanceof CancelledError || options.signal.aborted) results.fail('e2e', 'cancelled (Ctrl-C); everything was torn down');
+    else results.fail('e2e', errorText(error));
+  } finally {
+    for (const problem of await teardown.release()) results.fail('teardown', problem);
+  }
+  if (results.failed === 0 && !options.keep) await rm(logDir, { recursive: true, force: true });
+  return { results, logDir };
+}
+
+function ensureRunning(signal: AbortSignal): void {
+  if (signal.aborted) throw new CancelledError('the e2e');
+}
+
+async function engineStep(ctx: E2eContext, options: E2eOptions): Promise<string | undefined> {
+  if (!options.moby) return undefined;
+  const tree = join(ctx.work, 'moby');
+  await clonePristine(options.moby, tree, ctx.signal);
+  const build = !options.dockerd;
+  const name = build ? 'engine: build-dockerd patches and builds a clone of --moby' : 'engine: build-dockerd patches a clone of --moby (--no-build, --dockerd given)';
+  const started = performance.now();
+  try {
+    const patched = await buildThroughCli(tree, join(ctx.work, 'dist'), build, join(ctx.logDir, 'build-dockerd.log'), ctx.signal);
+    if (patched.dockerd) ctx.dockerd = patched.dockerd;
+    ctx.results.pass(name);
+    ctx.results.figure('engine: build-dockerd time', Math.round(performance.now() - started), 'ms');
+    return tree;
+  } catch (error) {
+    ctx.results.fail(name, errorText(error));
+    return undefined;
+  }
+}
+
+async function goTestStep(ctx: E2eContext, tree: string | undefined): Promise<void> {
+  ensureRunning(ctx.signal);
+  const name = 'go test of the feature packages inside the patched tree (moby vendor)';
+  if (!tree) return ctx.results.skip(name, 'no patched tree (--moby not given or the patch step failed)');
+  const packages = await newTestPackages(tree);
+  if (packages.length === 0) return ctx.results.skip(name, 'the patched tree has no new *_test.go files');
+  const run = await runGoTests(tree, packages, join(ctx.logDir, 'go-test.log'), ctx.signal);
+  ctx.results.check(`${name}: ${packages.join(' ')}`, run.exitCode === 0, [...run.failures, ...run.summary].join('; ') || `exit ${run.exitCode}`);
+}
+
+async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
+  ensureRunning(ctx.signal);
+  const spec = testImageSpec({ busybox: options.busybox, busyboxSha256: (await hashFile(options.busybox)).sha256 });
+  const image = await buildImageArchive(spec, join(ctx.work, 'image'), ctx.signal);
+  ctx.results.note(`image ${image.ref} sha256:${image.imageId.slice(0, 12)}, ${image.diffIds.length} layers of ${image.layerSizes.join(', ')} bytes`);
+  const store = await prepareStore(ctx, spec, image);
+  ensureRunning(ctx.signal);
+  await runMountedPhase(ctx, spec, image, store);
+  ensureRunning(ctx.signal);
+  await runBadStores(ctx, image, store);
+  ensureRunning(ctx.signal);
+  await runDevicePhase(ctx, spec, image, store);
+  await unmountAll(store.mountPoint);
+  const after = (await hashFile(store.imageFile)).sha256;
+  ctx.results.check('store: the filesystem image is byte-identical after everything (sha256 of the device)', after === store.blockDigest,
+    `${store.blockDigest.slice(0, 16)} → ${after.slice(0, 16)}`);
+}
+
+/** Never rm -rf through a mount that is still there: that would delete a store's contents. */
+async function removeWork(work: string, keep: boolean): Promise<void> {
+  const mounts = parseMountInfo(await readFile('/proc/self/mountinfo', 'utf8')).filter((m) => m.mountPoint.startsWith(`${work}/`));
+  if (mounts.length > 0) throw new Error(`left ${work} in place: still mounted ${mounts.map((m) => m.mountPoint).join(', ')}`);
+  if (keep) return;
+  await rm(work, { recursive: true, force: true });
+}
+
