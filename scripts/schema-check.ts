@@ -1,0 +1,47 @@
+/**
+ * npm run schema:check -- --moby PATH
+ * Lists the json tags of the engine's daemon.json structs in a moby checkout (Linux Config and what it
+ * embeds or nests) and fails on any key schemas/daemon.v28.schema.json lacks or has in excess, or whose
+ * JSON type differs, so the schema can follow new engine tags. Reads MOBY_SRC when --moby is not given.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { jsonKeys, parseGoStructs, type CustomJson, type GoStructs } from '../src/config/go-structs.ts';
+import { compareKeys } from '../src/config/schema-drift.ts';
+import { daemonSchema } from '../src/config/schema.ts';
+
+/** Where the structs reachable from daemon/config.Config live in a v28 tree. */
+const SOURCES = [
+  'daemon/config/config.go', 'daemon/config/config_linux.go', 'daemon/config/builder.go', 'registry/config.go',
+  'api/types/system/runtime.go', 'libnetwork/ipamutils/utils.go', 'vendor/github.com/docker/go-units/ulimit.go',
+];
+/** Types with their own UnmarshalJSON: what JSON they read. */
+const CUSTOM: CustomJson = { PoolsOpt: '[]*ipamutils.NetworkToSplit', BuilderGCFilter: '', Duration: '', MemBytes: '', Prefix: '', Addr: '', IP: '' };
+/** Keys in the schema that are no struct tag, and why they belong there. */
+const KNOWN_EXTRA: Record<string, string> = {
+  '/extra-storage': 'dockerd-extra feature (DESIGN §5)',
+  '/builder/gc/defaultKeepStorage': 'deprecated alias read by BuilderGCConfig.UnmarshalJSON',
+  '/builder/gc/policy/*/keepStorage': 'deprecated alias read by BuilderGCRule.UnmarshalJSON',
+};
+
+const { values } = parseArgs({ options: { moby: { type: 'string' } } });
+const moby = values.moby ?? process.env.MOBY_SRC;
+if (!moby || !existsSync(join(moby, 'daemon/config/config.go'))) {
+  process.stderr.write(`error: give a moby checkout with --moby PATH (or MOBY_SRC); ${moby ?? 'none given'} has no daemon/config/config.go\n`);
+  process.exit(2);
+}
+const structs: GoStructs = new Map();
+const missingFiles = SOURCES.filter((f) => !existsSync(join(moby, f)));
+for (const f of SOURCES) if (!missingFiles.includes(f)) parseGoStructs(readFileSync(join(moby, f), 'utf8'), structs);
+// skipValidateOptions: keys the engine accepts in the file without a struct field (deprecated, ignored).
+const configGo = readFileSync(join(moby, 'daemon/config/config.go'), 'utf8');
+const skipBlock = /var skipValidateOptions = map\[string\]bool\{([\s\S]*?)\n\}/.exec(configGo)?.[1] ?? '';
+for (const m of skipBlock.matchAll(/"([a-z0-9-]+)":\s*true/g)) KNOWN_EXTRA[`/${m[1]}`] = 'in skipValidateOptions of daemon/config/config.go';
+
+const keys = jsonKeys(structs, 'Config', CUSTOM);
+const drifts = compareKeys(keys, daemonSchema, KNOWN_EXTRA, CUSTOM);
+process.stdout.write(`${keys.length} engine keys in ${SOURCES.length - missingFiles.length} files of ${moby}` + (missingFiles.length ? ` (not found: ${missingFiles.join(', ')})` : '') + '\n');
+for (const d of drifts) process.stdout.write(`${d.kind.padEnd(7)} ${d.pointer}  ${d.detail}\n`);
+process.stdout.write(drifts.length === 0 ? 'schema:check OK: the schema has every engine key and no other\n' : `schema:check FAILED: ${drifts.length} difference(s)\n`);
+process.exitCode = drifts.length === 0 && missingFiles.length === 0 ? 0 : 1;
