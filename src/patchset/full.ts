@@ -39,7 +39,8 @@ export function planFull(set: PatchSet, baseBlob: FileReader, current: FileReade
   for (const [path, after] of patchedFromBase(set, baseBlob)) {
     const before = current(path);
     if (before === after) continue;
-    if (before !== undefined && before !== baseBlob(path)) replacedLocalEdits.push(path);
+    // A deleted touched file is a local edit too: the user should hear that it comes back.
+    if (before !== baseBlob(path)) replacedLocalEdits.push(path);
     writes.push({ path, before, after, source: 'patch' });
   }
   for (const path of set.fullFiles) {

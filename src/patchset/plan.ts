@@ -106,7 +106,9 @@ export function planDiff(set: PatchSet, read: FileReader, fullRead: FileReader):
   }
   const full = planFullFiles(set, read, fullRead);
   failures.push(...full.failures);
-  if (failures.length) return { kind: 'conflict', failures };
+  if (failures.length) {
+    return applied.length ? { kind: 'conflict', failures, partlyApplied: applied.map((a) => a.path) } : { kind: 'conflict', failures };
+  }
   if (clean === 0 && full.writes.length === 0) return { kind: 'already-applied' };
   if (applied.length === 0) return { kind: 'apply', writes: [...writes, ...full.writes], warnings };
   return partlyApplied(set, applied);

@@ -66,6 +66,15 @@ Full('local edits to touched files are replaced and listed', async () => {
   assert.is(plan.writes.find((w) => w.path === 'daemon/daemon.go')!.after, PATCHED['daemon/daemon.go']);
 });
 
+Full('a deleted touched file is restored and listed', async () => {
+  const current = { ...BASE, 'daemon/config/config.go': undefined };
+  const plan = await withSet((set) => planFull(set, reader(BASE), reader(current), reader(FULL)));
+  if (plan.kind !== 'apply') return assert.unreachable(plan.kind);
+  assert.equal(plan.replacedLocalEdits, ['daemon/config/config.go']);
+  const write = plan.writes.find((w) => w.path === 'daemon/config/config.go')!;
+  assert.equal([write.before, write.after], [undefined, PATCHED['daemon/config/config.go']]);
+});
+
 Full('a tree that already holds the result plans nothing', async () => {
   const plan = await withSet((set) => planFull(set, reader(BASE), reader({ ...BASE, ...PATCHED, ...FULL }), reader(FULL)));
   assert.equal(plan, { kind: 'already-applied' });

@@ -103,6 +103,14 @@ Plan('a partly applied tree is a conflict that lists the files already patched',
   assert.equal(plan.failures.map((f) => [f.file, f.reason]), [['daemon/config/config.go', 'already-applied']]);
 });
 
+Plan('a conflict in a tree where some files are already patched lists those files too', async () => {
+  const tree = { ...BASE, 'daemon/config/config.go': PATCHED['daemon/config/config.go'], 'daemon/daemon.go': '// rewritten\n' };
+  const plan = await withSet((set) => planDiff(set, reader(tree), fullReader));
+  if (plan.kind !== 'conflict') return assert.unreachable(plan.kind);
+  assert.equal(plan.partlyApplied, ['daemon/config/config.go']);
+  assert.equal([...new Set(plan.failures.map((f) => f.file))], ['daemon/daemon.go']);
+});
+
 Plan('a full/ file the tree has with other content is a conflict, never overwritten silently', async () => {
   const tree = { ...BASE, 'daemon/extrastore/store.go': 'package extrastore // mine\n' };
   const plan = await withSet((set) => planDiff(set, reader(tree), fullReader));
