@@ -60,6 +60,12 @@ export class Branch {
     return text.replace(/^index [0-9a-f]+\.\.[0-9a-f]+( \d+)?\n/m, '');
   }
 
+  /** Tracked files with changes not committed: an export reads commits only, so the user should know. */
+  async uncommitted(): Promise<string[]> {
+    const out = await this.repo.raw(['status', '--porcelain', '-z', '--untracked-files=no']);
+    return out.split('\0').filter(Boolean).map((line) => line.slice(3)).sort();
+  }
+
   /** Blob bytes at the base tag or at HEAD. */
   async blob(rev: 'base' | 'HEAD', path: string): Promise<Buffer> {
     return this.repo.showBuffer([`${rev === 'base' ? this.base : 'HEAD'}:${path}`]);

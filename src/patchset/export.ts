@@ -26,6 +26,8 @@ export interface ExportResult {
   full: string[];
   /** Files of an earlier export that are no longer part of the set, now removed (project-relative). */
   removed: string[];
+  /** Tracked moby files with uncommitted changes: not exported (the export reads commits only). */
+  uncommitted: string[];
 }
 
 interface Exported {
@@ -60,7 +62,8 @@ export async function exportPatchSet(
     await chmod(join(fullDir, file.path), file.mode); // an earlier export may have left another mode
   }
   const removed = await removeStale(patchesDir, fullDir, previous, out, base);
-  return { base, release, patchesDir, fullDir, patches: out.patches.map((p) => p.name), full: out.full.map((f) => f.path), removed };
+  const uncommitted = await branch.uncommitted();
+  return { base, release, patchesDir, fullDir, patches: out.patches.map((p) => p.name), full: out.full.map((f) => f.path), removed, uncommitted };
 }
 
 function refuseUnsupported(changes: Change[]): void {
@@ -68,7 +71,8 @@ function refuseUnsupported(changes: Change[]): void {
     const paths = changes.filter(pick).map((c) => c.path);
     if (paths.length) throw new ExportRefusedError(paths, reason, hint);
   };
-  refuse((c) => c.path.startsWith('vendor/'), 'vendor', 'the branch changes vendor/; the patch set must build against moby\'s own vendored modules, drop those changes');
+  // vendor.mod/vendor.sum describe vendor/: changing one without the other breaks the -mod=vendor build.
+  refuse((c) => /^vendor(\/|\.mod$|\.sum$)/.test(c.path), 'vendor', 'the branch changes vendor/ (or vendor.mod/.sum); the patch set must build against moby\'s own vendored modules, drop those changes');
   refuse((c) => c.status === 'D', 'deleted', 'the branch deletes or renames moby files; the patch set may only modify files in place and add new ones');
   refuse((c) => c.status !== 'A' && c.status !== 'M', 'type-change', 'the branch changes the type of moby files (file ↔ symlink ↔ submodule); keep them regular files');
   refuse((c) => c.status === 'A' && !/^1006[0-7]{2}$/.test(c.newMode), 'type-change', 'the branch adds symlinks or submodules; add regular files only');

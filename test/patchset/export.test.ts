@@ -124,6 +124,20 @@ Export('refuses a branch that touches vendor/', async (ctx) => {
   assert.equal(error.paths, ['vendor/github.com/moby/sys/mount/mount.go']);
 });
 
+Export('refuses a branch that changes vendor.mod', async (ctx) => {
+  await commitFeature(ctx.moby, { ...PATCHED, 'vendor.mod': 'module github.com/docker/docker\n\nrequire example.com/new v1.0.0\n' });
+  const error = await refusal(ctx);
+  assert.equal([error.reason, error.paths], ['vendor', ['vendor.mod']]);
+});
+
+Export('uncommitted changes are not exported and are reported', async (ctx) => {
+  await commitFeature(ctx.moby);
+  await writeFile(join(ctx.moby, 'Makefile'), 'all:\n\techo edited\n');
+  const result = await exportPatchSet(ctx.moby, BASE_TAG, ctx.project);
+  assert.equal(result.uncommitted, ['Makefile']);
+  assert.not.ok(result.patches.some((n) => n.includes('Makefile')));
+});
+
 Export('refuses a branch that deletes or renames a moby file', async (ctx) => {
   gitSync(ctx.moby, 'checkout', '-q', '-b', 'extra-storage');
   gitSync(ctx.moby, 'mv', 'Makefile', 'Makefile.old');
