@@ -71,3 +71,21 @@ export class PatchConflictError extends UserError {
     return this.report;
   }
 }
+
+/** The build failed after this run applied the patch set; the apply was taken back (or not fully). */
+export class BuildRolledBackError extends UserError {
+  readonly code = 'BUILD_ROLLED_BACK';
+  constructor(
+    readonly failure: UserError,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `${failure.message}; ` +
+        (problems.length ? `the patch set could not be fully taken back (${problems.length} file(s) below)` : 'the patch set this run applied was taken back, the tree is as before'),
+    );
+    this.name = 'BuildRolledBackError';
+  }
+  override details(): readonly string[] {
+    return [...this.failure.details(), ...this.problems];
+  }
+}

@@ -3,19 +3,24 @@
  * apply → build with hack/make.sh → verify. Two listr2 lists with the plan printed between them,
  * so the plan is plain text whatever the renderer; --dry-run stops after it, --no-build after apply.
  */
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ListrTaskWrapper } from 'listr2';
-import type { ExitCode } from '../errors.ts';
+import type { ListrTask } from 'listr2';
+import { UserError, type ExitCode } from '../errors.ts';
 import { parseCommandArgs, oneOf } from './args.ts';
 import type { Command, CommandContext } from './command.ts';
 import { createTaskList } from './renderer.ts';
-import { applyPlan, appliedRecordFor } from '../patchset/apply.ts';
+import { applyPlan, appliedRecordFor, RECORD_FILE } from '../patchset/apply.ts';
+import type { FullPlan } from '../patchset/full.ts';
+import type { FileWrite } from '../patchset/plan.ts';
+import { BuildRolledBackError } from '../build/errors.ts';
+import { undoApply } from '../build/undo.ts';
 import { checkGo } from '../build/go.ts';
 import { BINARIES, buildDockerd } from '../build/make.ts';
 import { buildInputs, detectStep, headTime, loadStep, logFileOf, need, openStep, planStep, type BuildOptions, type BuildState } from '../build/pipeline.ts';
 import { projectRoot } from '../build/project.ts';
 import { closingLine, formatPlan, isEmptySet, type Outcome } from '../build/report.ts';
-import { hashBinaries, isUpToDate, readStamp, writeStamp, type BuildInputs } from '../build/stamp.ts';
+import { hashBinaries, isUpToDate, readStamp, writeStamp } from '../build/stamp.ts';
 import { validateExtraStorage, verifyVersion } from '../build/verify.ts';
 
 const FLAGS = {
@@ -45,25 +50,25 @@ function parseOptions(ctx: CommandContext): BuildOptions {
 }
 
 interface Late extends BuildState {
-  applyError?: unknown;
-  written: number;
-  inputs?: BuildInputs;
+  /** The record file as it was before this run, to put back if the build fails. */
+  priorRecordText?: string;
+  /** What this run wrote (empty until the apply succeeded). */
+  written: FileWrite[];
+  failure?: unknown;
   upToDate?: boolean;
   binaries?: string[];
 }
 
-type Task = ListrTaskWrapper<Late, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 export const command: Command = async (ctx): Promise<ExitCode> => {
   const options = parseOptions(ctx);
-  const state: Late = { options, forced: [], written: 0 };
+  const state: Late = { options, forced: [], written: [] };
   const { signal } = ctx;
 
   await createTaskList<Late>(
     [
       {
         title: 'Open moby checkout',
-        task: async (s, task: Task) => {
+        task: async (s, task) => {
           const c = await openStep(s, signal, (text) => (task.output = text));
           const forced = s.forced.length ? ` (--force: ${s.forced.length} local change(s) kept)` : '';
           task.title = `Opened ${c.dir} at ${c.shortHead} (${c.origin})${forced}`;
@@ -71,7 +76,7 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
       },
       {
         title: 'Detect engine version',
-        task: async (s, task: Task) => {
+        task: async (s, task) => {
           const { engine, base } = await detectStep(s);
           const ahead = engine.ahead ? `, ${engine.ahead} commit(s) past it` : '';
           task.title = `moby ${engine.tag}${ahead} → patch set ${base}`;
@@ -81,7 +86,7 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
       },
       {
         title: `Plan (${options.strategy} strategy): check every hunk before writing`,
-        task: async (s, task: Task) => {
+        task: async (s, task) => {
           const plan = await planStep(s, signal);
           task.title = plan.kind === 'apply' ? `Plan: ${plan.writes.length} file(s) to write` : 'Plan: nothing to write';
         },
@@ -98,87 +103,99 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
   const writes = plan.kind === 'apply' ? plan.writes.length : 0;
   if (options.dryRun) return finish(ctx, { kind: 'dry-run', treeDir: dir, writes, label });
 
-  await createTaskList<Late>(
-    [
-      {
-        title: 'Apply the patch set',
-        skip: () => (plan.kind === 'apply' ? false : isEmptySet(set) ? 'empty patch set: nothing to apply' : 'already applied: nothing to write'),
-        task: async (s, task: Task) => {
-          if (plan.kind !== 'apply') return;
-          try {
-            await applyPlan(dir, plan, appliedRecordFor(set, options.strategy, plan), signal, {
-              onWritten: (path, done, total) => (task.output = `${done}/${total} ${path}`),
-            });
-            s.written = plan.writes.length;
-            task.title = `Applied ${plan.writes.length} file(s) to ${dir}`;
-          } catch (error) {
-            s.applyError = error; // reported by the rollback step, so the user sees it happened
-            task.title = 'Apply failed';
-          }
-        },
-      },
-      {
-        title: 'Roll back',
-        enabled: (s) => s.applyError !== undefined,
-        task: (s) => {
-          throw s.applyError;
-        },
-      },
-      ...buildTasks(options, signal),
-    ],
-    ctx,
-  ).run(state);
+  state.priorRecordText = await readFile(join(dir, RECORD_FILE), 'utf8').catch(() => undefined);
+  await createTaskList<Late>(applyAndBuildTasks(options, plan, signal), ctx).run(state);
 
-  if (options.noBuild) return finish(ctx, { kind: 'applied', treeDir: dir, writes: state.written, label });
+  if (options.noBuild) return finish(ctx, { kind: 'applied', treeDir: dir, writes: state.written.length, label });
   const version = need(state.stamp).version;
   if (state.upToDate) return finish(ctx, { kind: 'up-to-date', binary: join(options.outDir, 'dockerd'), version });
   return finish(ctx, { kind: 'built', binaries: need(state.binaries), version, logFile: logFileOf(options) });
 };
 
-function buildTasks(options: BuildOptions, signal: AbortSignal) {
+/** Stamp and Go are checked before anything is written, so "no Go" leaves the tree untouched. */
+function applyAndBuildTasks(options: BuildOptions, plan: FullPlan, signal: AbortSignal): ListrTask<Late>[] {
+  const dir = (s: Late) => need(s.checkout).dir;
   const dockerd = join(options.outDir, 'dockerd');
-  const skipBuild = () => (options.noBuild ? '--no-build' : false);
+  const changes = plan.kind === 'apply';
+  const noBuild = () => (options.noBuild ? '--no-build' : false);
   return [
     {
       title: 'Check the build stamp',
-      skip: skipBuild,
-      task: async (s: Late, task: Task) => {
-        s.inputs = await buildInputs(s);
-        s.upToDate = isUpToDate(await readStamp(options.outDir), s.inputs, await hashBinaries(options.outDir, BINARIES));
+      skip: () => noBuild() || (changes ? 'the patch set changes the tree: build needed' : false),
+      task: async (s, task) => {
+        s.upToDate = isUpToDate(await readStamp(options.outDir), await buildInputs(s), await hashBinaries(options.outDir, BINARIES));
         task.title = s.upToDate ? `Up to date: ${dockerd} was built from this tree and patch set` : 'Build needed';
       },
     },
     {
       title: 'Check Go',
-      skip: (s: Late) => skipBuild() || (s.upToDate ? 'up to date' : false),
-      task: async (s: Late, task: Task) => {
-        const go = await checkGo(need(s.checkout).dir, options.env, signal);
+      skip: (s) => noBuild() || (s.upToDate ? 'up to date' : false),
+      task: async (s, task) => {
+        const go = await checkGo(dir(s), options.env, signal);
         task.title = `Go ${go.found ?? '(devel)'} (moby needs ${go.needed ?? 'any'})`;
       },
     },
     {
+      title: 'Apply the patch set',
+      skip: (s) => (changes ? false : isEmptySet(need(s.set)) ? 'empty patch set: nothing to apply' : 'already applied: nothing to write'),
+      task: async (s, task) => {
+        if (plan.kind !== 'apply') return;
+        try {
+          await applyPlan(dir(s), plan, appliedRecordFor(need(s.set), options.strategy, plan), signal, {
+            onWritten: (path, done, total) => (task.output = `${done}/${total} ${path}`),
+          });
+          s.written = plan.writes;
+          task.title = `Applied ${plan.writes.length} file(s) to ${dir(s)}`;
+        } catch (error) {
+          s.failure = error; // applyPlan has restored the tree; the next step says so
+          task.title = 'Apply failed';
+        }
+      },
+    },
+    {
+      title: 'Roll back the apply',
+      enabled: (s) => s.failure !== undefined && s.written.length === 0,
+      task: (s) => {
+        throw s.failure;
+      },
+    },
+    {
       title: `Build dockerd with hack/make.sh dynbinary (log: ${logFileOf(options)})`,
-      skip: (s: Late) => skipBuild() || (s.upToDate ? 'up to date' : false),
-      task: async (s: Late, task: Task) => {
-        const checkout = need(s.checkout);
-        const epoch = await headTime(checkout.dir);
-        s.binaries = await buildDockerd(checkout.dir, {
-          stamp: need(s.stamp),
-          outDir: options.outDir,
-          logFile: logFileOf(options),
-          env: options.env,
-          ...(epoch ? { sourceDateEpoch: epoch } : {}),
-          signal,
-          onLine: (line) => (task.output = line),
-        });
-        await writeStamp(options.outDir, { ...need(s.inputs), binaries: await hashBinaries(options.outDir, BINARIES) });
-        task.title = `Built ${s.binaries.join(', ')}`;
+      skip: (s) => noBuild() || (s.upToDate ? 'up to date' : false),
+      task: async (s, task) => {
+        try {
+          const inputs = await buildInputs(s);
+          const epoch = await headTime(dir(s));
+          s.binaries = await buildDockerd(dir(s), {
+            stamp: need(s.stamp),
+            outDir: options.outDir,
+            logFile: logFileOf(options),
+            env: options.env,
+            ...(epoch ? { sourceDateEpoch: epoch } : {}),
+            signal,
+            onLine: (line) => (task.output = line),
+          });
+          await writeStamp(options.outDir, { ...inputs, binaries: await hashBinaries(options.outDir, BINARIES) });
+          task.title = `Built ${s.binaries.join(', ')}`;
+        } catch (error) {
+          if (s.written.length === 0) throw error;
+          s.failure = error;
+          task.title = 'Build failed';
+        }
+      },
+    },
+    {
+      title: 'Roll back: take back the patch set this run applied',
+      enabled: (s) => s.failure !== undefined && s.written.length > 0,
+      task: async (s) => {
+        const problems = await undoApply(dir(s), s.written, s.priorRecordText);
+        throw s.failure instanceof UserError ? new BuildRolledBackError(s.failure, problems) : s.failure;
       },
     },
     {
       title: `Verify ${dockerd}`,
-      skip: skipBuild,
-      task: async (s: Late, task: Task) => {
+      skip: noBuild,
+      task: async (s, task) => {
         const line = await verifyVersion(dockerd, need(s.stamp).version, signal);
         const check = isEmptySet(need(s.set)) ? undefined : await validateExtraStorage(dockerd, signal);
         const extra = check === undefined ? '' : check.kind === 'validated' ? '; extra-storage config validated' : `; --validate skipped: ${check.reason}`;

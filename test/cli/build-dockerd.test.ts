@@ -1,0 +1,185 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gitSync, removeDir, tempDir } from '../helpers.ts';
+import { fakeGoDir, makeMobyTree } from '../moby/fixtures.ts';
+import { FULL_FILE, lastLine, makeProject, PATCHED_CONFIG, runCli } from '../build/fixtures.ts';
+
+interface Ctx {
+  project: string;
+  tree: string;
+  out: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const Build = suite<Ctx>('cli/build-dockerd', {} as Ctx);
+
+Build.before.each(async (ctx) => {
+  ctx.project = await makeProject();
+  ctx.tree = await makeMobyTree();
+  ctx.out = join(ctx.project, 'dist');
+  ctx.env = { ...process.env, DOCKERD_EXTRA_ROOT: ctx.project, DOCKERD_EXTRA_CACHE: join(ctx.project, 'cache'), CI: '1' };
+});
+
+Build.after.each(async (ctx) => {
+  await removeDir(ctx.project);
+  await removeDir(ctx.tree);
+});
+
+const status = (tree: string) => gitSync(tree, 'status', '--porcelain', '--untracked-files=all');
+const builds = async (tree: string) => (await readFile(join(tree, 'bundles/.builds'), 'utf8').catch(() => '0')).trim();
+
+Build('--dry-run prints the plan and writes nothing', async ({ project, tree, env }) => {
+  const r = await runCli(['build-dockerd', '--moby', tree, '--dry-run'], project, env);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, 'modify  cmd/dockerd/config.go  (patch, 1 hunk(s))');
+  assert.match(r.stdout, 'create  daemon/extra/storage.go  (new file from full/)');
+  assert.match(lastLine(r.stdout), /^dry run: 2 file\(s\) would be written to .* nothing was changed$/);
+  assert.is(status(tree), '');
+  assert.not.ok(existsSync(join(project, 'dist')));
+});
+
+Build('a full run applies, builds, verifies; the second run is a no-op that says so', async ({ project, tree, out, env }) => {
+  const first = await runCli(['build-dockerd', '--moby', tree], project, env);
+  assert.is(first.code, 0, first.stderr);
+  assert.is(lastLine(first.stdout), `built dockerd 28.5.2-extra.1: ${join(out, 'dockerd')}, ${join(out, 'docker-proxy')} (log: ${join(out, 'build-dockerd.log')})`);
+  assert.is(await readFile(join(tree, 'cmd/dockerd/config.go'), 'utf8'), PATCHED_CONFIG);
+  assert.is(await readFile(join(tree, 'daemon/extra/storage.go'), 'utf8'), FULL_FILE);
+  assert.ok(existsSync(join(out, 'build-stamp.json')));
+  assert.is(await builds(tree), '1');
+
+  const second = await runCli(['build-dockerd', '--moby', tree], project, env);
+  assert.is(second.code, 0, second.stderr);
+  assert.match(second.stdout, 'already applied');
+  assert.match(lastLine(second.stdout), /^dockerd 28\.5\.2-extra\.1 is up to date: .*dist\/dockerd/);
+  assert.is(await builds(tree), '1');
+});
+
+Build('a changed binary in --out is rebuilt', async ({ project, tree, out, env }) => {
+  assert.is((await runCli(['build-dockerd', '--moby', tree], project, env)).code, 0);
+  await writeFile(join(out, 'dockerd'), '#!/bin/sh\necho tampered\n');
+  const again = await runCli(['build-dockerd', '--moby', tree], project, env);
+  assert.is(again.code, 0, again.stderr);
+  assert.match(lastLine(again.stdout), /^built dockerd/);
+  assert.is(await builds(tree), '2');
+});
+
+Build('--no-build stops after applying', async ({ project, tree, env }) => {
+  const r = await runCli(['build-dockerd', '--moby', tree, '--no-build'], project, env);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(lastLine(r.stdout), /^patch set v28\.5\.2-extra\.1 is in .* \(2 file\(s\) written\); not built \(--no-build\)$/);
+  assert.is(status(tree).split('\n').filter(Boolean).length, 3);
+  assert.not.ok(existsSync(join(project, 'dist')));
+});
+
+Build('bad --moby values exit 2 with one line', async ({ project, env }) => {
+  const plain = await tempDir();
+  const notMoby = await tempDir();
+  gitSync(notMoby, 'init', '-q');
+  try {
+    for (const [moby, text] of [
+      ['/nonexistent/moby', 'does not exist'],
+      [plain, 'is not a git checkout'],
+      [notMoby, 'is not a moby tree (missing cmd/dockerd, daemon, hack/make.sh, vendor.mod)'],
+    ] as const) {
+      const r = await runCli(['build-dockerd', '--moby', moby], project, env);
+      assert.is(r.code, 2, `${moby}: ${r.stderr}`);
+      assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, text);
+    }
+    const flag = await runCli(['build-dockerd', '--strategy', 'fuzzy'], project, env);
+    assert.is(flag.code, 2);
+    assert.match(flag.stderr, '--strategy must be one of diff, full');
+  } finally {
+    await removeDir(plain);
+    await removeDir(notMoby);
+  }
+});
+
+Build('an unsupported version exits 2 listing the supported ones', async ({ project, env }) => {
+  const old = await makeMobyTree('v27.0.1');
+  try {
+    const r = await runCli(['build-dockerd', '--moby', old, '--dry-run'], project, env);
+    assert.is(r.code, 2);
+    assert.match(r.stderr, 'moby v27.0.1 has no patch set; supported versions: v28.5.2');
+  } finally {
+    await removeDir(old);
+  }
+});
+
+Build('a dirty tree is refused with its files; --force lets it through', async ({ project, tree, env }) => {
+  await writeFile(join(tree, 'daemon/daemon.go'), 'package daemon // local edit\n');
+  await writeFile(join(tree, 'notes.txt'), 'mine\n');
+  const r = await runCli(['build-dockerd', '--moby', tree, '--dry-run'], project, env);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, 'has 2 uncommitted change(s)');
+  assert.match(r.stderr, '  daemon/daemon.go\n  notes.txt\n');
+  const forced = await runCli(['build-dockerd', '--moby', tree, '--no-build', '--force'], project, env);
+  assert.is(forced.code, 0, forced.stderr);
+  assert.is(await readFile(join(tree, 'daemon/daemon.go'), 'utf8'), 'package daemon // local edit\n');
+});
+
+Build('a conflicting hunk exits 1, shows file, hunk, expected and found, writes nothing', async ({ project, tree, env }) => {
+  await writeFile(join(tree, 'cmd/dockerd/config.go'), 'package main\n\n// invented flags file\nfunc installFlags() {\n\tflagA()\n\tflagC()\n}\n');
+  gitSync(tree, 'commit', '-q', '-am', 'upstream moved on');
+  const before = status(tree);
+  const r = await runCli(['build-dockerd', '--moby', tree], project, env);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, 'do not apply to');
+  assert.match(r.stderr, 'cmd/dockerd/config.go @@ -4,4 +4,5 @@ (patches/v28.5.2/0001-cmd-dockerd-config.go.patch): context does not match');
+  assert.match(r.stderr, '  expected:\n');
+  assert.match(r.stderr, '| \tflagB()');
+  assert.match(r.stderr, '| \tflagC()');
+  assert.is(status(tree), before);
+});
+
+Build('a failing build shows the log tail and path and takes the patch set back', async ({ project, env }) => {
+  const broken = await makeMobyTree('v28.5.2', { 'daemon/BREAK_BUILD': 'x\n' });
+  try {
+    const r = await runCli(['build-dockerd', '--moby', broken], project, env);
+    assert.is(r.code, 1);
+    const log = join(project, 'dist/build-dockerd.log');
+    assert.match(r.stderr, `exited with code 1; full log: ${log}`);
+    assert.match(r.stderr, 'the patch set this run applied was taken back, the tree is as before');
+    assert.match(r.stderr, '  daemon/daemon.go:40: undefined: brokenThing\n');
+    assert.is(r.stderr.split('\n').filter((l) => l.includes('brokenThing')).length, 30);
+    assert.is(status(broken), '');
+    assert.ok(existsSync(log));
+  } finally {
+    await removeDir(broken);
+  }
+});
+
+Build('an old Go is refused before anything is written', async ({ project, tree, env }) => {
+  const bin = await fakeGoDir('1.20.4');
+  try {
+    const r = await runCli(['build-dockerd', '--moby', tree], project, { ...env, PATH: `${bin}:${env.PATH}` });
+    assert.is(r.code, 1);
+    assert.match(r.stderr, `Go 1.21.0 or newer is needed (moby's vendor.mod), found go1.20.4 at ${bin}/go`);
+    assert.is(status(tree), '');
+  } finally {
+    await removeDir(bin);
+  }
+});
+
+Build('--strategy full writes the same tree as diff; without the base tag it names the tag', async ({ project, tree, env }) => {
+  const full = await runCli(['build-dockerd', '--moby', tree, '--strategy', 'full', '--no-build'], project, env);
+  assert.is(full.code, 0, full.stderr);
+  assert.is(await readFile(join(tree, 'cmd/dockerd/config.go'), 'utf8'), PATCHED_CONFIG);
+  assert.is(await readFile(join(tree, 'daemon/extra/storage.go'), 'utf8'), FULL_FILE);
+  // Same version under another tag name (the v29 naming): diff still plans, full needs the base tag.
+  const other = await makeMobyTree('docker-v28.5.2');
+  try {
+    assert.is((await runCli(['build-dockerd', '--moby', other, '--dry-run'], project, env)).code, 0);
+    const r = await runCli(['build-dockerd', '--moby', other, '--dry-run', '--strategy', 'full'], project, env);
+    assert.is(r.code, 1);
+    assert.match(r.stderr, 'tag v28.5.2 is not in the history of');
+    assert.is(status(other), '');
+  } finally {
+    await removeDir(other);
+  }
+});
+
+Build.run();
