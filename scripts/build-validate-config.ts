@@ -6,9 +6,12 @@
  * bundle is missing, bin/validate-config.js falls back to running the sources through tsx.
  */
 import { build } from 'esbuild';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// --outfile: the tests build a private bundle instead of touching dist/.
+const outfile = parseArgs({ options: { outfile: { type: 'string' } } }).values.outfile ?? `${root}dist/validate-config.mjs`;
 
 // The process edge of the bundle: the same wiring as src/bin.ts, for this one command only.
 const entry = `
@@ -32,9 +35,9 @@ await build({
   mainFields: ['module', 'main'], // jsonc-parser's main is UMD with dynamic requires; its ESM build bundles cleanly
   format: 'esm',
   target: 'node20',
-  outfile: `${root}dist/validate-config.mjs`,
+  outfile,
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
 });
-process.stdout.write('wrote dist/validate-config.mjs\n');
+process.stdout.write(`wrote ${outfile}\n`);

@@ -1,0 +1,111 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { removeDir, tempDir } from '../helpers.ts';
+import { corpusDir, FINDING_LINE } from '../config/fixtures.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+// Absolute, so that the children find tsx although they run in a temp folder.
+const tsx = import.meta.resolve('tsx');
+interface Ctx { dir: string; bundle: string }
+const Cli = suite<Ctx>('cli/validate-config: run as a user runs it', { dir: '', bundle: '' });
+
+Cli.before(async (ctx) => {
+  ctx.dir = await tempDir('validate-config-cli-');
+  ctx.bundle = join(ctx.dir, 'validate-config.mjs');
+  const built = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build-validate-config.ts', '--outfile', ctx.bundle], { cwd: root, encoding: 'utf8' });
+  assert.is(built.status, 0, built.stderr);
+});
+Cli.after(async (ctx) => removeDir(ctx.dir));
+
+/** The sources through tsx (what `npm run validate-config` runs) or the bundle (what the bin runs). */
+function run(ctx: Ctx, how: 'sources' | 'bundle', args: string[], input?: string | Buffer) {
+  const argv = how === 'sources' ? ['--import', tsx, join(root, 'src/bin.ts'), 'validate-config', ...args] : [ctx.bundle, ...args];
+  const r = spawnSync(process.execPath, argv, { cwd: ctx.dir, input, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function assertOneClearLine(stderr: string) {
+  assert.not.match(stderr, /\n\s+at /, 'no stack trace');
+  assert.not.match(stderr, /internal error/);
+}
+
+Cli('exit 0 for a valid file, 1 for an invalid one, findings as FILE:LINE:COL  pointer  message', (ctx) => {
+  writeFileSync(join(ctx.dir, 'ok.json'), '{"debug": true}');
+  writeFileSync(join(ctx.dir, 'bad.json'), '{\n  "debug": "yes",\n  "registry-mirror": []\n}');
+  const ok = run(ctx, 'sources', ['ok.json']);
+  assert.is(ok.code, 0);
+  assert.is(ok.stdout, '');
+  const bad = run(ctx, 'sources', ['ok.json', 'bad.json']);
+  assert.is(bad.code, 1);
+  const lines = bad.stdout.trim().split('\n');
+  assert.is(lines.length, 2);
+  for (const line of lines) assert.match(line, FINDING_LINE);
+  assert.match(lines[0] as string, /^bad\.json:2:12  \/debug  error: /);
+  assert.match(lines[1] as string, /^bad\.json:3:3  \/registry-mirror  error: .*registry-mirrors/);
+});
+
+Cli('--json: one document with typed findings; - reads stdin', (ctx) => {
+  const r = run(ctx, 'sources', ['--json', '-'], '{"mtu": -1}');
+  assert.is(r.code, 1);
+  const doc = JSON.parse(r.stdout);
+  assert.is(doc.valid, false);
+  assert.equal(doc.files[0].findings.map((f: { pointer: string; rule: string; line: number }) => [f.pointer, f.rule, f.line]), [['/mtu', 'mtu', 1]]);
+  assert.is(doc.files[0].file, '-');
+});
+
+Cli('--data-root applies the store rules when the file sets no data-root', (ctx) => {
+  writeFileSync(join(ctx.dir, 'es.json'), '{"extra-storage": {"path": "/srv/docker/overlay2/x"}}');
+  assert.is(run(ctx, 'bundle', ['es.json']).code, 0);
+  assert.is(run(ctx, 'bundle', ['--data-root', '/srv/docker', 'es.json']).code, 1);
+  assert.is(run(ctx, 'bundle', ['--data-root', 'relative', 'es.json']).code, 2);
+});
+
+Cli('usage mistakes exit 2 with one line', (ctx) => {
+  for (const args of [[], ['--bogus', 'x.json'], ['-', '-']]) {
+    const r = run(ctx, 'bundle', args, '');
+    assert.is(r.code, 2, `args ${args.join(' ')}`);
+    assert.is(r.stderr.trim().split('\n').length, 1);
+    assertOneClearLine(r.stderr);
+  }
+});
+
+Cli('missing file and directory: one clear line each, exit 2, other files still checked', (ctx) => {
+  mkdirSync(join(ctx.dir, 'a-dir'), { recursive: true });
+  writeFileSync(join(ctx.dir, 'bad2.json'), '{"debug": 1}');
+  const r = run(ctx, 'bundle', ['nope.json', 'a-dir', 'bad2.json']);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /error: nope\.json: no such file/);
+  assert.match(r.stderr, /error: a-dir: is a directory/);
+  assert.match(r.stdout, /^bad2\.json:1:11  \/debug  error: /);
+  assertOneClearLine(r.stderr);
+});
+
+Cli('a 50 MB file, 100k nested brackets and binary garbage: one clear finding, never a stack trace', (ctx) => {
+  writeFileSync(join(ctx.dir, 'huge.json'), Buffer.alloc(50 * 1024 * 1024, 0x20));
+  writeFileSync(join(ctx.dir, 'deep.json'), '{"a":' + '['.repeat(100_000));
+  writeFileSync(join(ctx.dir, 'garbage.json'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)));
+  const huge = run(ctx, 'bundle', ['huge.json']);
+  assert.is(huge.code, 2);
+  assert.match(huge.stderr, /huge\.json: is 50\.0 MiB/);
+  for (const name of ['deep.json', 'garbage.json']) {
+    const r = run(ctx, 'bundle', [name]);
+    assert.is(r.code, 1, name);
+    const lines = r.stdout.trim().split('\n');
+    assert.is(lines.length, 1, name);
+    assert.match(lines[0] as string, FINDING_LINE);
+    assertOneClearLine(r.stderr);
+  }
+});
+
+Cli('the bundle and the sources print the same thing', (ctx) => {
+  const file = join(corpusDir, 'duplicate-key.json');
+  const a = run(ctx, 'bundle', ['--json', file]);
+  const b = run(ctx, 'sources', ['--json', file]);
+  assert.is(a.code, 1);
+  assert.is(a.stdout, b.stdout);
+});
+
+Cli.run();

@@ -1,0 +1,115 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { validateDaemonConfig, isInvalid, MAX_CONFIG_BYTES } from '../../src/config/validate.ts';
+import { suggestKey } from '../../src/config/suggest.ts';
+import { decodeConfigBytes, firstInvalidUtf8 } from '../../src/config/decode.ts';
+
+const V = suite('config/validateDaemonConfig');
+const keys = (text: string | Uint8Array, dataRoot?: string) =>
+  validateDaemonConfig(text, { file: 'd.json', ...(dataRoot ? { dataRoot } : {}) }).map((f) => `${f.line}:${f.column} ${f.pointer} ${f.keyword}${f.rule ? ':' + f.rule : ''} ${f.severity}`);
+
+V('a valid file has no findings', () => {
+  assert.equal(validateDaemonConfig('{"debug": true, "log-driver": "journald"}'), []);
+});
+
+V('reports every mistake at once, sorted by position', () => {
+  const text = '{\n  "mtu": "1500",\n  "debgu": true,\n  "log-level": "loud"\n}';
+  assert.equal(keys(text), ['2:10 /mtu type error', '3:3 /debgu unknown-key error', '4:16 /log-level rule:log-level error']);
+});
+
+V('did-you-mean for unknown keys at any level', () => {
+  const f = validateDaemonConfig('{"registry-mirror": [], "extra_storage": {}, "extra-storage": {"pth": "/x"}}');
+  assert.equal(f.map((x) => [x.pointer, x.suggestion]), [
+    ['/registry-mirror', 'registry-mirrors'],
+    ['/extra_storage', 'extra-storage'],
+    ['/extra-storage/pth', 'path'],
+  ]);
+  assert.is(suggestKey('debug-mode-on', ['bip', 'debug']), undefined);
+});
+
+V('syntax errors, comments and duplicate keys carry line and column', () => {
+  assert.equal(keys('{\n "a": 1,\n /* x */ "a": 2\n}').slice(0, 2), ['2:2 /a duplicate-key error', '3:2  comment error']);
+  assert.equal(keys('{\n  "debug": tru\n}')[0], '2:12  syntax error');
+});
+
+V('a UTF-8 BOM is accepted with a warning, as the engine accepts it', () => {
+  const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"debug": 1}')]);
+  assert.equal(keys(bytes), ['1:1  encoding warning', '1:11 /debug type error']);
+  assert.equal(keys('\uFEFF{}'), ['1:1  encoding warning']);
+});
+
+V('UTF-16 with a BOM is decoded, as the engine decodes it', () => {
+  const body = Buffer.from('{\n"debug": "x"}', 'utf16le');
+  assert.equal(keys(new Uint8Array([0xff, 0xfe, ...body])), ['1:1  encoding warning', '2:10 /debug type error']);
+});
+
+V('a non-UTF-8 byte is an error at its line and column', () => {
+  const bytes = new Uint8Array([...new TextEncoder().encode('{\n "a": "'), 0xc3, 0x28, 0x22, 0x7d]);
+  const [f] = validateDaemonConfig(bytes);
+  assert.is(f?.keyword, 'encoding');
+  assert.is(f?.line, 2);
+  assert.is(f?.column, 8);
+  assert.is(firstInvalidUtf8(new Uint8Array([0x41, 0xe2, 0x82, 0xac, 0xed, 0xa0, 0x80])), 4); // a UTF-16 surrogate is not UTF-8
+  assert.is(decodeConfigBytes(new Uint8Array([0xf0, 0x9f, 0x98, 0x80])).ok, true);
+});
+
+V('empty file: a warning (the engine starts with defaults); top-level non-object: an error', () => {
+  assert.equal(keys('  \n'), ['1:1  empty warning']);
+  assert.equal(keys('\n"debug"'), ['2:1  not-object error']);
+  assert.ok(isInvalid(validateDaemonConfig('null')));
+});
+
+V('deep nesting is one finding, not a stack overflow', () => {
+  const f = validateDaemonConfig('{"a":' + '['.repeat(100_000));
+  assert.is(f.length, 1);
+  assert.is(f[0]?.keyword, 'too-deep');
+});
+
+V('a huge input is refused with one finding before parsing', () => {
+  const f = validateDaemonConfig(new Uint8Array(MAX_CONFIG_BYTES + 1));
+  assert.equal(f.map((x) => x.keyword), ['too-large']);
+});
+
+V('Go refuses 1.0 and 1e3 for integer keys; JSON Schema alone would not', () => {
+  assert.equal(keys('{"shutdown-timeout": 1e1, "max-concurrent-uploads": 2.0}'), ['1:22 /shutdown-timeout integer-literal error', '1:53 /max-concurrent-uploads integer-literal error']);
+});
+
+V('null values are skipped by the engine: a warning, not an error', () => {
+  assert.equal(keys('{"debug": null}'), ['1:11 /debug null warning']);
+});
+
+V('keys the engine rejects although they are json tags', () => {
+  assert.equal(keys('{"swarm-raft-heartbeat-tick": 1, "resolv-conf": "/r"}'), ['1:2 /swarm-raft-heartbeat-tick engine-rejects error', '1:34 /resolv-conf engine-rejects error']);
+});
+
+V('extra-storage rules: absolute path, not / nor the data-root or inside image/ or overlay2/', () => {
+  const es = (v: object, root?: string) => keys(JSON.stringify({ 'extra-storage': v }), root).map((k) => k.replace(/^\S+ /, ''));
+  assert.equal(es({ path: 'rel' }), ['/extra-storage/path rule:extra-storage-path error']);
+  assert.equal(es({ path: '/' }), ['/extra-storage/path rule:extra-storage-path error']);
+  assert.equal(es({ path: '/var/lib/docker/' }), ['/extra-storage/path rule:extra-storage-path error']);
+  assert.equal(es({ path: '/var/lib/docker/image/overlay2' }), ['/extra-storage/path rule:extra-storage-path error']);
+  assert.equal(es({ path: '/var/lib/docker/extra' }), []);
+  assert.equal(es({ path: '/srv/docker/overlay2/x' }, '/srv/docker'), ['/extra-storage/path rule:extra-storage-path error']);
+  assert.equal(es({ path: '/var/lib/docker/overlay2/x' }, '/srv/docker'), []);
+});
+
+V('the data-root of the file wins over the --data-root option', () => {
+  const text = JSON.stringify({ 'data-root': '/data', 'extra-storage': { path: '/srv/docker/image' } });
+  assert.equal(keys(text, '/srv/docker'), []);
+});
+
+V('extra-storage device and type go together, in the form mount expects', () => {
+  const es = (v: object) => validateDaemonConfig(JSON.stringify({ 'extra-storage': { path: '/x', ...v } })).map((f) => f.rule);
+  assert.equal(es({ device: '/dev/sdb' }), ['extra-storage-device-type']);
+  assert.equal(es({ type: 'nfs' }), ['extra-storage-device-type']);
+  assert.equal(es({ device: 'nfs:/e', type: 'xfs' }), ['extra-storage-device']);
+  assert.equal(es({ device: '/dev/sdb', type: 'nfs' }), ['extra-storage-device']);
+  assert.equal(es({ device: 'nfs.example:/exports/d', type: 'nfs4', options: 'ro' }), []);
+  assert.equal(es({ device: '/dev/loop0', type: 'squashfs' }), []);
+});
+
+V('"__proto__" is an ordinary (unknown) key', () => {
+  assert.equal(validateDaemonConfig('{"__proto__": {"debug": true}}').map((f) => f.keyword), ['unknown-key']);
+});
+
+V.run();
