@@ -1,0 +1,63 @@
+/**
+ * Our verdict against `dockerd --validate --config-file` on every corpus file. The dockerd comes from
+ * DOCKERD_BIN, else the project's dist/dockerd (what build-dockerd makes); without one the suite prints
+ * SKIPPED. Files using extra-storage are compared only when the dockerd knows the key (its --help lists
+ * --extra-storage); a stock dockerd reports them as unknown directives.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isInvalid, validateDaemonConfig } from '../../src/config/validate.ts';
+import { removeDir, tempDir } from '../helpers.ts';
+import { corpusDir, corpusFiles, expectedVerdicts, readCorpus } from './fixtures.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+const dockerd = process.env.DOCKERD_BIN || (existsSync(join(root, 'dist/dockerd')) ? join(root, 'dist/dockerd') : undefined);
+const Agreement = suite('config/engine-agreement: our verdict vs dockerd --validate');
+
+if (!dockerd) {
+  console.log('SKIPPED config/engine-agreement: no dockerd (set DOCKERD_BIN, or build one into dist/ with build-dockerd)');
+} else {
+  Agreement('agrees with dockerd --validate wherever the engine has an opinion; stricter only where listed', async () => {
+    const dir = await tempDir('engine-agreement-');
+    try {
+      // --validate checks that the userland proxy binary exists when userland-proxy is on (the
+      // default); a stub on PATH keeps that host-specific check out of the comparison.
+      writeFileSync(join(dir, 'docker-proxy'), '#!/bin/sh\nexit 0\n');
+      chmodSync(join(dir, 'docker-proxy'), 0o755);
+      const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}` };
+      const help = spawnSync(dockerd, ['--help'], { encoding: 'utf8', timeout: 30_000, env });
+      const knowsExtraStorage = `${help.stdout}${help.stderr}`.includes('--extra-storage');
+      const expected = expectedVerdicts();
+      const rows = { agree: [] as string[], stricter: [] as string[], notApplicable: [] as string[], bothRefuse: [] as string[] };
+      const problems: string[] = [];
+      for (const name of corpusFiles()) {
+        const bytes = readCorpus(name);
+        if (!knowsExtraStorage && bytes.includes('extra-storage')) { rows.notApplicable.push(name); continue; }
+        const r = spawnSync(dockerd, ['--validate', '--config-file', join(corpusDir, name)], { cwd: dir, encoding: 'utf8', timeout: 30_000, env });
+        assert.ok(r.status !== null, `dockerd --validate timed out on ${name}`);
+        const engineValid = r.status === 0 && r.stderr.includes('configuration OK');
+        const oursValid = !isInvalid(validateDaemonConfig(bytes, { file: name }));
+        const why = expected[name]?.stricter;
+        const engineSays = r.stderr.trim().split('\n').pop() ?? '';
+        if (oursValid === engineValid) (why ? rows.bothRefuse : rows.agree).push(name);
+        else if (!oursValid && why) rows.stricter.push(`${name}: ${why}`);
+        else if (!oursValid) problems.push(`${name}: we refuse it, dockerd accepts it, and expected.json gives no reason`);
+        else problems.push(`${name}: we accept it but dockerd refuses it: ${engineSays}`);
+      }
+      const compared = rows.agree.length + rows.stricter.length + rows.bothRefuse.length;
+      console.log(`engine agreement (${dockerd}${knowsExtraStorage ? ', knows extra-storage' : ', stock: extra-storage files skipped'}): ` +
+        `${rows.agree.length + rows.bothRefuse.length}/${compared} same verdict, ${rows.stricter.length} stricter by design, ${rows.notApplicable.length} not applicable`);
+      for (const s of rows.stricter) console.log(`  stricter  ${s}`);
+      for (const s of rows.bothRefuse) console.log(`  note      ${s}: listed as stricter, but this dockerd refuses it too`);
+      assert.equal(problems, []);
+      assert.ok(compared >= 40, `only ${compared} files compared`);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+}
+
+Agreement.run();
