@@ -173,7 +173,9 @@ function applyAndBuildTasks(options: BuildOptions, plan: FullPlan, signal: Abort
             env: options.env,
             ...(epoch ? { sourceDateEpoch: epoch } : {}),
             signal,
-            onLine: (line) => (task.output = line),
+            onLine: (line) => {
+              if (line.trim()) task.output = line; // the simple renderer would print blank lines as "›"
+            },
           });
           await writeStamp(options.outDir, { ...inputs, binaries: await hashBinaries(options.outDir, BINARIES) });
           task.title = `Built ${s.binaries.join(', ')}`;

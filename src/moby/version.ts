@@ -81,3 +81,20 @@ export async function assertBaseTag(dir: string, base: string): Promise<string> 
   }
   throw new MissingBaseTagError(dir, base);
 }
+
+/** True when `tag` exists and is an ancestor of (or equal to) HEAD. */
+export async function isAncestorOfHead(dir: string, tag: string): Promise<boolean> {
+  try {
+    await git(dir).raw(['merge-base', '--is-ancestor', `refs/tags/${tag}`, 'HEAD']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A branch's base: the newest supported tag it was built on, else its nearest tag (a first export). */
+export async function branchBase(dir: string, supported: readonly string[]): Promise<string> {
+  const onBranch: string[] = [];
+  for (const base of supported) if (await isAncestorOfHead(dir, base)) onBranch.push(base);
+  return newestBase(onBranch) ?? (await detectVersion(dir)).tag;
+}

@@ -1,0 +1,99 @@
+/**
+ * export-patches: the commits of a moby branch on top of its base tag become patches/<base>/,
+ * full/<base>/ and manifest.json (src/patchset/export.ts does the work and decides the layout).
+ * This file only finds the tree and the base, runs it as one step and says what came out.
+ */
+import { relative, resolve } from 'node:path';
+import { UsageError, type ExitCode } from '../errors.ts';
+import { parseCommandArgs } from './args.ts';
+import type { Command, CommandContext } from './command.ts';
+import { createTaskList } from './renderer.ts';
+import { openTree, resolveSource } from '../moby/checkout.ts';
+import { branchBase } from '../moby/version.ts';
+import { projectRoot } from '../build/project.ts';
+import { exportPatchSet, type ExportResult } from '../patchset/export.ts';
+import { supportedBases } from '../patchset/patch-set.ts';
+
+const FLAGS = {
+  moby: { type: 'string' },
+  base: { type: 'string' },
+  release: { type: 'string' },
+} as const;
+
+interface Options {
+  moby: string;
+  base?: string;
+  release?: number;
+  root: string;
+}
+
+export function parseRelease(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`--release must be a positive whole number (got "${value}")`);
+  return Number(value);
+}
+
+function parseOptions(ctx: CommandContext): Options {
+  const { values } = parseCommandArgs('export-patches', ctx.argv, FLAGS);
+  if (!values.moby) throw new UsageError('export-patches needs --moby PATH: the moby checkout whose branch holds the feature commits');
+  const release = parseRelease(values.release);
+  return {
+    moby: values.moby,
+    ...(values.base !== undefined ? { base: values.base } : {}),
+    ...(release !== undefined ? { release } : {}),
+    root: projectRoot(ctx.env, ctx.cwd),
+  };
+}
+
+interface State {
+  dir?: string;
+  base?: string;
+  result?: ExportResult;
+}
+
+export const command: Command = async (ctx): Promise<ExitCode> => {
+  const options = parseOptions(ctx);
+  const state: State = {};
+  await createTaskList<State>(
+    [
+      {
+        title: `Open ${options.moby}`,
+        task: async (s, task) => {
+          const source = await resolveSource({
+            moby: options.moby,
+            cwd: ctx.cwd,
+            cacheRoot: '',
+            defaultRef: async () => '',
+          });
+          if (source.kind !== 'tree') {
+            throw new UsageError(`export-patches reads a branch from a work tree; ${options.moby} is not one: pass --moby the path of your moby checkout`);
+          }
+          const checkout = await openTree(source.dir, 'opened');
+          s.dir = checkout.dir;
+          s.base = options.base ?? (await branchBase(checkout.dir, await supportedBases(options.root)));
+          task.title = `${checkout.dir} at ${checkout.shortHead}, base ${s.base}`;
+        },
+      },
+      {
+        title: 'Export the branch',
+        task: async (s, task) => {
+          s.result = await exportPatchSet(s.dir!, s.base!, options.root, {
+            ...(options.release !== undefined ? { release: options.release } : {}),
+            signal: ctx.signal,
+          });
+          task.title = `Exported ${s.result.patches.length} patch(es), ${s.result.full.length} new file(s)`;
+        },
+      },
+    ],
+    ctx,
+  ).run(state);
+  const r = state.result!;
+  for (const path of r.uncommitted) ctx.stdout.write(`warning: ${path} has uncommitted changes, not exported (commit them and export again)\n`);
+  const where = (p: string) => relative(ctx.cwd, p) || '.';
+  const removed = r.removed.length ? `, ${r.removed.length} stale file(s) removed` : '';
+  ctx.stdout.write(
+    `exported ${r.patches.length} patch(es) and ${r.full.length} new file(s) from ${resolve(state.dir!)} (${r.base}..HEAD) ` +
+      `to ${where(r.patchesDir)} and ${where(r.fullDir)}, release ${r.release}${removed}\n`,
+  );
+  return 0;
+};
