@@ -1,0 +1,64 @@
+/**
+ * Gathers RpmFacts with rpm's own tools: rpm -qp for the header, -qpl for the payload list, -K for
+ * the digests, rpm2archive to unpack the payload into the build folder and run the packaged dockerd.
+ */
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run } from '../exec/run.ts';
+import type { RpmFacts } from './verify.ts';
+
+const QUERY = '%{NAME}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%|SOURCERPM?{binary}:{source}|\\n';
+
+/** The .rpm files rpmbuild left: RPMS/<arch>/*.rpm, then SRPMS/*.src.rpm. */
+export async function findRpms(rpmsDir: string, srpmsDir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const arch of (await readdir(rpmsDir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory())) {
+    for (const name of await readdir(join(rpmsDir, arch.name))) if (name.endsWith('.rpm')) found.push(join(rpmsDir, arch.name, name));
+  }
+  for (const name of await readdir(srpmsDir).catch(() => [] as string[])) if (name.endsWith('.src.rpm')) found.push(join(srpmsDir, name));
+  return found.sort();
+}
+
+async function runDockerd(root: string, args: string[], signal?: AbortSignal): Promise<string | undefined> {
+  const binary = join(root, 'usr/bin/dockerd');
+  if (!(await stat(binary).catch(() => undefined))) return undefined;
+  const out = await run(binary, args, { cwd: root, reject: false, timeoutMs: 30_000, ...(signal ? { signal } : {}) });
+  return `${out.stdout}\n${out.stderr}`.trim();
+}
+
+export async function inspectRpm(path: string, extractDir: string, signal?: AbortSignal): Promise<RpmFacts> {
+  const opts = { cwd: extractDir, ...(signal ? { signal } : {}) };
+  await mkdir(extractDir, { recursive: true });
+  const header = (await run('rpm', ['-qp', '--qf', QUERY, path], opts)).stdout.trim().split('\t');
+  const [name = '', version = '', release = '', arch = '', kind = ''] = header;
+  const files = (await run('rpm', ['-qpl', path], opts)).stdout.split('\n').filter(Boolean);
+  const info = (await run('rpm', ['-qpi', path], opts)).stdout;
+  const digest = await run('rpm', ['-K', path], { ...opts, reject: false });
+  const digestLine = digest.stdout.trim().split('\n')[0] ?? '';
+  const facts: RpmFacts = {
+    path,
+    name,
+    version,
+    release,
+    arch,
+    size: (await stat(path)).size,
+    source: kind === 'source',
+    files,
+    info,
+    digestsOk: digest.exitCode === 0 && /digests OK|\bOK$/.test(digestLine),
+    digestLine,
+  };
+  if (facts.source || !files.includes('/usr/bin/dockerd')) return facts;
+  const root = join(extractDir, `${name}-${version}-${release}.${arch}`);
+  await rm(root, { recursive: true, force: true });
+  await mkdir(root, { recursive: true });
+  // rpm2archive - reads the package on stdin and writes a tar of its payload on stdout.
+  await run('bash', ['-c', 'set -o pipefail; rpm2archive -n - < "$1" | tar -x -C "$2"', 'extract', path, root], opts);
+  const version_ = await runDockerd(root, ['--version'], signal);
+  const help = await runDockerd(root, ['--help'], signal);
+  return {
+    ...facts,
+    ...(version_ !== undefined ? { dockerdVersion: version_.split('\n')[0] ?? '' } : {}),
+    ...(help !== undefined ? { dockerdHelp: help } : {}),
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * The steps of `rpm`, in order, over one state object. src/cli/rpm.ts shows them as listr2 tasks;
+ * tests run them with runRpm(). Each step reads what earlier steps put in the state and adds its own.
+ */
+import { join } from 'node:path';
+import { MissingToolError, assertNever } from '../errors.ts';
+import { which } from '../exec/run.ts';
+import { obtainCheckout, resolveSource } from '../moby/checkout.ts';
+import { detectVersion, newestBase, type EngineVersion } from '../moby/version.ts';
+import { supportedBases } from '../patchset/patch-set.ts';
+import { runContainerBuild } from './container-run.ts';
+import { parseDistro, type Distro } from './distro.ts';
+import { NoRpmsError, UnknownDistroError, VerifyError } from './errors.ts';
+import { findRpms, inspectRpm } from './inspect.ts';
+import { buildLayout, type BuildLayout } from './layout.ts';
+import { checkNativeTools, prepareTopdir, runNativeBuild } from './native-run.ts';
+import { obtainPackaging, SPEC, type Packaging } from './packaging.ts';
+import { applyPatchSet } from './patch.ts';
+import { stageTree, type PatchStep, type StagedTree } from './stage.ts';
+import type { PatchOutcome } from './patch.ts';
+import { checkRpm, type Expectation, type RpmFacts } from './verify.ts';
+import { computeRpmVersion, expectedDockerdVersion, packagingBranch, versionDefines, type RpmVersion } from './version.ts';
+
+export type Mode = 'native' | 'container';
+
+export interface RpmRequest {
+  /** A moby checkout, a mirror or URL to clone, or nothing: upstream at the newest supported tag. */
+  moby?: string;
+  packaging?: string;
+  distro: string;
+  mode: Mode;
+  out: string;
+  cwd: string;
+  /** Where patches/ and full/ are read from. */
+  projectRoot: string;
+  /** Our rpm/ folder: the macros file and the example config. */
+  projectRpmDir: string;
+  /** Where clones of moby and docker-ce-packaging are kept between runs. */
+  cacheDir: string;
+  tiniStatic: string;
+  uid: number;
+  /** Replaces the patch engine (tests stage toy trees the real patch set does not fit). */
+  patch?: PatchStep;
+}
+
+export interface RpmState {
+  request: RpmRequest;
+  layout: BuildLayout;
+  engine?: { dir: string; version: EngineVersion };
+  branch?: string;
+  packaging?: Packaging;
+  distro?: Distro;
+  staged?: StagedTree & { patch: PatchOutcome };
+  version?: RpmVersion;
+  wroteOutside: string[];
+  rpms: RpmFacts[];
+}
+
+export interface Step {
+  title: string;
+  run(state: RpmState, signal?: AbortSignal, onLine?: (line: string) => void): Promise<string | void>;
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`internal: ${what} is not known yet`);
+  return value;
+}
+
+export const STEPS: readonly Step[] = [
+  {
+    title: 'Check the build tools',
+    async run(state) {
+      const { mode, uid } = state.request;
+      if (mode === 'native') return checkNativeTools(uid);
+      if (mode === 'container') {
+        if (!(await which('docker'))) throw new MissingToolError('docker', 'install the Docker CLI, or build natively with --native');
+        return;
+      }
+      return assertNever(mode);
+    },
+  },
+  {
+    title: 'Open the moby tree',
+    async run(state, signal) {
+      const { request } = state;
+      const newest = newestBase(await supportedBases(request.projectRoot)) ?? 'v28.5.2';
+      const source = await resolveSource({
+        ...(request.moby !== undefined ? { moby: request.moby } : {}),
+        cwd: request.cwd,
+        cacheRoot: request.cacheDir,
+        defaultRef: async () => newest,
+      });
+      // Only read: the tree is copied in the staging step, never patched or built in place.
+      const { dir } = await obtainCheckout(source, signal);
+      const version = await detectVersion(dir);
+      state.engine = { dir, version };
+      state.branch = packagingBranch(version.version);
+      return `moby ${version.tag} at ${dir}, packaging branch ${state.branch}`;
+    },
+  },
+  {
+    title: 'Open docker-ce-packaging',
+    async run(state, signal) {
+      const { request } = state;
+      const engine = need(state.engine, 'the engine');
+      const packaging = await obtainPackaging(request.packaging, need(state.branch, 'the branch'), engine.version.tag, request.cwd, request.cacheDir, signal);
+      if (!packaging.distros.includes(request.distro)) throw new UnknownDistroError(request.distro, packaging.distros);
+      state.packaging = packaging;
+      state.distro = parseDistro(request.distro, packaging.distros);
+      return `${packaging.dir} (${packaging.branch})`;
+    },
+  },
+  {
+    title: 'Stage, patch and commit a copy of the tree',
+    async run(state, signal) {
+      const { request, layout } = state;
+      const engine = need(state.engine, 'the engine');
+      const patch: PatchStep = request.patch ?? ((dir, s) => applyPatchSet(request.projectRoot, engine.version.tag, dir, s));
+      state.staged = await stageTree(engine.dir, layout.engine, patch, signal);
+      state.version = computeRpmVersion({
+        engineVersion: engine.version.version,
+        gitCommit: state.staged.shortHead,
+        extra: state.staged.patch.release,
+        dist: need(state.distro, 'the distro').dist,
+      });
+      return `${state.staged.patch.note}; staged commit ${state.staged.shortHead}`;
+    },
+  },
+  {
+    title: 'Build the RPMs',
+    async run(state, signal, onLine) {
+      const { request, layout } = state;
+      const common = {
+        layout,
+        projectRpmDir: request.projectRpmDir,
+        defines: versionDefines(need(state.version, 'the version')),
+        ...(signal ? { signal } : {}),
+        ...(onLine ? { onLine } : {}),
+      };
+      if (request.mode === 'native') {
+        const inputs = { ...common, distro: need(state.distro, 'the distro'), packagingSpec: join(need(state.packaging, 'packaging').dir, SPEC), tiniStatic: request.tiniStatic };
+        const { spec, macrosFile } = await prepareTopdir(inputs);
+        const result = await runNativeBuild(inputs, spec, macrosFile);
+        state.wroteOutside = result.wroteOutside;
+        return `rpmbuild log: ${result.log}`;
+      }
+      const dirs = await runContainerBuild({ ...common, packaging: need(state.packaging, 'packaging'), distro: request.distro });
+      state.layout = { ...layout, rpms: dirs.rpms, srpms: dirs.srpms };
+      return `make log: ${layout.log}`;
+    },
+  },
+  {
+    title: 'Verify the RPMs',
+    async run(state, signal) {
+      const { layout } = state;
+      const version = need(state.version, 'the version');
+      const paths = await findRpms(layout.rpms, layout.srpms);
+      if (paths.length === 0) throw new NoRpmsError(layout.topdir);
+      const want: Expectation = {
+        version: version.version,
+        release: version.release + need(state.distro, 'the distro').dist,
+        dockerdVersion: expectedDockerdVersion(version),
+        helpMentions: need(state.staged, 'the staged tree').patch.empty ? [] : ['--extra-storage'],
+      };
+      state.rpms = [];
+      for (const path of paths) state.rpms.push(await inspectRpm(path, layout.extract, signal));
+      const failures = state.rpms.flatMap((facts) => checkRpm(facts, want));
+      if (failures.length) throw new VerifyError(failures);
+      return `${paths.length} RPM(s) checked`;
+    },
+  },
+];
+
+export function initialState(request: RpmRequest): RpmState {
+  return { request, layout: buildLayout(request.out, request.cwd), wroteOutside: [], rpms: [] };
+}
+
+/** All steps in order, without a display: for tests and scripts. */
+export async function runRpm(request: RpmRequest, signal?: AbortSignal, onLine?: (line: string) => void): Promise<RpmState> {
+  const state = initialState(request);
+  for (const step of STEPS) await step.run(state, signal, onLine);
+  return state;
+}

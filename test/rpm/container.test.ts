@@ -1,0 +1,77 @@
+/** The container flow's make command line (asserted, not run) and its refusal without an engine. */
+import { execFileSync } from 'node:child_process';
+import { chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { assertEngine, containerMakeCommand, rpmbuildFlags } from '../../src/rpm/container.ts';
+import { goImage } from '../../src/rpm/container-run.ts';
+import { NoEngineError } from '../../src/rpm/errors.ts';
+import { removeDir, tempDir, writeFiles } from '../helpers.ts';
+
+const Container = suite('container flow');
+const defines = { _version: '28.5.2', _release: '1.extra1', _origversion: '28.5.2-extra.1', _gitcommit_engine: 'abc1234' };
+
+Container('make -C <packaging>/rpm <distro> with our RPMBUILD_FLAGS and no source rules', () => {
+  const cmd = containerMakeCommand({ packagingDir: '/b/stage/packaging', distro: 'centos-9', defines });
+  assert.is(cmd.command, 'make');
+  assert.equal(cmd.args, [
+    '-C', '/b/stage/packaging/rpm',
+    '-o', 'rpmbuild/SOURCES/engine.tgz',
+    '-o', 'rpmbuild/SOURCES/cli.tgz',
+    '-o', 'rpmbuild/SOURCES/buildx.tgz',
+    '-o', 'rpmbuild/SOURCES/compose.tgz',
+    '-o', 'rpmbuild/SOURCES/model.tgz',
+    'centos-9',
+    "RPMBUILD_FLAGS=-ba --define '_version 28.5.2' --define '_release 1.extra1' --define '_origversion 28.5.2-extra.1' --define '_gitcommit_engine abc1234' SPECS/docker-ce.spec",
+  ]);
+});
+
+Container('RPMBUILD_FLAGS reach rpmbuild as the right words after the shell the Makefile uses', () => {
+  const flags = rpmbuildFlags({ ...defines, _odd: "it's" });
+  const words = execFileSync('bash', ['-c', `printf '%s\\n' ${flags}`], { encoding: 'utf8' }).trimEnd().split('\n');
+  assert.equal(words, [
+    '-ba',
+    '--define', '_version 28.5.2', '--define', '_release 1.extra1', '--define', '_origversion 28.5.2-extra.1',
+    '--define', '_gitcommit_engine abc1234', '--define', "_odd it's", 'SPECS/docker-ce.spec',
+  ]);
+});
+
+Container('the Go image comes from common.mk', () => {
+  assert.is(goImage('ARCH=x\nGO_VERSION:=1.24.9\n'), 'golang:1.24.9-bookworm');
+  assert.is(goImage('nothing here'), undefined);
+});
+
+Container('no engine answering docker info is one error pointing at --native', async () => {
+  const bin = await tempDir('dockerd-extra-fakedocker-');
+  const path = process.env.PATH;
+  try {
+    await writeFiles(bin, { docker: '#!/bin/sh\necho "Cannot connect to the Docker daemon" >&2\nexit 1\n' });
+    await chmod(join(bin, 'docker'), 0o755);
+    process.env.PATH = `${bin}:${path}`;
+    const error = await assertEngine(['quay.io/centos/centos:stream9'], bin).catch((e: unknown) => e);
+    assert.instance(error, NoEngineError);
+    assert.match((error as NoEngineError).message, /--native/);
+  } finally {
+    process.env.PATH = path;
+    await removeDir(bin);
+  }
+});
+
+Container('an engine without the base image, which cannot be pulled, is refused the same way', async () => {
+  const bin = await tempDir('dockerd-extra-fakedocker-');
+  const path = process.env.PATH;
+  try {
+    await writeFiles(bin, { docker: '#!/bin/sh\ncase "$1" in info) echo 28.2.2 ;; *) exit 1 ;; esac\n' });
+    await chmod(join(bin, 'docker'), 0o755);
+    process.env.PATH = `${bin}:${path}`;
+    const error = await assertEngine(['quay.io/centos/centos:stream9'], bin).catch((e: unknown) => e);
+    assert.instance(error, NoEngineError);
+    assert.is((error as NoEngineError).reason, 'the base image quay.io/centos/centos:stream9 cannot be pulled');
+  } finally {
+    process.env.PATH = path;
+    await removeDir(bin);
+  }
+});
+
+Container.run();
