@@ -58,7 +58,9 @@ async function readStdin(stdin: NodeJS.ReadableStream): Promise<Uint8Array | str
 }
 
 export function formatFinding(f: Finding): string {
-  return `${f.file}:${f.line}:${f.column}  ${f.pointer === '' ? '-' : f.pointer}  ${f.severity}: ${f.message}`;
+  const line = `${f.file}:${f.line}:${f.column}  ${f.pointer === '' ? '-' : f.pointer}  ${f.severity}: ${f.message}`;
+  // Keys may hold control characters (a "\n" escape): keep one finding on one line.
+  return line.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function renderText(results: FileResult[], ctx: CommandContext): void {

@@ -6,7 +6,7 @@
  */
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Finding } from './finding.ts';
-import { pointerOf } from './positions.ts';
+import { escapePointerToken } from './positions.ts';
 
 /** Where a value sits: its node, and the key node when it is an object member. */
 export interface Located {
@@ -60,31 +60,31 @@ export function parseDocument(text: string): ParsedDocument {
     findings.push({ offset: root.offset, pointer: '', keyword: 'not-object', severity: 'error', message: `the top-level value is ${what}; daemon.json must be one object: { "key": value, ... }` });
     return { root: undefined, nodes, findings };
   }
-  index(root, [], nodes, findings);
+  index(root, '', nodes, findings);
   return { root, nodes, findings };
 }
 
-function index(node: Node, path: (string | number)[], nodes: Map<string, Located>, findings: RawFinding[]): void {
+function index(node: Node, pointer: string, nodes: Map<string, Located>, findings: RawFinding[]): void {
   if (node.type === 'object') {
     const seen = new Map<string, Node>();
     for (const member of node.children ?? []) {
       const [key, value] = member.children ?? [];
       if (!key || !value) continue; // a member the parser could not finish; its syntax error is reported
       const name = String(key.value);
+      const child = `${pointer}/${escapePointerToken(name)}`;
       const earlier = seen.get(name);
       if (earlier) {
-        findings.push({ offset: earlier.offset, pointer: pointerOf([...path, name]), keyword: 'duplicate-key', severity: 'error', message: `"${name}" appears again later in this object; dockerd silently keeps only the last value: remove one` });
+        findings.push({ offset: earlier.offset, pointer: child, keyword: 'duplicate-key', severity: 'error', message: `"${name}" appears again later in this object; dockerd silently keeps only the last value: remove one` });
       }
       seen.set(name, key);
-      const childPath = [...path, name];
-      nodes.set(pointerOf(childPath), { key, value });
-      index(value, childPath, nodes, findings);
+      nodes.set(child, { key, value });
+      index(value, child, nodes, findings);
     }
   } else if (node.type === 'array') {
-    (node.children ?? []).forEach((child, i) => {
-      const childPath = [...path, i];
-      nodes.set(pointerOf(childPath), { value: child });
-      index(child, childPath, nodes, findings);
+    (node.children ?? []).forEach((item, i) => {
+      const child = `${pointer}/${i}`;
+      nodes.set(child, { value: item });
+      index(item, child, nodes, findings);
     });
   }
 }

@@ -27,7 +27,8 @@ export function lineIndex(text: string): (offset: number) => Position {
 }
 
 export function escapePointerToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  const t = String(token);
+  return t.includes('~') || t.includes('/') ? t.replace(/~/g, '~0').replace(/\//g, '~1') : t;
 }
 
 export function pointerOf(tokens: readonly (string | number)[]): string {

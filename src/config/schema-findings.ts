@@ -5,10 +5,11 @@
  */
 import validateSchema, { type SchemaError } from './generated/schema-validator.js';
 import type { ParsedDocument, RawFinding } from './parse.ts';
-import { allowsType, schemaAt } from './schema.ts';
+import type { Node } from 'jsonc-parser';
+import { allowsType, childSchema, daemonSchema, resolveRef, schemaAt, type SchemaNode } from './schema.ts';
 import { suggestKey } from './suggest.ts';
 import { CONFLICTING_FLAG_NAMES, IGNORED_FLAG_NAMES } from './engine-keys.ts';
-import { pointerOf, pointerTokens } from './positions.ts';
+import { escapePointerToken, pointerTokens } from './positions.ts';
 import { typeName, type JsonValue } from './value.ts';
 
 export function schemaFindings(doc: ParsedDocument, value: JsonValue, text: string): RawFinding[] {
@@ -19,7 +20,7 @@ export function schemaFindings(doc: ParsedDocument, value: JsonValue, text: stri
       if (finding) out.push(finding);
     }
   }
-  out.push(...annotationFindings(doc), ...integerLiteralFindings(doc, text));
+  if (doc.root) walkFindings(doc.root, daemonSchema, '', text, out);
   return out;
 }
 
@@ -65,7 +66,7 @@ function article(type: string): string {
 }
 
 function unknownKey(doc: ParsedDocument, parentPointer: string, key: string): RawFinding {
-  const pointer = `${parentPointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const pointer = `${parentPointer}/${escapePointerToken(key)}`;
   const offset = offsetOf(doc, pointer, 'key');
   const parent = schemaAt(parentPointer);
   const known = Object.keys(parent?.properties ?? {});
@@ -88,46 +89,48 @@ function unknownKey(doc: ParsedDocument, parentPointer: string, key: string): Ra
   return finding;
 }
 
-/** deprecated, x-engine-rejects, x-engine-ignores: properties of the key itself, found by walking the schema. */
-function annotationFindings(doc: ParsedDocument): RawFinding[] {
-  const out: RawFinding[] = [];
-  for (const [pointer, located] of doc.nodes) {
-    if (!located.key) continue;
-    const schema = schemaAt(pointer);
-    if (!schema || !isDeclared(pointer)) continue;
-    const offset = located.key.offset;
-    const key = String(located.key.value);
-    if (schema['x-engine-rejects']) {
-      out.push({ offset, pointer, keyword: 'engine-rejects', severity: 'error', message: `"${key}": ${schema['x-engine-rejects']}` });
-    } else if (schema['x-engine-ignores']) {
-      out.push({ offset, pointer, keyword: 'engine-ignores', severity: 'warning', message: `"${key}" is obsolete: dockerd ignores it; remove it` });
-    } else if (schema.deprecated) {
-      out.push({ offset, pointer, keyword: 'deprecated', severity: 'warning', message: `"${key}" is deprecated: ${schema.description ?? 'see the engine documentation'}` });
-    }
-  }
-  return out;
-}
-
-/** True when the key at pointer is a named property (not a member of a free-form map). */
-function isDeclared(pointer: string): boolean {
-  const tokens = pointerTokens(pointer);
-  const last = tokens.pop() as string;
-  const parent = schemaAt(pointerOf(tokens));
-  const names = Object.keys(parent?.properties ?? {});
-  return names.some((k) => k === last || (parent?.['x-go-case-insensitive'] === true && k.toLowerCase() === last.toLowerCase()));
-}
-
-function integerLiteralFindings(doc: ParsedDocument, text: string): RawFinding[] {
-  const out: RawFinding[] = [];
-  for (const [pointer, located] of doc.nodes) {
-    const node = located.value;
-    if (node.type !== 'number') continue;
+/**
+ * One walk of the tree beside the schema: deprecated, x-engine-rejects and x-engine-ignores are
+ * properties of a declared key; integers written as 1.0 or 1e3 are refused by Go for integer keys.
+ */
+function walkFindings(node: Node, schema: SchemaNode | undefined, pointer: string, text: string, out: RawFinding[]): void {
+  if (node.type === 'number') {
     const raw = text.slice(node.offset, node.offset + node.length);
-    if (!/[.eE]/.test(raw) || !Number.isInteger(node.value)) continue;
-    const schema = schemaAt(pointer);
-    if (allowsType(schema, 'integer') && !allowsType(schema, 'number')) {
+    if (/[.eE]/.test(raw) && Number.isInteger(node.value) && allowsType(schema, 'integer') && !allowsType(schema, 'number')) {
       out.push({ offset: node.offset, pointer, keyword: 'integer-literal', severity: 'error', message: `dockerd reads this as an integer and refuses ${raw}; write ${String(node.value)}` });
     }
+    return;
   }
-  return out;
+  if (node.type === 'array') {
+    (node.children ?? []).forEach((item, i) => walkFindings(item, childSchema(schema, String(i)), `${pointer}/${i}`, text, out));
+    return;
+  }
+  if (node.type !== 'object') return;
+  for (const member of node.children ?? []) {
+    const [key, value] = member.children ?? [];
+    if (!key || !value) continue;
+    const name = String(key.value);
+    const child = `${pointer}/${escapePointerToken(name)}`;
+    const sub = childSchema(schema, name);
+    if (sub && isDeclared(schema, name)) annotate(sub, name, key.offset, child, out);
+    walkFindings(value, sub, child, text, out);
+  }
+}
+
+function annotate(schema: SchemaNode, key: string, offset: number, pointer: string, out: RawFinding[]): void {
+  if (schema['x-engine-rejects']) {
+    out.push({ offset, pointer, keyword: 'engine-rejects', severity: 'error', message: `"${key}": ${schema['x-engine-rejects']}` });
+  } else if (schema['x-engine-ignores']) {
+    out.push({ offset, pointer, keyword: 'engine-ignores', severity: 'warning', message: `"${key}" is obsolete: dockerd ignores it; remove it` });
+  } else if (schema.deprecated) {
+    out.push({ offset, pointer, keyword: 'deprecated', severity: 'warning', message: `"${key}" is deprecated: ${schema.description ?? 'see the engine documentation'}` });
+  }
+}
+
+/** True when `key` is a named property of the parent (not a member of a free-form map). */
+function isDeclared(parent: SchemaNode | undefined, key: string): boolean {
+  const node = resolveRef(parent);
+  if (!node?.properties) return false;
+  if (key in node.properties) return true;
+  return node['x-go-case-insensitive'] === true && Object.keys(node.properties).some((k) => k.toLowerCase() === key.toLowerCase());
 }

@@ -45,4 +45,4 @@ export function prng(seed: number): () => number {
 }
 
 /** One line of validate-config's text output. */
-export const FINDING_LINE = /^[^\n]+:\d+:\d+  (-|\/[^ ]*)  (error|warning): .+$/;
+export const FINDING_LINE = /^[^\n]+:\d+:\d+  (-|\/.*?)  (error|warning): [^\n]+$/;
