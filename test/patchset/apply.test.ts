@@ -7,7 +7,7 @@ import { loadPatchSet, type PatchSet } from '../../src/patchset/patch-set.ts';
 import { planDiff } from '../../src/patchset/plan.ts';
 import { fullReader, treeReader } from '../../src/patchset/readers.ts';
 import { RECORD_FILE, applyPlan, appliedRecordFor, readAppliedRecord } from '../../src/patchset/apply.ts';
-import { ApplyError, StaleTreeError } from '../../src/patchset/errors.ts';
+import { ApplyError, PatchSetError, StaleTreeError } from '../../src/patchset/errors.ts';
 import { CancelledError } from '../../src/errors.ts';
 import { gitSync, removeDir } from '../helpers.ts';
 import { BASE, BASE_TAG, FULL, PATCHED, makeProject, makeTree } from './fixtures.ts';
@@ -145,6 +145,17 @@ Apply('a file changed after planning stops the apply before any write', async (c
 Apply('no record on a tree that was never patched', async (ctx) => {
   assert.is(await readAppliedRecord(ctx.tree), undefined);
   assert.not.ok((await readdir(ctx.tree)).includes(RECORD_FILE));
+});
+
+Apply('a damaged record is an error naming the file, not a silent fresh start', async (ctx) => {
+  await writeFile(join(ctx.tree, RECORD_FILE), '{"base": ');
+  try {
+    await readAppliedRecord(ctx.tree);
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.instance(error, PatchSetError);
+    assert.is((error as PatchSetError).file, join(ctx.tree, RECORD_FILE));
+  }
 });
 
 Apply.run();
