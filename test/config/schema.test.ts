@@ -1,0 +1,91 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateSchemaValidator } from '../../scripts/schema-validator-source.ts';
+import { jsonKeys, parseGoStructs } from '../../src/config/go-structs.ts';
+import { compareKeys } from '../../src/config/schema-drift.ts';
+import { daemonSchema, type SchemaNode } from '../../src/config/schema.ts';
+import { mobySource, removeDir, tempDir, writeFiles } from '../helpers.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+const S = suite('config/schema: the schema, its generated validator and schema:check');
+
+S('the committed standalone validator is generated from the current schema', () => {
+  const committed = readFileSync(join(root, 'src/config/generated/schema-validator.js'), 'utf8');
+  assert.ok(committed === generateSchemaValidator(), 'out of date: run npx tsx scripts/gen-schema-validator.ts');
+});
+
+S('every top-level key has a description and a type (or a reference)', () => {
+  for (const [key, node] of Object.entries(daemonSchema.properties ?? {})) {
+    const n = node as SchemaNode;
+    assert.ok(n.$ref || (n.type && n.description), `${key} lacks type or description`);
+  }
+  assert.equal(Object.keys((daemonSchema.$defs.extraStorage as SchemaNode).properties ?? {}), ['path', 'device', 'type', 'options']);
+  assert.is((daemonSchema.$defs.extraStorage as SchemaNode).additionalProperties, false);
+});
+
+const GO = `package config
+
+type Inner struct {
+	Name string \`json:"name,omitempty"\`
+	Flag *bool
+}
+
+// Config is what the file decodes into.
+type Config struct {
+	Common
+	Hidden  bool              \`json:"-"\`
+	Port    int               \`json:"port"\` // a comment
+	Opts    map[string]string \`json:"opts,omitempty"\`
+	Items   []Inner           \`json:"items"\`
+	Proxies \`json:"proxies"\`
+}
+
+type Common struct {
+	Debug bool \`json:"debug"\`
+}
+
+type Proxies struct {
+	HTTP string \`json:"http-proxy"\`
+}
+`;
+
+S('go-structs: json keys through embedded structs, tags, "-", maps, slices and untagged fields', () => {
+  const keys = jsonKeys(parseGoStructs(GO), 'Config').map((k) => `${k.pointer}${k.caseInsensitive ? ' ci' : ''}`);
+  assert.equal(keys, ['/debug', '/port', '/opts', '/items', '/items/*/name', '/items/*/Flag ci', '/proxies', '/proxies/http-proxy']);
+});
+
+S('schema drift: missing, excess and type differences are each reported', () => {
+  const schema: SchemaNode = { type: 'object', properties: {
+    debug: { type: 'boolean' }, port: { type: 'string' }, opts: { type: 'object' }, extra: { type: 'string' }, ours: { type: 'string' },
+    items: { type: 'array', items: { type: 'object', 'x-go-case-insensitive': true, properties: { name: { type: 'string' }, flag: { type: 'boolean' } } } },
+  } };
+  const drifts = compareKeys(jsonKeys(parseGoStructs(GO), 'Config'), schema, { '/ours': 'ours' }, {});
+  assert.equal(drifts.map((d) => `${d.kind} ${d.pointer}`), ['type /port', 'missing /proxies', 'missing /proxies/http-proxy', 'excess /extra']);
+});
+
+S('schema:check fails on a tree whose structs differ from the schema', async () => {
+  const dir = await tempDir('schema-check-');
+  try {
+    await writeFiles(dir, { 'daemon/config/config.go': GO });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts', '--moby', dir], { cwd: root, encoding: 'utf8' });
+    assert.is(r.status, 1);
+    assert.match(r.stdout, /missing \/port/);
+    assert.match(r.stdout, /excess  \/debug|excess  \/bip/);
+    assert.match(r.stdout, /schema:check FAILED/);
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+S('schema:check passes against the moby checkout in MOBY_SRC', () => {
+  const moby = mobySource('config/schema schema:check against moby');
+  if (!moby) return;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts', '--moby', moby], { cwd: root, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /schema:check OK/);
+});
+
+S.run();
