@@ -5,7 +5,7 @@
  * sums are computed from the fixture's own files.
  */
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir, writeFiles } from '../helpers.ts';
@@ -63,13 +63,14 @@ export interface CliResult {
 }
 
 /** Run `dockerd-extra <args>` as a user does: a new node process, cwd and env of the caller's choosing. */
-export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
+export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv, onStart?: (child: ChildProcess) => void): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/bin.ts'), ...args], {
       cwd,
       env: { ...env, DOCKERD_EXTRA_QUIET: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    onStart?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -152,6 +152,30 @@ Build('a failing build shows the log tail and path and takes the patch set back'
   }
 });
 
+Build('Ctrl-C during the build kills it, takes the patch set back and leaves no go.mod', async ({ project, env }) => {
+  const slow = await makeMobyTree('v28.5.2', { 'daemon/SLOW_BUILD': 'x\n' });
+  try {
+    const started = Date.now();
+    const r = await runCli(['build-dockerd', '--moby', slow], project, env, (child) => {
+      const poll = setInterval(() => {
+        if (existsSync(join(slow, 'bundles/.started'))) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, 100);
+      child.on('close', () => clearInterval(poll));
+    });
+    assert.ok(Date.now() - started < 45_000, 'the build was stopped, not waited for');
+    assert.is(r.code, 1, r.stderr);
+    assert.match(r.stderr, 'was cancelled');
+    assert.match(r.stderr, 'the patch set this run applied was taken back');
+    assert.is(status(slow), '');
+    assert.not.ok(existsSync(join(slow, 'go.mod')));
+  } finally {
+    await removeDir(slow);
+  }
+});
+
 Build('an old Go is refused before anything is written', async ({ project, tree, env }) => {
   const bin = await fakeGoDir('1.20.4');
   try {

@@ -14,6 +14,10 @@ set -e
 [ "$1" = dynbinary ] || { echo "unknown bundle $1" >&2; exit 2; }
 echo "---> Making bundle: dynbinary"
 printf 'module github.com/docker/docker\\n' > go.mod
+if [ -e daemon/SLOW_BUILD ]; then
+  mkdir -p bundles && touch bundles/.started
+  sleep 60   # long enough for a test to interrupt it
+fi
 if [ -e daemon/BREAK_BUILD ]; then
   for i in $(seq 1 40); do echo "daemon/daemon.go:$i: undefined: brokenThing"; done
   exit 1   # leaves go.mod behind, as a killed build would
