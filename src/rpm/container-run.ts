@@ -7,6 +7,8 @@ import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promi
 import { dirname, join } from 'node:path';
 import { git } from '../exec/git.ts';
 import { run } from '../exec/run.ts';
+import { ExecError } from '../errors.ts';
+import { RpmBuildFailedError } from './errors.ts';
 import { assertEngine, containerMakeCommand } from './container.ts';
 import type { BuildLayout } from './layout.ts';
 import type { Packaging } from './packaging.ts';
@@ -58,6 +60,9 @@ export async function runContainerBuild(inputs: ContainerInputs): Promise<{ rpms
     timeoutMs: 90 * 60_000,
     ...(inputs.signal ? { signal: inputs.signal } : {}),
     ...(inputs.onLine ? { onLine: inputs.onLine } : {}),
+  }).catch((error: unknown) => {
+    if (error instanceof ExecError) throw new RpmBuildFailedError(`make -C rpm ${inputs.distro}`, error.reason, error.stderrTail, layout.log);
+    throw error;
   });
   return { rpms: join(outDir, 'RPMS'), srpms: join(outDir, 'SRPMS') };
 }

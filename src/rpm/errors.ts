@@ -127,3 +127,20 @@ export class PatchConflictError extends UserError {
     return this.failures.map((f) => `${f.patch}: ${f.file} ${f.hunk} (tree line ${f.line})`);
   }
 }
+
+/** rpmbuild (or the packaging make) failed: its last lines and where the whole log is. */
+export class RpmBuildFailedError extends UserError {
+  readonly code = 'RPM_BUILD_FAILED';
+  constructor(
+    readonly what: string,
+    readonly reason: string,
+    readonly tail: readonly string[],
+    readonly logPath: string,
+  ) {
+    super(`${what} ${reason}; the last ${tail.length} lines of its log follow, full log: ${logPath}`);
+    this.name = 'RpmBuildFailedError';
+  }
+  override details(): readonly string[] {
+    return this.tail;
+  }
+}

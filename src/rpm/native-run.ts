@@ -5,7 +5,8 @@
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { run, which } from '../exec/run.ts';
-import { MissingToolError } from '../errors.ts';
+import { ExecError, MissingToolError } from '../errors.ts';
+import { RpmBuildFailedError } from './errors.ts';
 import type { Distro } from './distro.ts';
 import type { BuildLayout } from './layout.ts';
 import { buildEnv, rpmbuildArgs } from './native.ts';
@@ -91,6 +92,10 @@ export async function runNativeBuild(inputs: NativeInputs, spec: string, macrosF
       if (line.startsWith(WROTE_PREFIX)) wroteOutside.push(line.slice(WROTE_PREFIX.length));
       inputs.onLine?.(line);
     },
+  }).catch((error: unknown) => {
+    // The command line is the whole sandbox script: name the spec instead.
+    if (error instanceof ExecError) throw new RpmBuildFailedError(`rpmbuild -ba ${basename(spec)}`, error.reason, error.stderrTail, layout.log);
+    throw error;
   });
   return { wroteOutside, log: layout.log };
 }

@@ -1,0 +1,153 @@
+/**
+ * `rpm` run as a user runs it: bad input gives one line, a non-zero exit, and leaves the user's tree
+ * as it was. The fake `docker` on PATH lets the --container runs reach the later checks.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmod, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { gitSync, makeRepo, removeDir, tempDir, writeFiles } from '../helpers.ts';
+import { makeToyEngine, makeToyPackaging, nativeSkipReason, TOY_SPEC } from '../rpm/fixtures.ts';
+
+const Cli = suite('rpm CLI');
+const BIN = fileURLToPath(new URL('../../src/bin.ts', import.meta.url));
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function rpm(args: string[], env: Record<string, string> = {}): Ran {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', BIN, 'rpm', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DOCKERD_EXTRA_QUIET: '1', ...env },
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    timeout: 240_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A bin folder with `docker` answering `docker info` with the given exit code, then the real PATH. */
+async function fakeDocker(infoExit: number): Promise<{ dir: string; PATH: string }> {
+  const dir = await tempDir('dockerd-extra-bin-');
+  await writeFiles(dir, { docker: `#!/bin/sh\n[ "$1" = info ] && { echo 28.2.2; exit ${infoExit}; }\nexit 1\n` });
+  await chmod(join(dir, 'docker'), 0o755);
+  return { dir, PATH: `${dir}:${process.env.PATH}` };
+}
+
+/** A project root with an empty v28.5.2 patch set, for runs that must get past the patch step. */
+async function emptyPatchRoot(): Promise<string> {
+  const root = await tempDir('dockerd-extra-root-');
+  await writeFiles(root, {
+    'patches/v28.5.2/series': '',
+    'patches/v28.5.2/manifest.json': '{"base":"v28.5.2","release":1,"files":{},"full":{}}\n',
+  });
+  return root;
+}
+
+const oneLine = (r: Ran) => r.stderr.trim().split('\n').filter((l) => !l.startsWith('  '));
+
+Cli('--native with --container is a usage error', () => {
+  const r = rpm(['--native', '--container', '--moby', '/nowhere']);
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /--native and --container exclude each other/);
+});
+
+Cli('no rpmbuild: one line naming the package that installs it', async () => {
+  const bin = await tempDir('dockerd-extra-bin-');
+  try {
+    await symlink('/bin/sh', join(bin, 'sh'));
+    const r = rpm(['--native', '--moby', '/nowhere'], { PATH: bin });
+    assert.is(r.status, 1);
+    assert.equal(oneLine(r), ['error: rpmbuild was not found on PATH; install it with apt-get install rpm (Debian/Ubuntu) or dnf install rpm-build']);
+  } finally {
+    await removeDir(bin);
+  }
+});
+
+Cli('a tree that is not moby is refused (exit 2)', async () => {
+  const docker = await fakeDocker(0);
+  const tree = await makeRepo({ 'README.md': 'not moby\n' }, 'v28.5.2');
+  try {
+    const r = rpm(['--container', '--moby', tree], { PATH: docker.PATH });
+    assert.is(r.status, 2);
+    assert.match(oneLine(r)[0]!, /is not a moby tree \(missing cmd\/dockerd, daemon, hack\/make\.sh, vendor\.mod\)/);
+    assert.is(gitSync(tree, 'status', '--porcelain'), '');
+  } finally {
+    await removeDir(tree);
+    await removeDir(docker.dir);
+  }
+});
+
+Cli('an engine line without a packaging branch is refused (exit 2)', async () => {
+  const docker = await fakeDocker(0);
+  const tree = await makeToyEngine('v27.5.1');
+  try {
+    const r = rpm(['--container', '--moby', tree], { PATH: docker.PATH });
+    assert.is(r.status, 2);
+    assert.match(oneLine(r)[0]!, /^error: moby 27\.5\.1 has no known docker-ce-packaging branch \(known engine lines: 28\.x, 29\.x\)/);
+  } finally {
+    await removeDir(tree);
+    await removeDir(docker.dir);
+  }
+});
+
+Cli('a packaging checkout on the wrong branch is refused with the branch to use (exit 2)', async () => {
+  const docker = await fakeDocker(0);
+  const tree = await makeToyEngine();
+  const packaging = await makeToyPackaging('master');
+  try {
+    const r = rpm(['--container', '--moby', tree, '--packaging', packaging], { PATH: docker.PATH });
+    assert.is(r.status, 2);
+    assert.equal(oneLine(r).length, 1);
+    assert.match(r.stderr, /is on "master" but moby v28\.5\.2 needs branch 28\.x; run git -C .* checkout 28\.x/);
+    assert.is(gitSync(packaging, 'rev-parse', '--abbrev-ref', 'HEAD').trim(), 'master');
+  } finally {
+    await removeDir(tree);
+    await removeDir(packaging);
+    await removeDir(docker.dir);
+  }
+});
+
+Cli('--container without an engine says so in one line and points at --native', async () => {
+  const docker = await fakeDocker(1);
+  const tree = await makeToyEngine();
+  const packaging = await makeToyPackaging();
+  const root = await emptyPatchRoot();
+  const out = await tempDir();
+  try {
+    const r = rpm(['--container', '--moby', tree, '--packaging', packaging, '--out', out], { PATH: docker.PATH, DOCKERD_EXTRA_ROOT: root });
+    assert.is(r.status, 1);
+    assert.equal(oneLine(r), ['error: --container needs a Docker engine and registry access, but no Docker engine answers `docker info`; build natively instead with --native']);
+  } finally {
+    for (const dir of [tree, packaging, root, out, docker.dir]) await removeDir(dir);
+  }
+});
+
+const skip = nativeSkipReason();
+if (skip) console.log(`SKIPPED rpm CLI failing rpmbuild: ${skip}`);
+else
+  Cli('a failing rpmbuild: the last lines of its log and the log path, the user tree untouched', async () => {
+    const tree = await makeToyEngine();
+    const packaging = await makeToyPackaging();
+    await writeFiles(packaging, { 'rpm/SPECS/docker-ce.spec': TOY_SPEC.replace('%build\n', '%build\necho "toy build breaks here"; exit 3\n') });
+    gitSync(packaging, 'commit', '-q', '-a', '-m', 'broken spec');
+    const root = await emptyPatchRoot();
+    const out = await tempDir();
+    try {
+      const r = rpm(['--native', '--moby', tree, '--packaging', packaging, '--out', out], { DOCKERD_EXTRA_ROOT: root });
+      assert.is(r.status, 1);
+      const [first, ...tail] = r.stderr.trim().split('\n');
+      assert.match(first!, /^error: rpmbuild -ba docker-ce\.spec exited with code 1; the last \d+ lines of its log follow, full log: .*\/logs\/rpmbuild\.log$/);
+      assert.ok(tail.some((l) => l.includes('toy build breaks here')), r.stderr);
+      assert.ok(tail.length <= 30);
+      assert.is(gitSync(tree, 'status', '--porcelain'), '');
+    } finally {
+      for (const dir of [tree, packaging, root, out]) await removeDir(dir);
+    }
+  });
+
+Cli.run();
