@@ -87,6 +87,8 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
   await createTaskList<RpmState>(tasks, ctx).run(state);
   ctx.stdout.write(report(state).join('\n') + '\n');
   const paths = state.rpms.map((r) => r.path).join(' ');
-  ctx.stdout.write(`\n${state.rpms.length} RPM(s) of the patched engine built (${request.mode}) and verified: ${paths}\n`);
+  // An empty patch set builds a stock engine with our version stamp: say so rather than "patched".
+  const what = state.staged?.patch.empty ? 'the engine (empty patch set: nothing of ours in dockerd)' : 'the patched engine';
+  ctx.stdout.write(`\n${state.rpms.length} RPM(s) of ${what} built (${request.mode}) and verified: ${paths}\n`);
   return 0;
 };
