@@ -28,7 +28,7 @@ const KNOWN_EXTRA: Record<string, string> = {
 const { values } = parseArgs({ options: { moby: { type: 'string' } } });
 const moby = values.moby ?? process.env.MOBY_SRC;
 if (!moby || !existsSync(join(moby, 'daemon/config/config.go'))) {
-  process.stderr.write(`error: give a moby checkout with --moby PATH (or MOBY_SRC); ${moby ?? 'none given'} has no daemon/config/config.go\n`);
+  process.stderr.write(moby ? `error: ${moby} is not a moby checkout (no daemon/config/config.go); give one with --moby PATH\n` : 'error: give a moby checkout with --moby PATH (or set MOBY_SRC)\n');
   process.exit(2);
 }
 const structs: GoStructs = new Map();
