@@ -19,7 +19,7 @@ import { checkGo } from '../build/go.ts';
 import { BINARIES, buildDockerd } from '../build/make.ts';
 import { buildInputs, detectStep, headTime, loadStep, logFileOf, need, openStep, planStep, type BuildOptions, type BuildState } from '../build/pipeline.ts';
 import { projectRoot } from '../build/project.ts';
-import { closingLine, formatPlan, isEmptySet, type Outcome } from '../build/report.ts';
+import { BUILD_USAGE, closingLine, formatPlan, isEmptySet, type Outcome } from '../build/report.ts';
 import { hashBinaries, isUpToDate, readStamp, writeStamp } from '../build/stamp.ts';
 import { validateExtraStorage, verifyVersion } from '../build/verify.ts';
 
@@ -31,6 +31,7 @@ const FLAGS = {
   'dry-run': { type: 'boolean' },
   'no-build': { type: 'boolean' },
   force: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 function parseOptions(ctx: CommandContext): BuildOptions {
@@ -49,7 +50,7 @@ function parseOptions(ctx: CommandContext): BuildOptions {
   };
 }
 
-interface Late extends BuildState {
+interface RunState extends BuildState {
   /** The record file as it was before this run, to put back if the build fails. */
   priorRecordText?: string;
   /** What this run wrote (empty until the apply succeeded). */
@@ -60,11 +61,15 @@ interface Late extends BuildState {
 }
 
 export const command: Command = async (ctx): Promise<ExitCode> => {
+  if (ctx.argv.includes('--help') || ctx.argv.includes('-h')) {
+    ctx.stdout.write(BUILD_USAGE);
+    return 0;
+  }
   const options = parseOptions(ctx);
-  const state: Late = { options, forced: [], written: [] };
+  const state: RunState = { options, forced: [], written: [] };
   const { signal } = ctx;
 
-  await createTaskList<Late>(
+  await createTaskList<RunState>(
     [
       {
         title: 'Open moby checkout',
@@ -104,7 +109,7 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
   if (options.dryRun) return finish(ctx, { kind: 'dry-run', treeDir: dir, writes, label });
 
   state.priorRecordText = await readFile(join(dir, RECORD_FILE), 'utf8').catch(() => undefined);
-  await createTaskList<Late>(applyAndBuildTasks(options, plan, signal), ctx).run(state);
+  await createTaskList<RunState>(applyAndBuildTasks(options, plan, signal), ctx).run(state);
 
   if (options.noBuild) return finish(ctx, { kind: 'applied', treeDir: dir, writes: state.written.length, label });
   const version = need(state.stamp).version;
@@ -113,8 +118,8 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
 };
 
 /** Stamp and Go are checked before anything is written, so "no Go" leaves the tree untouched. */
-function applyAndBuildTasks(options: BuildOptions, plan: FullPlan, signal: AbortSignal): ListrTask<Late>[] {
-  const dir = (s: Late) => need(s.checkout).dir;
+function applyAndBuildTasks(options: BuildOptions, plan: FullPlan, signal: AbortSignal): ListrTask<RunState>[] {
+  const dir = (s: RunState) => need(s.checkout).dir;
   const dockerd = join(options.outDir, 'dockerd');
   const changes = plan.kind === 'apply';
   const noBuild = () => (options.noBuild ? '--no-build' : false);

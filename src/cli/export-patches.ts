@@ -18,7 +18,14 @@ const FLAGS = {
   moby: { type: 'string' },
   base: { type: 'string' },
   release: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
+
+const USAGE = `usage: npm run export-patches -- --moby PATH [--base TAG] [--release N]
+  turns the commits of the branch checked out at PATH on top of TAG into patches/TAG/, full/TAG/
+  and manifest.json (TAG default: the newest supported tag that HEAD contains, else its nearest tag;
+  N default: the release of the previous export, else 1)
+`;
 
 interface Options {
   moby: string;
@@ -52,6 +59,10 @@ interface State {
 }
 
 export const command: Command = async (ctx): Promise<ExitCode> => {
+  if (ctx.argv.includes('--help') || ctx.argv.includes('-h')) {
+    ctx.stdout.write(USAGE);
+    return 0;
+  }
   const options = parseOptions(ctx);
   const state: State = {};
   await createTaskList<State>(

@@ -1,0 +1,64 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { closingLine, formatConflict, formatPlan } from '../../src/build/report.ts';
+import type { PatchSet } from '../../src/patchset/patch-set.ts';
+import type { HunkFailure } from '../../src/patchset/plan.ts';
+
+const Report = suite('build/report');
+
+const hunk = { header: '@@ -4,4 +4,5 @@', line: 5, oldStart: 4, oldLines: 4, newStart: 4, newLines: 5, lines: [] };
+const set = {
+  base: 'v28.5.2',
+  patches: [{ name: 'patches/v28.5.2/0001-a.patch', files: [{ path: 'daemon/daemon.go', line: 1, hunks: [hunk, hunk] }] }],
+  fullFiles: ['daemon/extra/store.go'],
+  manifest: { base: 'v28.5.2', release: 2, files: {}, full: {} },
+} as unknown as PatchSet;
+
+Report('formatPlan lists files with hunk counts, offsets and replaced edits', () => {
+  const lines = formatPlan(
+    set,
+    {
+      kind: 'apply',
+      writes: [
+        { path: 'daemon/daemon.go', before: 'x', after: 'y', source: 'patch' },
+        { path: 'daemon/extra/store.go', before: undefined, after: 'z', source: 'full' },
+      ],
+      warnings: [{ patch: '0001-a.patch', file: 'daemon/daemon.go', hunk: '@@ -4,4 +4,5 @@', offset: 3 }],
+      replacedLocalEdits: ['daemon/daemon.go'],
+    },
+    '/src/moby',
+  );
+  assert.equal(lines, [
+    'plan for /src/moby (patch set v28.5.2 release 2):',
+    '  modify  daemon/daemon.go  (patch, 2 hunk(s))',
+    '  create  daemon/extra/store.go  (new file from full/)',
+    '  warning: 0001-a.patch: daemon/daemon.go @@ -4,4 +4,5 @@ applies at offset +3',
+    '  warning: local edits to daemon/daemon.go will be replaced (--strategy full)',
+    '  2 file(s) to write',
+  ]);
+  assert.match(formatPlan(set, { kind: 'already-applied' }, '/t')[1]!, 'already applied');
+  const empty = { ...set, patches: [], fullFiles: [] } as unknown as PatchSet;
+  assert.match(formatPlan(empty, { kind: 'already-applied' }, '/t')[1]!, 'is empty: nothing to apply');
+});
+
+Report('formatConflict shows where, why, expected and found', () => {
+  const failure: HunkFailure = {
+    patch: '0001-a.patch', file: 'daemon/daemon.go', hunk: '@@ -4,4 +4,5 @@', expected: ['\tflagB()'], found: ['\tflagC()'],
+    offsetTried: 10, line: 4, reason: 'mismatch',
+  };
+  assert.equal(formatConflict([failure]), [
+    'daemon/daemon.go @@ -4,4 +4,5 @@ (0001-a.patch): context does not match, at line 4, tried offsets up to ±10',
+    '  expected:',
+    '    | \tflagB()',
+    '  found:',
+    '    | \tflagC()',
+  ]);
+});
+
+Report('closingLine says what happened and where', () => {
+  assert.is(closingLine({ kind: 'up-to-date', binary: '/d/dockerd', version: '28.5.2-extra.1' }), 'dockerd 28.5.2-extra.1 is up to date: /d/dockerd (tree and patch set unchanged, build skipped)');
+  assert.is(closingLine({ kind: 'built', binaries: ['/d/dockerd'], version: '28.5.2-extra.1', logFile: '/d/build-dockerd.log' }), 'built dockerd 28.5.2-extra.1: /d/dockerd (log: /d/build-dockerd.log)');
+  assert.match(closingLine({ kind: 'dry-run', treeDir: '/m', writes: 0, label: 'patch set v28.5.2-extra.1' }), 'nothing was changed');
+});
+
+Report.run();
