@@ -8,6 +8,8 @@ import { fakeGoDir, makeMobyTree } from '../moby/fixtures.ts';
 import { FULL_FILE, lastLine, makeProject, PATCHED_CONFIG, runCli } from '../build/fixtures.ts';
 
 interface Ctx {
+  /** A fake `go` new enough for the fixture, so the suite needs no Go installed. */
+  goBin: string;
   project: string;
   tree: string;
   out: string;
@@ -20,12 +22,20 @@ Build.before.each(async (ctx) => {
   ctx.project = await makeProject();
   ctx.tree = await makeMobyTree();
   ctx.out = join(ctx.project, 'dist');
-  ctx.env = { ...process.env, DOCKERD_EXTRA_ROOT: ctx.project, DOCKERD_EXTRA_CACHE: join(ctx.project, 'cache'), CI: '1' };
+  ctx.goBin = await fakeGoDir('1.30.0');
+  ctx.env = {
+    ...process.env,
+    PATH: `${ctx.goBin}:${process.env.PATH}`,
+    DOCKERD_EXTRA_ROOT: ctx.project,
+    DOCKERD_EXTRA_CACHE: join(ctx.project, 'cache'),
+    CI: '1',
+  };
 });
 
 Build.after.each(async (ctx) => {
   await removeDir(ctx.project);
   await removeDir(ctx.tree);
+  await removeDir(ctx.goBin);
 });
 
 const status = (tree: string) => gitSync(tree, 'status', '--porcelain', '--untracked-files=all');
