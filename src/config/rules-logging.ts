@@ -1,0 +1,41 @@
+/**
+ * log-opts, checked by dockerd only at start-up (logger.ValidateLogOpts, when log-opts is set): the
+ * logging mode, max-buffer-size, and for the json-file (default) and local drivers the option names.
+ * A typo such as "max_size" passes `dockerd --validate` and then stops the daemon.
+ */
+import { suggestKey } from './suggest.ts';
+import { isObject } from './value.ts';
+import { issue, str, type Rule, type RuleIssue } from './rule-kit.ts';
+
+const SIZE = /^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/;
+const COMMON = ['mode', 'max-buffer-size', 'cache-disabled', 'cache-max-size', 'cache-max-file', 'cache-compress'];
+const DRIVER_KEYS: Readonly<Record<string, readonly string[]>> = {
+  'json-file': ['max-file', 'max-size', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag'],
+  local: ['max-file', 'max-size', 'compress'],
+};
+
+const logOpts: Rule = ({ config }) => {
+  const opts = config['log-opts'];
+  if (!isObject(opts)) return [];
+  const driver = str(config, 'log-driver') || 'json-file';
+  if (driver === 'none') return [];
+  const out: RuleIssue[] = [];
+  const at = (key: string) => `/log-opts/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const mode = typeof opts.mode === 'string' ? opts.mode : '';
+  if (!['', 'blocking', 'non-blocking'].includes(mode)) out.push(issue(at('mode'), 'log-opts', `logging mode "${mode}" is not supported; use blocking or non-blocking (at start-up)`));
+  const buffer = opts['max-buffer-size'];
+  if (typeof buffer === 'string') {
+    if (mode !== 'non-blocking') out.push(issue(at('max-buffer-size'), 'log-opts', 'max-buffer-size needs "mode": "non-blocking" (at start-up)', 'error', 'key'));
+    else if (!SIZE.test(buffer)) out.push(issue(at('max-buffer-size'), 'log-opts', `max-buffer-size ${JSON.stringify(buffer)} is not a size such as "4m" (at start-up)`));
+  }
+  const known = DRIVER_KEYS[driver];
+  if (!known) return out; // other drivers validate their own options; we do not know them all
+  for (const key of Object.keys(opts)) {
+    if (COMMON.includes(key) || known.includes(key)) continue;
+    const hint = suggestKey(key, [...known, ...COMMON]);
+    out.push(issue(at(key), 'log-opts', `unknown log opt "${key}" for the ${driver} log driver; dockerd refuses it at start-up` + (hint ? `; did you mean "${hint}"?` : ''), 'error', 'key'));
+  }
+  return out;
+};
+
+export const loggingRules: readonly Rule[] = [logOpts];
