@@ -11,15 +11,17 @@ import { suggestKey } from './suggest.ts';
 import { CONFLICTING_FLAG_NAMES, IGNORED_FLAG_NAMES } from './engine-keys.ts';
 import { escapePointerToken, pointerTokens } from './positions.ts';
 import { typeName, type JsonValue } from './value.ts';
+import { originalPointer, type Canonical } from './canonical.ts';
 
-export function schemaFindings(doc: ParsedDocument, value: JsonValue, text: string): RawFinding[] {
+export function schemaFindings(doc: ParsedDocument, canonical: Canonical, text: string): RawFinding[] {
   const out: RawFinding[] = [];
-  if (!validateSchema(value)) {
+  if (!validateSchema(canonical.value)) {
     for (const error of validateSchema.errors ?? []) {
-      const finding = fromAjvError(error, doc, value);
+      const finding = fromAjvError(error, doc, canonical);
       if (finding) out.push(finding);
     }
   }
+  out.push(...keyCaseFindings(doc, canonical.renamed));
   if (doc.root) walkFindings(doc.root, daemonSchema, '', text, out);
   return out;
 }
@@ -39,10 +41,10 @@ function offsetOf(doc: ParsedDocument, pointer: string, at: 'key' | 'value'): nu
   return (at === 'key' ? located.key ?? located.value : located.value).offset;
 }
 
-function fromAjvError(error: SchemaError, doc: ParsedDocument, root: JsonValue): RawFinding | undefined {
-  const pointer = error.instancePath;
-  if (error.keyword === 'additionalProperties') return unknownKey(doc, pointer, String(error.params.additionalProperty));
-  const actual = valueAt(root, pointer);
+function fromAjvError(error: SchemaError, doc: ParsedDocument, canonical: Canonical): RawFinding | undefined {
+  const pointer = originalPointer(error.instancePath, canonical.renamed);
+  if (error.keyword === 'additionalProperties') return unknownKey(doc, error.instancePath, pointer, String(error.params.additionalProperty));
+  const actual = valueAt(canonical.value, error.instancePath);
   const offset = offsetOf(doc, pointer, 'value');
   if (actual === null && error.keyword === 'type') {
     return { offset, pointer, keyword: 'null', severity: 'warning', message: 'null: dockerd skips this key and keeps its default; remove it or give a value' };
@@ -65,15 +67,25 @@ function article(type: string): string {
   return /^(array|object|integer)/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-function unknownKey(doc: ParsedDocument, parentPointer: string, key: string): RawFinding {
+/** Keys spelled with other case than the schema's: Go accepts them; say what the documented spelling is. */
+function keyCaseFindings(doc: ParsedDocument, renamed: ReadonlyMap<string, string>): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const [canon, orig] of renamed) {
+    const spelled = pointerTokens(canon).pop() as string;
+    const written = pointerTokens(orig).pop() as string;
+    if (spelled === written) continue;
+    const finding: RawFinding = { offset: offsetOf(doc, orig, 'key'), pointer: orig, keyword: 'key-case', severity: 'warning', message: `dockerd matches "${written}" ignoring case, but the documented spelling is "${spelled}"` };
+    finding.suggestion = spelled;
+    out.push(finding);
+  }
+  return out;
+}
+
+function unknownKey(doc: ParsedDocument, canonicalParent: string, parentPointer: string, key: string): RawFinding {
   const pointer = `${parentPointer}/${escapePointerToken(key)}`;
   const offset = offsetOf(doc, pointer, 'key');
-  const parent = schemaAt(parentPointer);
+  const parent = schemaAt(canonicalParent);
   const known = Object.keys(parent?.properties ?? {});
-  const sameButCase = parent?.['x-go-case-insensitive'] ? known.find((k) => k.toLowerCase() === key.toLowerCase()) : undefined;
-  if (sameButCase) {
-    return { offset, pointer, keyword: 'key-case', severity: 'warning', suggestion: sameButCase, message: `dockerd matches "${key}" ignoring case, but the documented spelling is "${sameButCase}"` };
-  }
   if (parentPointer === '' && CONFLICTING_FLAG_NAMES.includes(key)) {
     return { offset, pointer, keyword: 'unknown-key', severity: 'error', message: `"${key}" is a dockerd command-line option, not a daemon.json key; remove it` };
   }

@@ -10,6 +10,8 @@ import { lineIndex } from './positions.ts';
 import { runRules } from './rules.ts';
 import { schemaFindings } from './schema-findings.ts';
 import { toValue, isObject } from './value.ts';
+import { canonicalize, originalPointer } from './canonical.ts';
+import { daemonSchema } from './schema.ts';
 
 export type { Finding, ValidateOptions } from './finding.ts';
 export { isInvalid } from './finding.ts';
@@ -42,14 +44,16 @@ export function validateDaemonConfig(input: string | Uint8Array, options: Valida
 }
 
 function checkValue(doc: ParsedDocument, text: string, options: ValidateOptions): RawFinding[] {
-  const value = toValue(doc.root as NonNullable<ParsedDocument['root']>);
+  const canonical = canonicalize(toValue(doc.root as NonNullable<ParsedDocument['root']>), daemonSchema);
+  const value = canonical.value;
   if (!isObject(value)) return [];
-  const out = schemaFindings(doc, value, text);
+  const out = schemaFindings(doc, canonical, text);
   const fileRoot = typeof value['data-root'] === 'string' && value['data-root'] !== '' ? value['data-root'] : undefined;
   for (const i of runRules({ config: value, dataRoot: fileRoot ?? options.dataRoot ?? DEFAULT_DATA_ROOT })) {
-    const located = doc.nodes.get(i.pointer);
+    const pointer = originalPointer(i.pointer, canonical.renamed);
+    const located = doc.nodes.get(pointer);
     const node = i.at === 'key' ? (located?.key ?? located?.value) : located?.value;
-    out.push({ offset: node?.offset ?? 0, pointer: i.pointer, keyword: 'rule', rule: i.rule, severity: i.severity, message: i.message });
+    out.push({ offset: node?.offset ?? 0, pointer, keyword: 'rule', rule: i.rule, severity: i.severity, message: i.message });
   }
   return out;
 }

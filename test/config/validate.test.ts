@@ -108,6 +108,14 @@ V('extra-storage device and type go together, in the form mount expects', () => 
   assert.equal(es({ device: '/dev/loop0', type: 'squashfs' }), []);
 });
 
+V('keys Go matches ignoring case: a warning, and their values are still checked', () => {
+  assert.equal(keys('{"builder": {"GC": {"Enabled": "yes", "bogus": 1}}}'), [
+    '1:14 /builder/GC key-case warning',
+    '1:20 /builder/GC/Enabled type error',
+    '1:35 /builder/GC/bogus unknown-key error',
+  ]);
+});
+
 V('"__proto__" is an ordinary (unknown) key', () => {
   assert.equal(validateDaemonConfig('{"__proto__": {"debug": true}}').map((f) => f.keyword), ['unknown-key']);
 });

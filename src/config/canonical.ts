@@ -1,0 +1,47 @@
+/**
+ * Go's encoding/json matches struct fields ignoring case ("GC" fills BuilderConfig.GC, documented as
+ * "gc"). Before ajv, keys of such objects (x-go-case-insensitive in the schema) are renamed to the
+ * schema's spelling so their values are still checked; pointers are mapped back for the findings.
+ */
+import { escapePointerToken } from './positions.ts';
+import { childSchema, resolveRef, type SchemaNode } from './schema.ts';
+import { isObject, type JsonValue } from './value.ts';
+
+export interface Canonical {
+  value: JsonValue;
+  /** Canonical pointer → the pointer as written, for each renamed key. */
+  renamed: Map<string, string>;
+}
+
+export function canonicalize(value: JsonValue, schema: SchemaNode): Canonical {
+  const renamed = new Map<string, string>();
+  return { value: walk(value, schema, '', '', renamed), renamed };
+}
+
+function walk(value: JsonValue, schema: SchemaNode | undefined, canon: string, orig: string, renamed: Map<string, string>): JsonValue {
+  if (Array.isArray(value)) return value.map((item, i) => walk(item, childSchema(schema, String(i)), `${canon}/${i}`, `${orig}/${i}`, renamed));
+  if (!isObject(value)) return value;
+  const node = resolveRef(schema);
+  const names = node?.['x-go-case-insensitive'] ? Object.keys(node.properties ?? {}) : [];
+  const out = Object.create(null) as { [key: string]: JsonValue };
+  for (const [key, child] of Object.entries(value)) {
+    const spelled = key in (node?.properties ?? {}) ? key : (names.find((n) => n.toLowerCase() === key.toLowerCase()) ?? key);
+    const c = `${canon}/${escapePointerToken(spelled)}`;
+    const o = `${orig}/${escapePointerToken(key)}`;
+    if (spelled !== key || c !== o) renamed.set(c, o);
+    out[spelled] = walk(child, childSchema(schema, key), c, o, renamed);
+  }
+  return out;
+}
+
+/** The pointer as written in the file for a canonical pointer. */
+export function originalPointer(canonical: string, renamed: ReadonlyMap<string, string>): string {
+  if (renamed.size === 0) return canonical;
+  const tokens = canonical.split('/');
+  for (let n = tokens.length; n > 1; n--) {
+    const prefix = tokens.slice(0, n).join('/');
+    const orig = renamed.get(prefix);
+    if (orig !== undefined) return orig + canonical.slice(prefix.length);
+  }
+  return canonical;
+}
