@@ -111,8 +111,8 @@ V('extra-storage device and type go together, in the form mount expects', () => 
 V('keys Go matches ignoring case: a warning, and their values are still checked', () => {
   assert.equal(keys('{"builder": {"GC": {"Enabled": "yes", "bogus": 1}}}'), [
     '1:14 /builder/GC key-case warning',
-    '1:20 /builder/GC/Enabled type error',
-    '1:35 /builder/GC/bogus unknown-key error',
+    '1:32 /builder/GC/Enabled type error',
+    '1:39 /builder/GC/bogus unknown-key error',
   ]);
 });
 
