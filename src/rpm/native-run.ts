@@ -36,7 +36,7 @@ export interface NativeResult {
 /** Tools the native flow runs, with the package that ships each. */
 export const NATIVE_TOOLS: Record<string, string> = {
   rpmbuild: 'install it with apt-get install rpm (Debian/Ubuntu) or dnf install rpm-build',
-  rpm2archive: 'install it with apt-get install rpm (Debian/Ubuntu) or dnf install rpm',
+  rpm2archive: 'install it with apt-get install rpm2cpio (Debian/Ubuntu) or dnf install rpm',
   unshare: 'install util-linux',
   tar: 'install tar',
 };

@@ -138,7 +138,7 @@ export function nativeSkipReason(): string | undefined {
       return false;
     }
   };
-  for (const tool of ['rpmbuild', 'rpm2archive', 'unshare']) if (!has(tool)) return `${tool} is not installed (apt-get install rpm util-linux)`;
+  for (const tool of ['rpmbuild', 'rpm2archive', 'unshare']) if (!has(tool)) return `${tool} is not installed (apt-get install rpm rpm2cpio util-linux)`;
   if (process.getuid?.() !== 0) return 'not root (the sandbox needs a private mount namespace)';
   return undefined;
 }
