@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { validateDaemonConfig, isInvalid, MAX_CONFIG_BYTES } from '../../src/config/validate.ts';
 import { suggestKey } from '../../src/config/suggest.ts';
 import { decodeConfigBytes, firstInvalidUtf8 } from '../../src/config/decode.ts';
+import { ipVersion } from '../../src/config/net.ts';
 
 const V = suite('config/validateDaemonConfig');
 const keys = (text: string | Uint8Array, dataRoot?: string) =>
@@ -118,6 +119,13 @@ V('keys Go matches ignoring case: a warning, and their values are still checked'
 
 V('"__proto__" is an ordinary (unknown) key', () => {
   assert.equal(validateDaemonConfig('{"__proto__": {"debug": true}}').map((f) => f.keyword), ['unknown-key']);
+});
+
+V('IP addresses are read as Go reads them', () => {
+  const ok = ['1.2.3.4', '::', '::1', 'fe80::1', '2001:db8:0:0:0:0:0:1', '::ffff:1.2.3.4', '1:2:3:4:5:6:1.2.3.4'];
+  const bad = ['256.1.1.1', '01.2.3.4', '1.2.3', 'fe80::1%eth0', '1:2:3:4:5:6:7:8:9', '1::2::3', 'g::1', 'dns.example', ''];
+  assert.equal(ok.map(ipVersion), [4, 6, 6, 6, 6, 6, 6]);
+  assert.equal(bad.map(ipVersion), bad.map(() => 0));
 });
 
 V.run();
