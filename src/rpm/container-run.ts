@@ -49,7 +49,8 @@ export async function stagePackaging(inputs: ContainerInputs): Promise<string> {
 export async function runContainerBuild(inputs: ContainerInputs): Promise<{ rpms: string; srpms: string }> {
   const { layout, packaging } = inputs;
   const common = await readFile(join(packaging.dir, 'common.mk'), 'utf8').catch(() => '');
-  const images = [packaging.images[inputs.distro], goImage(common)].filter((i): i is string => Boolean(i));
+  // The distro's base image, the Go image, and alpine (the Makefile chowns the output with it).
+  const images = [packaging.images[inputs.distro], goImage(common), 'alpine'].filter((i): i is string => Boolean(i));
   await assertEngine(images, layout.out, inputs.signal);
   const outDir = await stagePackaging(inputs);
   const cmd = containerMakeCommand({ packagingDir: layout.packaging, distro: inputs.distro, defines: inputs.defines });
