@@ -21,8 +21,10 @@ const controller = new AbortController();
 process.on('SIGINT', () => process.exit(130));
 process.stdout.on('error', () => process.exit(process.exitCode ?? 1));
 try {
+  // stdin is a getter: touching process.stdin builds a stream (and tears it down at exit), which
+  // costs more than a validation; only "-" needs it.
   process.exitCode = await command({ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env,
-    stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signal: controller.signal });
+    stdout: process.stdout, stderr: process.stderr, get stdin() { return process.stdin; }, signal: controller.signal });
 } catch (error) {
   process.exitCode = renderError(error, process.stderr);
 }
