@@ -144,3 +144,11 @@ export class RpmBuildFailedError extends UserError {
     return this.tail;
   }
 }
+
+export class NeedsRootError extends UserError {
+  readonly code = 'RPM_NEEDS_ROOT';
+  constructor(readonly uid: number) {
+    super(`the native RPM build runs in a private mount namespace and needs root (uid is ${uid}); run it as root, or use --container`);
+    this.name = 'NeedsRootError';
+  }
+}

@@ -5,15 +5,7 @@
  * in the tmpfs and vanish with the namespace; what was written there is printed, for the log.
  */
 import { MissingToolError } from '../errors.ts';
-import { UserError } from '../errors.ts';
-
-export class NeedsRootError extends UserError {
-  readonly code = 'RPM_NEEDS_ROOT';
-  constructor(readonly uid: number) {
-    super(`the native RPM build runs in a private mount namespace and needs root (uid is ${uid}); run it as root, or use --container`);
-    this.name = 'NeedsRootError';
-  }
-}
+import { NeedsRootError } from './errors.ts';
 
 /** Lines the script prints for each path written outside the build folder, so callers can show them. */
 export const WROTE_PREFIX = 'sandbox-wrote: ';

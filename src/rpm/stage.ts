@@ -21,7 +21,6 @@ export interface StagedTree {
 /** Applies the patch set to the staged copy when it is not applied yet; says what it did. */
 export type PatchStep = (treeDir: string, signal?: AbortSignal) => Promise<PatchOutcome>;
 
-
 /**
  * A commit object written by hand (write-tree + hash-object + update-ref): its author, committer and
  * date are fixed (the base commit's time), so the same inputs give the same staged hash. simple-git

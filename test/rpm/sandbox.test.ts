@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { run } from '../../src/exec/run.ts';
-import { sandboxCommand, WROTE_PREFIX } from '../../src/rpm/sandbox.ts';
+import { assertCanSandbox, sandboxCommand, WROTE_PREFIX } from '../../src/rpm/sandbox.ts';
+import { MissingToolError } from '../../src/errors.ts';
+import { NeedsRootError } from '../../src/rpm/errors.ts';
 import { removeDir, tempDir } from '../helpers.ts';
 import { nativeSkipReason } from './fixtures.ts';
 
@@ -42,6 +44,12 @@ Sandbox('a failing command keeps its exit code', async () => {
   } finally {
     await removeDir(build);
   }
+});
+
+Sandbox('without root or unshare the native flow is refused before anything is built', () => {
+  assert.throws(() => assertCanSandbox(1000, '/usr/bin/unshare'), (e: unknown) => e instanceof NeedsRootError && e.uid === 1000);
+  assert.throws(() => assertCanSandbox(0, undefined), (e: unknown) => e instanceof MissingToolError && e.tool === 'unshare');
+  assertCanSandbox(0, '/usr/bin/unshare');
 });
 
 Sandbox.run();
