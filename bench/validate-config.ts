@@ -21,11 +21,20 @@ const dockerd = process.env.DOCKERD_BIN || (existsSync(join(root, 'dist/dockerd'
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const fastest = (xs: number[]) => Math.min(...xs);
 const ms = (x: number) => Math.round(x * 10) / 10;
-function wallMs(cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
+/** CPU time (user+system) of waited-for children so far, in ms: /proc/self/stat cutime+cstime (100 Hz ticks). */
+function childrenCpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+const cpu: Record<string, number> = { validateConfig: 0, validateConfigWithoutNodeExtraCaCerts: 0, dockerdValidate: 0 };
+function wallMs(cmd: string, args: string[], env: NodeJS.ProcessEnv, cpuKey: string): number {
+  const cpuBefore = childrenCpuMs();
   const start = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { env, stdio: 'ignore' });
   if (r.status === null) throw new Error(`${cmd} did not finish`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  cpu[cpuKey] = (cpu[cpuKey] ?? 0) + childrenCpuMs() - cpuBefore;
+  return wall;
 }
 
 if (!existsSync(join(root, 'dist/validate-config.mjs'))) {
@@ -43,9 +52,9 @@ const oursNoCerts: number[] = [];
 const engine: number[] = [];
 const bin = join(root, 'bin/validate-config.js');
 for (let i = 0; i < runs; i++) {
-  ours.push(wallMs(process.execPath, [bin, sample], env));
-  if (_certs) oursNoCerts.push(wallMs(process.execPath, [bin, sample], envNoCerts));
-  if (dockerd) engine.push(wallMs(dockerd, ['--validate', '--config-file', sample], env));
+  ours.push(wallMs(process.execPath, [bin, sample], env, 'validateConfig'));
+  if (_certs) oursNoCerts.push(wallMs(process.execPath, [bin, sample], envNoCerts, 'validateConfigWithoutNodeExtraCaCerts'));
+  if (dockerd) engine.push(wallMs(dockerd, ['--validate', '--config-file', sample], env, 'dockerdValidate'));
 }
 rmSync(stub, { recursive: true, force: true });
 
@@ -72,6 +81,10 @@ const result = {
     dockerdValidate: dockerd ? Math.round(median(engine) * 10) / 10 : null,
   },
   fastestMs: { validateConfig: ms(fastest(ours)), ...(oursNoCerts.length ? { validateConfigWithoutNodeExtraCaCerts: ms(fastest(oursNoCerts)) } : {}), dockerdValidate: dockerd ? ms(fastest(engine)) : null },
+  /** Mean CPU time (user+system) per run: less disturbed by other load than wall time. */
+  cpuMsPerRun: Object.fromEntries(Object.entries(cpu).filter(([, v]) => v > 0).map(([k, v]) => [k, ms(v / runs)])),
+  ratioCpu: dockerd && cpu.dockerdValidate ? Math.round(((cpu.validateConfig ?? 0) / cpu.dockerdValidate) * 100) / 100 : null,
+  ...(_certs && dockerd && cpu.dockerdValidate ? { ratioCpuWithoutNodeExtraCaCerts: Math.round(((cpu.validateConfigWithoutNodeExtraCaCerts ?? 0) / cpu.dockerdValidate) * 100) / 100 } : {}),
   /** ours / dockerd on the medians; on a loaded machine the fastest runs say more about the programs. */
   ratio: dockerd ? Math.round((median(ours) / median(engine)) * 100) / 100 : null,
   ratioFastest: dockerd ? Math.round((fastest(ours) / fastest(engine)) * 100) / 100 : null,
@@ -82,5 +95,5 @@ const result = {
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, 'bench/results/validate-config.json'), JSON.stringify(result, null, 2) + '\n');
 process.stdout.write(`validate-config cold start ${result.coldStartMs.validateConfig} ms` +
-  (dockerd ? ` vs dockerd --validate ${result.coldStartMs.dockerdValidate} ms (ratio ${result.ratio} on medians, ${result.ratioFastest} on fastest runs)` : ' (no dockerd: set DOCKERD_BIN)') +
+  (dockerd ? ` vs dockerd --validate ${result.coldStartMs.dockerdValidate} ms (ratio ${result.ratio} on medians, ${result.ratioFastest} on fastest runs, ${result.ratioCpu} on CPU time)` : ' (no dockerd: set DOCKERD_BIN)') +
   `; 1,000 files in-process ${result.inProcess1000FilesMs} ms (load ${result.loadavg[0]} on ${result.cpus} CPUs)\nwrote bench/results/validate-config.json\n`);
