@@ -20,7 +20,7 @@ import { BINARIES, buildDockerd } from '../build/make.ts';
 import { buildInputs, detectStep, headTime, loadStep, logFileOf, need, openStep, planStep, type BuildOptions, type BuildState } from '../build/pipeline.ts';
 import { projectRoot } from '../build/project.ts';
 import { BUILD_USAGE, closingLine, formatPlan, isEmptySet, type Outcome } from '../build/report.ts';
-import { hashBinaries, isUpToDate, readStamp, writeStamp } from '../build/stamp.ts';
+import { canonical, hashBinaries, isUpToDate, readStamp, writeStamp } from '../build/stamp.ts';
 import { validateExtraStorage, verifyVersion } from '../build/verify.ts';
 
 const FLAGS = {
@@ -128,7 +128,11 @@ function applyAndBuildTasks(options: BuildOptions, plan: FullPlan, signal: Abort
       title: 'Check the build stamp',
       skip: () => noBuild() || (changes ? 'the patch set changes the tree: build needed' : false),
       task: async (s, task) => {
-        s.upToDate = isUpToDate(await readStamp(options.outDir), await buildInputs(s), await hashBinaries(options.outDir, BINARIES));
+        const stamp = await readStamp(options.outDir);
+        const hashed = await hashBinaries(options.outDir, BINARIES, stamp);
+        s.upToDate = isUpToDate(stamp, await buildInputs(s), hashed.binaries);
+        // A stamp from before stats were recorded (or after a touch): record them, next time is faster.
+        if (s.upToDate && stamp && canonical(stamp.binaryStats) !== canonical(hashed.binaryStats)) await writeStamp(options.outDir, { ...stamp, ...hashed });
         task.title = s.upToDate ? `Up to date: ${dockerd} was built from this tree and patch set` : 'Build needed';
       },
     },
@@ -182,7 +186,7 @@ function applyAndBuildTasks(options: BuildOptions, plan: FullPlan, signal: Abort
               if (line.trim()) task.output = line; // the simple renderer would print blank lines as "›"
             },
           });
-          await writeStamp(options.outDir, { ...inputs, binaries: await hashBinaries(options.outDir, BINARIES) });
+          await writeStamp(options.outDir, { ...inputs, ...(await hashBinaries(options.outDir, BINARIES)) });
           task.title = `Built ${s.binaries.join(', ')}`;
         } catch (error) {
           if (s.written.length === 0) throw error;

@@ -36,11 +36,19 @@ Stamp('write, read and hash round trip', async () => {
   try {
     assert.is(await readStamp(out), undefined);
     await writeFile(join(out, 'dockerd'), 'binary');
-    const binaries = await hashBinaries(out, ['dockerd', 'docker-proxy']);
+    const hashed = await hashBinaries(out, ['dockerd', 'docker-proxy']);
+    const { binaries } = hashed;
     assert.equal(Object.keys(binaries), ['dockerd']);
     assert.is(binaries.dockerd, '9a3a45d01531a20e89ac6ae10b0b0beb0492acd7216a368aa062d1a5fecaf9cd');
-    await writeStamp(out, { ...inputs, binaries });
-    assert.ok(isUpToDate(await readStamp(out), inputs, binaries));
+    assert.is(hashed.binaryStats.dockerd!.size, 6);
+    await writeStamp(out, { ...inputs, ...hashed });
+    const stamp = await readStamp(out);
+    assert.ok(isUpToDate(stamp, inputs, (await hashBinaries(out, ['dockerd'], stamp)).binaries));
+    // Same size and mtime: the recorded sha is trusted; another size: hashed again.
+    const trusted = await hashBinaries(out, ['dockerd'], { ...stamp!, binaries: { dockerd: 'recorded' } });
+    assert.is(trusted.binaries.dockerd, 'recorded');
+    await writeFile(join(out, 'dockerd'), 'other binary');
+    assert.not.ok(isUpToDate(stamp, inputs, (await hashBinaries(out, ['dockerd'], stamp)).binaries));
     await writeFile(join(out, 'build-stamp.json'), '{not json');
     assert.is(await readStamp(out), undefined);
   } finally {
