@@ -12,8 +12,8 @@ import { layerChains, layerDir, readCacheId } from './data-root.ts';
 import { imageIds } from './docker.ts';
 import type { PreparedStore } from './store.ts';
 
-export type Tamper = 'cache-id-not-hex' | 'diff-mismatch' | 'diff-symlink-outside';
-export const TAMPERS: readonly Tamper[] = ['cache-id-not-hex', 'diff-mismatch', 'diff-symlink-outside'];
+export type Tamper = 'cache-id-not-hex' | 'diff-mismatch' | 'diff-symlink-outside' | 'store-not-mounted';
+export const TAMPERS: readonly Tamper[] = ['cache-id-not-hex', 'diff-mismatch', 'diff-symlink-outside', 'store-not-mounted'];
 
 /** Breaks the copy at `root`; returns the identifiers an error about it should name. */
 export async function tamper(root: string, image: BuiltImage, kind: Tamper, outside: string): Promise<string[]> {
@@ -38,6 +38,11 @@ export async function tamper(root: string, image: BuiltImage, kind: Tamper, outs
       await symlink(outside, diff);
       return [cacheId, cacheId.slice(0, 12), top, top.slice(0, 12)];
     }
+    case 'store-not-mounted':
+      // An empty mount point: what a host sees when the store's mount is missing.
+      await rm(root, { recursive: true, force: true });
+      await mkdir(root);
+      return [root];
     default:
       return assertNever(kind);
   }
@@ -45,22 +50,26 @@ export async function tamper(root: string, image: BuiltImage, kind: Tamper, outs
 
 export async function runBadStores(ctx: E2eContext, image: BuiltImage, store: PreparedStore): Promise<void> {
   for (const kind of TAMPERS) {
-    const name = `bad store (${kind}): pull is refused naming the layer, nothing registered`;
+    const what = kind === 'store-not-mounted' ? 'naming the store' : 'naming the layer';
+    const name = `bad store (${kind}): pull is refused ${what}, fast, nothing registered`;
     const root = join(ctx.work, `bad-${kind}`);
     try {
       await mkdir(root, { recursive: true });
-      await run('cp', ['-a', `${store.mountPoint}/.`, root], { cwd: '/', timeoutMs: 120_000, signal: ctx.signal });
+      if (kind !== 'store-not-mounted') await run('cp', ['-a', `${store.mountPoint}/.`, root], { cwd: '/', timeoutMs: 120_000, signal: ctx.signal });
       const mentions = await tamper(root, image, kind, join(ctx.work, `outside-${kind}`));
       const dataRoot = join(ctx.work, `local-bad-${kind}`);
       const daemon = await startPrivateDaemon(ctx, `bad-${kind}`, { 'extra-storage': { path: root } }, dataRoot);
+      const started = performance.now();
       const result = await daemon.docker.call(['pull', `${image.ref}-extra`], { reject: false, timeoutMs: 90_000, signal: ctx.signal });
+      const ms = Math.round(performance.now() - started);
       const images = await imageIds(daemon.docker);
       const chains = await layerChains(dataRoot);
       await daemon.release();
       const message = `${result.stderr} ${result.stdout}`.trim();
       const named = mentions.some((m) => message.includes(m));
+      ctx.results.figure(`bad store (${kind}): time to refusal`, ms, 'ms');
       ctx.results.check(name, result.exitCode !== 0 && named && images.length === 0 && chains.length === 0,
-        `exit ${result.exitCode}, names the layer: ${named}, images ${images.length}, layerdb entries ${chains.length}: ${message.slice(0, 300)}`);
+        `exit ${result.exitCode} after ${ms} ms, ${what}: ${named}, images ${images.length}, layerdb entries ${chains.length}: ${message.slice(0, 300)}`);
       if (result.exitCode !== 0) ctx.results.note(`bad store ${kind}: ${message.split('\n').pop()}`);
     } catch (error) {
       ctx.results.fail(name, errorText(error));
