@@ -36,6 +36,9 @@ const deviceRule: Rule = ({ config }) => {
   const out: RuleIssue[] = [];
   if (device !== undefined && type === undefined) out.push(issue('/extra-storage/device', 'extra-storage-device-type', 'device needs "type" too (e.g. "nfs" or "ext4"), so that dockerd can mount it', 'error', 'key'));
   if (type !== undefined && device === undefined) out.push(issue('/extra-storage/type', 'extra-storage-device-type', 'type needs "device" too: what should be mounted?', 'error', 'key'));
+  if (typeof es.options === 'string' && es.options !== '' && device === undefined) {
+    out.push(issue('/extra-storage/options', 'extra-storage-options', 'options are mount options: they need "device" and "type" (a store that is already mounted needs none)', 'error', 'key'));
+  }
   if (device === undefined || type === undefined) return out;
   if (BLOCK_TYPES.has(type) && !device.startsWith('/dev/')) {
     out.push(issue('/extra-storage/device', 'extra-storage-device', `type ${type} is mounted from a block device: device must be /dev/..., got ${JSON.stringify(device)}`));
@@ -46,4 +49,11 @@ const deviceRule: Rule = ({ config }) => {
   return out;
 };
 
-export const extraStorageRules: readonly Rule[] = [pathRule, deviceRule];
+/** The store holds graphdriver (overlay2) layers, which the containerd image store cannot use. */
+const snapshotterRule: Rule = ({ config }) => {
+  const features = config.features;
+  if (!isObject(config['extra-storage']) || !isObject(features) || features['containerd-snapshotter'] !== true) return [];
+  return [issue('/features/containerd-snapshotter', 'extra-storage-snapshotter', 'extra-storage needs the graphdriver image store: set "containerd-snapshotter": false or remove extra-storage')];
+};
+
+export const extraStorageRules: readonly Rule[] = [pathRule, deviceRule, snapshotterRule];

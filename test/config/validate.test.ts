@@ -107,6 +107,13 @@ V('extra-storage device and type go together, in the form mount expects', () => 
   assert.equal(es({ device: '/dev/sdb', type: 'nfs' }), ['extra-storage-device']);
   assert.equal(es({ device: 'nfs.example:/exports/d', type: 'nfs4', options: 'ro' }), []);
   assert.equal(es({ device: '/dev/loop0', type: 'squashfs' }), []);
+  assert.equal(es({ options: 'ro' }), ['extra-storage-options']);
+});
+
+V('extra-storage and the containerd image store exclude each other', () => {
+  const f = validateDaemonConfig(JSON.stringify({ features: { 'containerd-snapshotter': true }, 'extra-storage': {} }));
+  assert.equal(f.map((x) => [x.pointer, x.rule]), [['/features/containerd-snapshotter', 'extra-storage-snapshotter']]);
+  assert.equal(validateDaemonConfig(JSON.stringify({ features: { 'containerd-snapshotter': true } })), []);
 });
 
 V('keys Go matches ignoring case: a warning, and their values are still checked', () => {
