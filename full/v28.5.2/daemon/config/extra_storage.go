@@ -1,0 +1,61 @@
+package config
+
+import (
+	"fmt"
+	"path/filepath"
+)
+
+// DefaultExtraStoragePath is where the extra storage is looked for (and
+// mounted, when a device is configured) when "path" is not set.
+const DefaultExtraStoragePath = "/var/lib/docker/extra"
+
+// ExtraStorageConfig is the "extra-storage" section of daemon.json: a
+// read-only dockerd data-root (overlay2) whose layers are linked, never
+// copied, when an image is pulled as NAME:TAG-extra.
+type ExtraStorageConfig struct {
+	Path    string `json:"path,omitempty"`
+	Device  string `json:"device,omitempty"`
+	Type    string `json:"type,omitempty"`
+	Options string `json:"options,omitempty"`
+}
+
+// StorePath returns the configured path, or the default one.
+func (c *ExtraStorageConfig) StorePath() string {
+	if c.Path == "" {
+		return DefaultExtraStoragePath
+	}
+	return filepath.Clean(c.Path)
+}
+
+// Validate checks the section on its own (no file system access).
+func (c *ExtraStorageConfig) Validate() error {
+	if c.Path != "" && !filepath.IsAbs(c.Path) {
+		return fmt.Errorf("extra-storage: path %q must be an absolute path", c.Path)
+	}
+	if c.Path != "" && filepath.Clean(c.Path) == "/" {
+		return fmt.Errorf("extra-storage: path must not be the root directory \"/\"")
+	}
+	if (c.Device == "") != (c.Type == "") {
+		return fmt.Errorf("extra-storage: device and type must be set together (device %q, type %q)", c.Device, c.Type)
+	}
+	if c.Options != "" && c.Device == "" {
+		return fmt.Errorf("extra-storage: options %q need a device and type to mount", c.Options)
+	}
+	return nil
+}
+
+// validateExtraStorage checks the section and that the daemon can serve it:
+// the extra storage holds graphdriver layers, which the containerd image
+// store cannot use.
+func validateExtraStorage(conf *Config) error {
+	if conf.ExtraStorage == nil {
+		return nil
+	}
+	if err := conf.ExtraStorage.Validate(); err != nil {
+		return err
+	}
+	if conf.Features["containerd-snapshotter"] {
+		return fmt.Errorf("extra-storage is not available with the containerd image store: remove extra-storage or set \"features\": {\"containerd-snapshotter\": false}")
+	}
+	return nil
+}

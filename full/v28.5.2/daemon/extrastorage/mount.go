@@ -1,0 +1,91 @@
+package extrastorage
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+
+	"github.com/moby/sys/mount"
+	"github.com/moby/sys/mountinfo"
+)
+
+// defaultMountOptions keep the store read-only and inert; an option given by
+// the administrator replaces its opposite (rw → ro, dev → nodev, suid → nosuid).
+var defaultMountOptions = []string{"ro", "nodev", "nosuid"}
+
+var opposites = map[string]string{"rw": "ro", "dev": "nodev", "suid": "nosuid", "exec": "noexec"}
+
+// networkTypes are mounted through the system mount helper (mount.nfs and
+// friends resolve servers and negotiate versions; the syscall cannot).
+var networkTypes = map[string]bool{
+	"nfs": true, "nfs4": true, "cifs": true, "smb3": true, "ceph": true,
+	"glusterfs": true, "fuse.sshfs": true, "9p": true,
+}
+
+// mountOptions merges the administrator's options into the defaults.
+func mountOptions(user string) string {
+	var given []string
+	dropped := map[string]bool{}
+	for _, o := range strings.Split(user, ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		given = append(given, o)
+		if opp, ok := opposites[o]; ok {
+			dropped[opp] = true
+		}
+	}
+	var out []string
+	for _, o := range defaultMountOptions {
+		if !dropped[o] && !contains(given, o) {
+			out = append(out, o)
+		}
+	}
+	return strings.Join(append(out, given...), ",")
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// mountStore mounts device at path unless something is mounted there
+// already. It reports whether it mounted, so only that is unmounted later.
+func mountStore(ctx context.Context, path, device, fsType, options string) (bool, error) {
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return false, fmt.Errorf("extra storage: creating mount point %s: %w", path, err)
+	}
+	already, err := mountinfo.Mounted(path)
+	if err != nil {
+		return false, fmt.Errorf("extra storage: checking mounts at %s: %w", path, err)
+	}
+	if already {
+		return false, nil
+	}
+	opts := mountOptions(options)
+	// A file as device is an image: the helper sets up the loop device.
+	if fi, err := os.Stat(device); networkTypes[fsType] || (err == nil && fi.Mode().IsRegular()) {
+		out, err := exec.CommandContext(ctx, "mount", "-t", fsType, "-o", opts, device, path).CombinedOutput()
+		if err != nil {
+			return false, fmt.Errorf("extra storage: mount -t %s -o %s %s %s: %v: %s", fsType, opts, device, path, err, strings.TrimSpace(string(out)))
+		}
+		return true, nil
+	}
+	if err := mount.Mount(device, path, fsType, opts); err != nil {
+		return false, fmt.Errorf("extra storage: mounting %s (%s, %s) at %s: %w", device, fsType, opts, path, err)
+	}
+	return true, nil
+}
+
+func unmountStore(path string) error {
+	if err := mount.Unmount(path); err != nil {
+		return fmt.Errorf("extra storage: unmounting %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,108 @@
+package images
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/containerd/log"
+	"github.com/distribution/reference"
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/daemon/extrastorage"
+	"github.com/docker/docker/layer"
+	"github.com/docker/docker/pkg/progress"
+	"github.com/docker/docker/pkg/streamformatter"
+	"github.com/docker/docker/pkg/stringid"
+)
+
+// pullFromExtraStorage serves a NAME:TAG-extra pull from the extra storage:
+// the image is resolved in the store, every layer validated before any is
+// linked, then linked (zero copy) and the image tagged base and extraRef.
+func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.NamedTagged, extraRef reference.Named, outStream io.Writer) error {
+	po := streamformatter.NewJSONProgressOutput(outStream, false)
+	store := i.extraStorage
+	progress.Messagef(po, "", "%s: resolving in extra storage %s", reference.FamiliarString(base), store.Path())
+
+	id, err := store.Resolve(base)
+	if err != nil {
+		return err
+	}
+	config, img, err := store.ReadImageConfig(id)
+	if err != nil {
+		return err
+	}
+	layers, err := store.Layers(img)
+	if err != nil {
+		return err
+	}
+	refs, err := i.linkExtraLayers(ctx, layers, po)
+	defer func() {
+		for _, l := range refs {
+			layer.ReleaseAndLog(i.layerStore, l)
+		}
+	}()
+	if err != nil {
+		return err
+	}
+
+	imgID, err := i.imageStore.Create(config)
+	if err != nil {
+		return err
+	}
+	if imgID.Digest() != id {
+		return fmt.Errorf("extra storage: image %s was stored as %s", id, imgID)
+	}
+	for _, ref := range []reference.Named{base, extraRef} {
+		if err := i.referenceStore.AddTag(ref, imgID.Digest(), true); err != nil {
+			return err
+		}
+	}
+	i.LogImageEvent(ctx, imgID.String(), reference.FamiliarString(extraRef), events.ActionPull)
+	progress.Messagef(po, "", "Digest: %s", id)
+	progress.Messagef(po, "", "Status: Linked image for %s from extra storage (%d layers, no data copied)", reference.FamiliarString(base), len(layers))
+	log.G(ctx).WithFields(log.Fields{"image": reference.FamiliarString(extraRef), "id": id, "store": store.Path()}).Info("extra storage: image linked")
+	return nil
+}
+
+// linkExtraLayers registers each layer, base first, reusing local ones. It
+// returns the references taken so far, which the caller releases once the
+// image holds its own; on error that release removes what was linked.
+func (i *ImageService) linkExtraLayers(ctx context.Context, layers []extrastorage.Layer, po progress.Output) ([]layer.Layer, error) {
+	reg, ok := i.layerStore.(layer.ExternalRegisterer)
+	if !ok {
+		return nil, fmt.Errorf("extra storage: layer store %s cannot link layers", i.layerStore.DriverName())
+	}
+	var refs []layer.Layer
+	var parent layer.ChainID
+	for _, src := range layers {
+		if err := ctx.Err(); err != nil {
+			return refs, err
+		}
+		short := stringid.TruncateID(src.DiffID.String())
+		l, err := i.layerStore.Get(src.ChainID)
+		if err == nil {
+			progress.Update(po, short, "Already exists")
+		} else {
+			if l, err = registerExtraLayer(reg, src, parent); err != nil {
+				return refs, err
+			}
+			progress.Update(po, short, "Linked from extra storage")
+		}
+		refs = append(refs, l)
+		parent = src.ChainID
+	}
+	return refs, nil
+}
+
+func registerExtraLayer(reg layer.ExternalRegisterer, src extrastorage.Layer, parent layer.ChainID) (layer.Layer, error) {
+	ts, err := src.OpenTarSplit()
+	if err != nil {
+		return nil, err
+	}
+	defer ts.Close()
+	l, err := reg.RegisterExternal(layer.ExternalLayer{DiffID: src.DiffID, Size: src.Size, DiffDir: src.DiffDir, TarSplit: ts}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("extra storage: linking layer %s: %w", src.ChainID, err)
+	}
+	return l, nil
+}
