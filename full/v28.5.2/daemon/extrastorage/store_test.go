@@ -1,0 +1,137 @@
+package extrastorage
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/distribution/reference"
+	"github.com/docker/docker/layer"
+	"github.com/opencontainers/go-digest"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+)
+
+// testStore is a store crafted in code: a dockerd overlay2 data-root with
+// one image of n layers named example.com/demo/app:1.0.
+type testStore struct {
+	root     string
+	imageID  digest.Digest
+	diffIDs  []layer.DiffID
+	chainIDs []layer.ChainID
+	cacheIDs []string
+}
+
+func hexOf(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	assert.NilError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	assert.NilError(t, os.WriteFile(path, []byte(content), 0o644))
+}
+
+func newTestStore(t *testing.T, n int) *testStore {
+	t.Helper()
+	ts := &testStore{root: t.TempDir()}
+	for i := 0; i < n; i++ {
+		ts.diffIDs = append(ts.diffIDs, layer.DiffID("sha256:"+hexOf(fmt.Sprintf("diff-%d", i))))
+		ts.cacheIDs = append(ts.cacheIDs, hexOf(fmt.Sprintf("cache-%d", i)))
+	}
+	config, err := json.Marshal(map[string]any{
+		"architecture": "amd64", "os": "linux",
+		"rootfs": map[string]any{"type": "layers", "diff_ids": ts.diffIDs},
+	})
+	assert.NilError(t, err)
+	ts.imageID = digest.FromBytes(config)
+	g := filepath.Join(ts.root, graphDir)
+	writeFile(t, filepath.Join(g, "imagedb/content/sha256", ts.imageID.Encoded()), string(config))
+	writeFile(t, filepath.Join(g, "repositories.json"), fmt.Sprintf(
+		`{"Repositories":{"example.com/demo/app":{"example.com/demo/app:1.0":%q}}}`, ts.imageID))
+	for i := range ts.diffIDs {
+		chainID := layer.CreateChainID(ts.diffIDs[:i+1])
+		ts.chainIDs = append(ts.chainIDs, chainID)
+		dir := ts.layerDir(i)
+		writeFile(t, filepath.Join(dir, "cache-id"), ts.cacheIDs[i])
+		writeFile(t, filepath.Join(dir, "diff"), ts.diffIDs[i].String())
+		writeFile(t, filepath.Join(dir, "size"), "1234")
+		writeFile(t, filepath.Join(dir, "tar-split.json.gz"), "gzip")
+		if i > 0 {
+			writeFile(t, filepath.Join(dir, "parent"), ts.chainIDs[i-1].String())
+		}
+		writeFile(t, filepath.Join(ts.root, "overlay2", ts.cacheIDs[i], "diff", "file"), "data")
+	}
+	return ts
+}
+
+func (ts *testStore) layerDir(i int) string {
+	return filepath.Join(ts.root, graphDir, "layerdb/sha256", digest.Digest(ts.chainIDs[i]).Encoded())
+}
+
+func demoRef(t *testing.T, s string) reference.NamedTagged {
+	t.Helper()
+	ref, err := reference.ParseNormalizedNamed(s)
+	assert.NilError(t, err)
+	tagged, ok := ref.(reference.NamedTagged)
+	assert.Assert(t, ok)
+	return tagged
+}
+
+func TestStoreReadsAGoodStore(t *testing.T) {
+	ts := newTestStore(t, 3)
+	s := New(ts.root)
+
+	id, err := s.Resolve(demoRef(t, "example.com/demo/app:1.0"))
+	assert.NilError(t, err)
+	assert.Equal(t, id, ts.imageID)
+
+	_, img, err := s.ReadImageConfig(id)
+	assert.NilError(t, err)
+	layers, err := s.Layers(img)
+	assert.NilError(t, err)
+	assert.Assert(t, is.Len(layers, 3))
+	for i, l := range layers {
+		assert.Equal(t, l.ChainID, ts.chainIDs[i])
+		assert.Equal(t, l.DiffID, ts.diffIDs[i])
+		assert.Equal(t, l.CacheID, ts.cacheIDs[i])
+		assert.Equal(t, l.Size, int64(1234))
+		assert.Equal(t, l.DiffDir, filepath.Join(ts.root, "overlay2", ts.cacheIDs[i], "diff"))
+		rc, err := l.OpenTarSplit()
+		assert.NilError(t, err)
+		rc.Close()
+	}
+}
+
+func TestStoreResolvesFamiliarAndFullNames(t *testing.T) {
+	ts := newTestStore(t, 1)
+	writeFile(t, filepath.Join(ts.root, graphDir, "repositories.json"), fmt.Sprintf(
+		`{"Repositories":{"busybox":{"busybox:latest":%q}}}`, ts.imageID))
+	for _, name := range []string{"busybox:latest", "docker.io/library/busybox:latest"} {
+		id, err := New(ts.root).Resolve(demoRef(t, name))
+		assert.NilError(t, err, name)
+		assert.Equal(t, id, ts.imageID)
+	}
+}
+
+func TestStoreUnknownNameIsNotInStore(t *testing.T) {
+	ts := newTestStore(t, 1)
+	_, err := New(ts.root).Resolve(demoRef(t, "example.com/demo/app:2.0"))
+	var notIn *NotInStoreError
+	assert.Assert(t, asError(err, &notIn), "%v", err)
+	assert.Equal(t, notIn.Ref, "example.com/demo/app:2.0")
+}
+
+func TestStoreMissingIsUnavailable(t *testing.T) {
+	for _, path := range []string{filepath.Join(t.TempDir(), "absent"), t.TempDir()} {
+		_, err := New(path).Resolve(demoRef(t, "example.com/demo/app:1.0"))
+		var unavailable *UnavailableError
+		assert.Assert(t, asError(err, &unavailable), "%v", err)
+		assert.Equal(t, unavailable.Path, path)
+	}
+}
