@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { jsonKeys, parseGoStructs, type CustomJson, type GoStructs } from '../src/config/go-structs.ts';
 import { compareKeys } from '../src/config/schema-drift.ts';
-import { daemonSchema } from '../src/config/schema.ts';
+import { daemonSchema, resolveRef } from '../src/config/schema.ts';
+import { engineAcceptsKey, parseEngineFlags } from '../src/config/engine-flags.ts';
+import { readdirSync } from 'node:fs';
 
 /** Where the structs reachable from daemon/config.Config live in a v28 tree. */
 const SOURCES = [
@@ -41,7 +43,25 @@ for (const m of skipBlock.matchAll(/"([a-z0-9-]+)":\s*true/g)) KNOWN_EXTRA[`/${m
 
 const keys = jsonKeys(structs, 'Config', CUSTOM);
 const drifts = compareKeys(keys, daemonSchema, KNOWN_EXTRA, CUSTOM);
-process.stdout.write(`${keys.length} engine keys in ${SOURCES.length - missingFiles.length} files of ${moby}` + (missingFiles.length ? ` (not found: ${missingFiles.join(', ')})` : '') + '\n');
+
+// Which top-level keys the engine refuses although they are json tags: it looks file keys up as flag
+// names (or named options); members of objects not in flatOptions are looked up instead of the object.
+const goFiles = (dir: string) => (existsSync(join(moby, dir)) ? readdirSync(join(moby, dir)) : [])
+  .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go') && !f.includes('windows')).map((f) => readFileSync(join(moby, dir, f), 'utf8'));
+const engine = parseEngineFlags([...goFiles('cmd/dockerd'), ...goFiles('opts'), ...goFiles('internal/opts')]);
+const listed = (name: string) => new Set([...(new RegExp(`var ${name} = map\\[string\\]bool\\{([\\s\\S]*?)\\n\\}`).exec(configGo)?.[1] ?? '').matchAll(/"([a-z0-9-]+)":\s*true/g)].map((m) => m[1] as string));
+const skipValidate = listed('skipValidateOptions');
+const flat = listed('flatOptions');
+for (const [key, node] of Object.entries(daemonSchema.properties ?? {})) {
+  if (KNOWN_EXTRA[`/${key}`] && !skipValidate.has(key)) continue;
+  if (resolveRef(node)?.type === 'object' && !flat.has(key)) continue; // flattened: its members are looked up
+  const rejects = !engineAcceptsKey(key, engine, skipValidate);
+  const marked = Boolean(resolveRef(node)?.['x-engine-rejects']);
+  if (rejects !== marked) {
+    drifts.push({ pointer: `/${key}`, kind: 'engine', detail: rejects ? 'dockerd refuses this key in the file (no flag or named option of that name): mark it x-engine-rejects' : 'dockerd accepts this key now: remove x-engine-rejects' });
+  }
+}
+process.stdout.write(`${keys.length} engine keys, ${engine.flags.size} flags and ${engine.namedOptions.size} named options in ${SOURCES.length - missingFiles.length} files of ${moby}` + (missingFiles.length ? ` (not found: ${missingFiles.join(', ')})` : '') + '\n');
 for (const d of drifts) process.stdout.write(`${d.kind.padEnd(7)} ${d.pointer}  ${d.detail}\n`);
 process.stdout.write(drifts.length === 0 ? 'schema:check OK: the schema has every engine key and no other\n' : `schema:check FAILED: ${drifts.length} difference(s)\n`);
 process.exitCode = drifts.length === 0 && missingFiles.length === 0 ? 0 : 1;

@@ -8,7 +8,7 @@ import { resolveRef, type SchemaNode } from './schema.ts';
 
 export interface Drift {
   pointer: string;
-  kind: 'missing' | 'excess' | 'type';
+  kind: 'missing' | 'excess' | 'type' | 'engine';
   detail: string;
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { generateSchemaValidator } from '../../scripts/schema-validator-source.ts';
 import { jsonKeys, parseGoStructs } from '../../src/config/go-structs.ts';
 import { compareKeys } from '../../src/config/schema-drift.ts';
+import { engineAcceptsKey, parseEngineFlags } from '../../src/config/engine-flags.ts';
 import { daemonSchema, type SchemaNode } from '../../src/config/schema.ts';
 import { mobySource, removeDir, tempDir, writeFiles } from '../helpers.ts';
 
@@ -66,6 +67,27 @@ S('schema drift: missing, excess and type differences are each reported', () => 
   assert.equal(drifts.map((d) => `${d.kind} ${d.pointer}`), ['type /port', 'missing /proxies', 'missing /proxies/http-proxy', 'excess /extra']);
 });
 
+S('engine flags: flag names, named options and FlagX constants, as dockerd looks file keys up', () => {
+  const src = `package main
+const FlagTLS = "tls"
+func install(flags *pflag.FlagSet) {
+	flags.StringVar(&conf.Root, "data-root", conf.Root, "Root directory")
+	flags.Var(opts.NewNamedListOptsRef("labels", &conf.Labels, opts.ValidateLabel), "label", "Set labels")
+	flags.BoolVarP(&o.Debug, "debug", "D", false, "Enable debug mode")
+	flags.BoolVar(&o.TLS, FlagTLS, DefaultTLSValue, "Use TLS")
+	flags.BoolP("version", "v", false, "Print version")
+}
+func (p *PoolsOpt) Name() string {
+	return "default-address-pools"
+}`;
+  const engine = parseEngineFlags([src]);
+  assert.equal([...engine.flags].sort(), ['data-root', 'debug', 'label', 'tls', 'version']);
+  assert.equal([...engine.namedOptions].sort(), ['default-address-pools', 'labels']);
+  assert.ok(engineAcceptsKey('labels', engine, new Set()));
+  assert.not.ok(engineAcceptsKey('default-init', engine, new Set()));
+  assert.ok(engineAcceptsKey('default-init', engine, new Set(['default-init'])));
+});
+
 S('schema:check fails on a tree whose structs differ from the schema', async () => {
   const dir = await tempDir('schema-check-');
   try {
@@ -86,6 +108,23 @@ S('schema:check passes against the moby checkout in MOBY_SRC', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts', '--moby', moby], { cwd: root, encoding: 'utf8' });
   assert.is(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /schema:check OK/);
+});
+
+S('schema:check notices a new engine flag that makes a rejected key valid (on a clone of MOBY_SRC)', async () => {
+  const moby = mobySource('config/schema schema:check on a changed moby clone');
+  if (!moby) return;
+  const dir = await tempDir('schema-check-moby-');
+  try {
+    spawnSync('git', ['clone', '-q', '--shared', moby, join(dir, 'moby')]);
+    const file = join(dir, 'moby/cmd/dockerd/config_unix.go');
+    const src = readFileSync(file, 'utf8').replace('installCommonConfigFlags(conf, flags)\n', 'installCommonConfigFlags(conf, flags)\n\tflags.StringVar(&conf.DefaultInitBinary, "default-init", "", "init")\n');
+    await writeFiles(dir, { 'moby/cmd/dockerd/config_unix.go': src });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts', '--moby', join(dir, 'moby')], { cwd: root, encoding: 'utf8' });
+    assert.is(r.status, 1, r.stdout);
+    assert.match(r.stdout, /engine  \/default-init  dockerd accepts this key now/);
+  } finally {
+    await removeDir(dir);
+  }
 });
 
 S.run();
