@@ -1,6 +1,8 @@
 package config
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 )
@@ -57,5 +59,19 @@ func validateExtraStorage(conf *Config) error {
 	if conf.Features["containerd-snapshotter"] {
 		return fmt.Errorf("extra-storage is not available with the containerd image store: remove extra-storage or set \"features\": {\"containerd-snapshotter\": false}")
 	}
+	return nil
+}
+
+// UnmarshalJSON refuses keys it does not know, so a misspelt "path" is an
+// error rather than a silently default store.
+func (c *ExtraStorageConfig) UnmarshalJSON(data []byte) error {
+	type plain ExtraStorageConfig
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var p plain
+	if err := dec.Decode(&p); err != nil {
+		return fmt.Errorf("extra-storage: %w (known keys: path, device, type, options)", err)
+	}
+	*c = ExtraStorageConfig(p)
 	return nil
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"testing"
 
 	"gotest.tools/v3/assert"
@@ -68,4 +69,12 @@ func TestValidateExtraStorage(t *testing.T) {
 		})
 	}
 	assert.Equal(t, (&ExtraStorageConfig{}).StorePath(), DefaultExtraStoragePath)
+}
+
+func TestExtraStorageJSON(t *testing.T) {
+	var c ExtraStorageConfig
+	assert.NilError(t, json.Unmarshal([]byte(`{"path":"/srv/x","device":"d","type":"nfs","options":"nolock"}`), &c))
+	assert.DeepEqual(t, c, ExtraStorageConfig{Path: "/srv/x", Device: "d", Type: "nfs", Options: "nolock"})
+	err := json.Unmarshal([]byte(`{"paht":"/srv/x"}`), &c)
+	assert.Check(t, is.ErrorContains(err, `unknown field "paht"`))
 }
