@@ -4,19 +4,17 @@
  * embeds or nests) and fails on any key schemas/daemon.v28.schema.json lacks or has in excess, or whose
  * JSON type differs, so the schema can follow new engine tags. Reads MOBY_SRC when --moby is not given.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { jsonKeys, parseGoStructs, type CustomJson, type GoStructs } from '../src/config/go-structs.ts';
 import { compareKeys } from '../src/config/schema-drift.ts';
 import { daemonSchema, resolveRef } from '../src/config/schema.ts';
 import { engineAcceptsKey, parseEngineFlags } from '../src/config/engine-flags.ts';
-import { readdirSync } from 'node:fs';
 
 /** Where the structs reachable from daemon/config.Config live in a v28 tree. */
 const SOURCES = [
-  'daemon/config/config.go', 'daemon/config/config_linux.go', 'daemon/config/builder.go', 'registry/config.go',
-  'api/types/system/runtime.go', 'libnetwork/ipamutils/utils.go', 'vendor/github.com/docker/go-units/ulimit.go',
+  'registry/config.go', 'api/types/system/runtime.go', 'libnetwork/ipamutils/utils.go', 'vendor/github.com/docker/go-units/ulimit.go',
 ];
 /** Types with their own UnmarshalJSON: what JSON they read. */
 const CUSTOM: CustomJson = { PoolsOpt: '[]*ipamutils.NetworkToSplit', BuilderGCFilter: '', Duration: '', MemBytes: '', Prefix: '', Addr: '', IP: '' };
@@ -34,8 +32,10 @@ if (!moby || !existsSync(join(moby, 'daemon/config/config.go'))) {
   process.exit(2);
 }
 const structs: GoStructs = new Map();
+// Every Linux source of daemon/config (a patched tree adds its own files there), then the nested types.
+const configFiles = readdirSync(join(moby, 'daemon/config')).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go') && !/_(windows|freebsd|darwin)\.go$/.test(f)).map((f) => `daemon/config/${f}`);
 const missingFiles = SOURCES.filter((f) => !existsSync(join(moby, f)));
-for (const f of SOURCES) if (!missingFiles.includes(f)) parseGoStructs(readFileSync(join(moby, f), 'utf8'), structs);
+for (const f of [...configFiles, ...SOURCES]) if (!missingFiles.includes(f)) parseGoStructs(readFileSync(join(moby, f), 'utf8'), structs);
 // skipValidateOptions: keys the engine accepts in the file without a struct field (deprecated, ignored).
 const configGo = readFileSync(join(moby, 'daemon/config/config.go'), 'utf8');
 const skipBlock = /var skipValidateOptions = map\[string\]bool\{([\s\S]*?)\n\}/.exec(configGo)?.[1] ?? '';
@@ -61,7 +61,7 @@ for (const [key, node] of Object.entries(daemonSchema.properties ?? {})) {
     drifts.push({ pointer: `/${key}`, kind: 'engine', detail: rejects ? 'dockerd refuses this key in the file (no flag or named option of that name): mark it x-engine-rejects' : 'dockerd accepts this key now: remove x-engine-rejects' });
   }
 }
-process.stdout.write(`${keys.length} engine keys, ${engine.flags.size} flags and ${engine.namedOptions.size} named options in ${SOURCES.length - missingFiles.length} files of ${moby}` + (missingFiles.length ? ` (not found: ${missingFiles.join(', ')})` : '') + '\n');
+process.stdout.write(`${keys.length} engine keys, ${engine.flags.size} flags and ${engine.namedOptions.size} named options in ${configFiles.length + SOURCES.length - missingFiles.length} files of ${moby}` + (missingFiles.length ? ` (not found: ${missingFiles.join(', ')})` : '') + '\n');
 for (const d of drifts) process.stdout.write(`${d.kind.padEnd(7)} ${d.pointer}  ${d.detail}\n`);
 process.stdout.write(drifts.length === 0 ? 'schema:check OK: the schema has every engine key and no other\n' : `schema:check FAILED: ${drifts.length} difference(s)\n`);
 process.exitCode = drifts.length === 0 && missingFiles.length === 0 ? 0 : 1;
