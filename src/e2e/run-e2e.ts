@@ -67,6 +67,7 @@ async function engineStep(ctx: E2eContext, options: E2eOptions): Promise<string 
   const build = !options.dockerd;
   const name = build ? 'engine: build-dockerd patches and builds a clone of --moby' : 'engine: build-dockerd patches a clone of --moby (--no-build, --dockerd given)';
   const started = performance.now();
+  ctx.results.note(`running build-dockerd on a clone of ${options.moby} (a few minutes; log ${join(ctx.logDir, 'build-dockerd.log')})`);
   try {
     const patched = await buildThroughCli(tree, join(ctx.work, 'dist'), build, join(ctx.logDir, 'build-dockerd.log'), ctx.signal);
     if (patched.dockerd) ctx.dockerd = patched.dockerd;
@@ -85,6 +86,7 @@ async function goTestStep(ctx: E2eContext, tree: string | undefined): Promise<vo
   if (!tree) return ctx.results.skip(name, 'no patched tree (--moby not given or the patch step failed)');
   const packages = await newTestPackages(tree);
   if (packages.length === 0) return ctx.results.skip(name, 'the patched tree has no new *_test.go files');
+  ctx.results.note(`go test ${packages.join(' ')} (log ${join(ctx.logDir, 'go-test.log')})`);
   const run = await runGoTests(tree, packages, join(ctx.logDir, 'go-test.log'), ctx.signal);
   ctx.results.check(`${name}: ${packages.join(' ')}`, run.exitCode === 0, [...run.failures, ...run.summary].join('; ') || `exit ${run.exitCode}`);
 }
