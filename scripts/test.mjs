@@ -35,14 +35,18 @@ function runFile(file) {
 }
 
 const files = findTests(join(root, 'test')).filter((f) => !filter || filter.test(relative(root, f)));
-let passed = 0, failed = 0, skipped = 0, crashed = 0;
+let passed = 0, failed = 0, skipped = 0, crashed = 0, notices = 0;
 for (const file of files) {
   process.stdout.write(`\n# ${relative(root, file)}\n`);
+  const started = Date.now();
   const { code, text } = await runFile(file);
+  process.stdout.write(`# ${relative(root, file)}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   const plain = text.replace(/\x1b\[[0-9;]*m/g, '');
   const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? NaN);
   const ok = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? NaN);
+  // uvu counts only .skip; our suites also print "SKIPPED <why>" when a prerequisite is absent.
   const skip = Number(/Skipped:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+  notices += (plain.match(/SKIPPED /g) ?? []).length;
   if (Number.isNaN(total) || Number.isNaN(ok)) {
     // The file died before uvu could report: count it as one failure so it cannot pass silently.
     process.stdout.write(`# ${relative(root, file)} crashed (exit ${code}) before reporting\n`);
@@ -55,5 +59,5 @@ for (const file of files) {
   if (code !== 0 && total - ok - skip === 0) crashed++;
 }
 failed += crashed;
-process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped + notices} skipped\n`);
 process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
