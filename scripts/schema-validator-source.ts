@@ -9,7 +9,7 @@ const schemaPath = fileURLToPath(new URL('../schemas/daemon.v28.schema.json', im
 export function generateSchemaValidator(): string {
   // Annotations (descriptions, defaults, our x- marks) are read by src/config from the schema file, not
   // by ajv: leaving them out keeps the generated module, and so the CLI's start-up, smaller.
-  const schema = stripAnnotations(JSON.parse(readFileSync(schemaPath, 'utf8')));
+  const schema = stripAnnotations(JSON.parse(readFileSync(schemaPath, 'utf8'))) as object;
   // allErrors: report every mistake at once.
   const ajv = new Ajv2020.default({ allErrors: true, strict: true, allowUnionTypes: true, code: { source: true, esm: true, lines: true } });
   const validate = ajv.compile(schema);
