@@ -2,6 +2,8 @@ package extrastorage
 
 import (
 	"io"
+	"os"
+	"path/filepath"
 	"path"
 	"regexp"
 	"strconv"
@@ -31,15 +33,28 @@ type Layer struct {
 // Layers validates every layer of img in the store, base first. It returns
 // an error naming the first bad file; then nothing should be registered.
 func (s *Store) Layers(img *image.Image) ([]Layer, error) {
+	return s.layers(img.RootFS.DiffIDs, false)
+}
+
+// AvailableLayers returns the layers of diffIDs the store holds, base first,
+// up to the first one it lacks (a layer is linked on top of its parent, so
+// the rest must be downloaded). A layer present but bad is still an error.
+func (s *Store) AvailableLayers(diffIDs []layer.DiffID) ([]Layer, error) {
+	return s.layers(diffIDs, true)
+}
+
+func (s *Store) layers(diffIDs []layer.DiffID, prefixOnly bool) ([]Layer, error) {
 	root, err := s.root()
 	if err != nil {
 		return nil, err
 	}
-	diffIDs := img.RootFS.DiffIDs
 	layers := make([]Layer, 0, len(diffIDs))
 	var parent layer.ChainID
 	for i, diffID := range diffIDs {
 		chainID := layer.CreateChainID(diffIDs[:i+1])
+		if prefixOnly && !hasLayer(root, chainID) {
+			break
+		}
 		l, err := readLayer(root, chainID, parent, diffID)
 		if err != nil {
 			return nil, err
@@ -48,6 +63,11 @@ func (s *Store) Layers(img *image.Image) ([]Layer, error) {
 		parent = chainID
 	}
 	return layers, nil
+}
+
+func hasLayer(root string, chainID layer.ChainID) bool {
+	_, err := os.Lstat(filepath.Join(root, graphDir, "layerdb", "sha256", digest.Digest(chainID).Encoded()))
+	return err == nil
 }
 
 // readLayer reads and checks layerdb/sha256/<chainID> and the overlay2

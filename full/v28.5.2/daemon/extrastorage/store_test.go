@@ -135,3 +135,17 @@ func TestStoreMissingIsUnavailable(t *testing.T) {
 		assert.Equal(t, unavailable.Path, path)
 	}
 }
+
+func TestStoreAvailableLayersStopsAtTheFirstMissing(t *testing.T) {
+	ts := newTestStore(t, 3)
+	assert.NilError(t, os.RemoveAll(ts.layerDir(1)))
+	layers, err := New(ts.root).AvailableLayers(ts.diffIDs)
+	assert.NilError(t, err)
+	assert.Assert(t, is.Len(layers, 1))
+	assert.Equal(t, layers[0].ChainID, ts.chainIDs[0])
+
+	writeFile(t, filepath.Join(ts.layerDir(0), "size"), "x")
+	_, err = New(ts.root).AvailableLayers(ts.diffIDs)
+	var bad *BadStoreError
+	assert.Assert(t, asError(err, &bad), "%v", err)
+}

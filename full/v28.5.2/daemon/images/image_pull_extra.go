@@ -2,28 +2,35 @@ package images
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/containerd/log"
 	"github.com/distribution/reference"
 	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/registry"
 	"github.com/docker/docker/daemon/extrastorage"
 	"github.com/docker/docker/layer"
 	"github.com/docker/docker/pkg/progress"
 	"github.com/docker/docker/pkg/streamformatter"
 	"github.com/docker/docker/pkg/stringid"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // pullFromExtraStorage serves a NAME:TAG-extra pull from the extra storage:
 // the image is resolved in the store, every layer validated before any is
 // linked, then linked (zero copy) and the image tagged base and extraRef.
-func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.NamedTagged, extraRef reference.Named, outStream io.Writer) error {
+func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.NamedTagged, extraRef reference.Named, platform *ocispec.Platform, metaHeaders map[string][]string, authConfig *registry.AuthConfig, outStream io.Writer) error {
 	po := streamformatter.NewJSONProgressOutput(outStream, false)
 	store := i.extraStorage
 	progress.Messagef(po, "", "%s: resolving in extra storage %s", reference.FamiliarString(base), store.Path())
 
 	id, err := store.Resolve(base)
+	var notIn *extrastorage.NotInStoreError
+	if errors.As(err, &notIn) {
+		return i.pullAssistedByRegistry(ctx, base, extraRef, platform, metaHeaders, authConfig, outStream)
+	}
 	if err != nil {
 		return err
 	}
