@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 )
 
 // CreateFromExternalDiff creates layer id on top of parent like Create, but
@@ -34,9 +35,13 @@ func (d *Driver) CreateFromExternalDiff(id, parent, diffDir string) (retErr erro
 }
 
 // checkExternalDiffs makes a missing extra storage a clear error before
-// mounting: each dir is a layer's diff or its l/<short> link; when it does
-// not resolve, the message names the external path it points to.
-func checkExternalDiffs(dirs []string) error {
+// mounting: diffDir and each l/<short> link of lowers must resolve; when one
+// does not, the message names the external path it points to.
+func (d *Driver) checkExternalDiffs(diffDir, lowers string) error {
+	dirs := []string{diffDir}
+	for _, l := range strings.Split(lowers, ":") {
+		dirs = append(dirs, path.Join(d.home, l))
+	}
 	for _, dir := range dirs {
 		if _, err := os.Stat(dir); err == nil || !os.IsNotExist(err) {
 			continue

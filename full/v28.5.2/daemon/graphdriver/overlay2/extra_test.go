@@ -1,0 +1,76 @@
+//go:build linux
+
+package overlay2
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/moby/sys/user"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+)
+
+// newExtraTestDriver returns an overlay2 driver in a temp dir, skipping
+// where overlayfs cannot be mounted (not root, unsupported backing fs).
+func newExtraTestDriver(t *testing.T) *Driver {
+	t.Helper()
+	if os.Getuid() != 0 {
+		t.Skip("overlay2 needs root")
+	}
+	drv, err := Init(filepath.Join(t.TempDir(), "overlay2"), nil, user.IdentityMapping{})
+	if err != nil {
+		t.Skipf("overlay2 not supported here: %v", err)
+	}
+	t.Cleanup(func() { _ = drv.Cleanup() })
+	return drv.(*Driver)
+}
+
+func TestCreateFromExternalDiffLinksWithoutCopying(t *testing.T) {
+	d := newExtraTestDriver(t)
+	external := t.TempDir()
+	assert.NilError(t, os.WriteFile(filepath.Join(external, "file"), []byte("from the store"), 0o644))
+
+	assert.NilError(t, d.CreateFromExternalDiff("base", "", external))
+	target, err := os.Readlink(filepath.Join(d.dir("base"), diffDirName))
+	assert.NilError(t, err)
+	assert.Equal(t, target, external)
+
+	assert.NilError(t, d.CreateReadWrite("rw", "base", nil))
+	merged, err := d.Get("rw", "")
+	assert.NilError(t, err)
+	data, err := os.ReadFile(filepath.Join(merged, "file"))
+	assert.NilError(t, err)
+	assert.Equal(t, string(data), "from the store")
+	assert.NilError(t, os.WriteFile(filepath.Join(merged, "file"), []byte("changed"), 0o644))
+	assert.NilError(t, d.Put("rw"))
+
+	// Writes went to the container layer; removing the linked layer removes
+	// the link only.
+	assert.NilError(t, d.Remove("rw"))
+	assert.NilError(t, d.Remove("base"))
+	data, err = os.ReadFile(filepath.Join(external, "file"))
+	assert.NilError(t, err)
+	assert.Equal(t, string(data), "from the store")
+}
+
+func TestGetNamesAMissingExternalDiff(t *testing.T) {
+	d := newExtraTestDriver(t)
+	external := filepath.Join(t.TempDir(), "layer")
+	assert.NilError(t, os.MkdirAll(external, 0o755))
+	assert.NilError(t, d.CreateFromExternalDiff("base", "", external))
+	assert.NilError(t, d.CreateReadWrite("rw", "base", nil))
+	assert.NilError(t, os.RemoveAll(external))
+
+	_, err := d.Get("rw", "")
+	assert.Check(t, is.ErrorContains(err, external))
+	assert.Check(t, is.ErrorContains(err, "extra storage not mounted"))
+}
+
+func TestCreateFromExternalDiffRefusesRelativePaths(t *testing.T) {
+	d := newExtraTestDriver(t)
+	err := d.CreateFromExternalDiff("base", "", "relative/diff")
+	assert.Check(t, is.ErrorContains(err, "must be an absolute path"))
+	assert.Check(t, !d.Exists("base"))
+}
