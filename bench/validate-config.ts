@@ -37,7 +37,7 @@ function wallMs(cmd: string, args: string[], env: NodeJS.ProcessEnv, cpuKey: str
   return wall;
 }
 
-if (!existsSync(join(root, 'dist/validate-config.mjs'))) {
+if (!existsSync(join(root, 'dist/validate-config.cjs'))) {
   spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build-validate-config.ts')], { stdio: 'inherit' });
 }
 const stub = mkdtempSync(join(tmpdir(), 'bench-vc-'));
@@ -50,7 +50,7 @@ const { NODE_EXTRA_CA_CERTS: _certs, ...envNoCerts } = env;
 const ours: number[] = [];
 const oursNoCerts: number[] = [];
 const engine: number[] = [];
-const bin = join(root, 'bin/validate-config.js');
+const bin = join(root, 'bin/validate-config.cjs');
 for (let i = 0; i < runs; i++) {
   ours.push(wallMs(process.execPath, [bin, sample], env, 'validateConfig'));
   if (_certs) oursNoCerts.push(wallMs(process.execPath, [bin, sample], envNoCerts, 'validateConfigWithoutNodeExtraCaCerts'));

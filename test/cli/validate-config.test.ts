@@ -14,7 +14,7 @@ const Cli = suite<Ctx>('cli/validate-config: run as a user runs it', { dir: '', 
 
 Cli.before(async (ctx) => {
   ctx.dir = await tempDir('validate-config-cli-');
-  ctx.bundle = join(ctx.dir, 'validate-config.mjs');
+  ctx.bundle = join(ctx.dir, 'validate-config.cjs');
   const built = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build-validate-config.ts', '--outfile', ctx.bundle], { cwd: root, encoding: 'utf8' });
   assert.is(built.status, 0, built.stderr);
 });
@@ -106,6 +106,10 @@ Cli('the bundle and the sources print the same thing', (ctx) => {
   const b = run(ctx, 'sources', ['--json', file]);
   assert.is(a.code, 1);
   assert.is(a.stdout, b.stdout);
+  // The package bin: the bundle in dist/ when it is up to date, else the sources; same output either way.
+  const bin = spawnSync(process.execPath, [join(root, 'bin/validate-config.cjs'), '--json', file], { cwd: ctx.dir, encoding: 'utf8', timeout: 60_000 });
+  assert.is(bin.status, 1);
+  assert.is(bin.stdout, a.stdout);
 });
 
 Cli.run();

@@ -61,7 +61,7 @@ Fuzz(`validateDaemonConfig never throws and its findings are well-formed (seed $
 Fuzz('the CLI exits 0, 1 or 2 and keeps its output well-formed', async () => {
   const dir = await tempDir('validate-config-fuzz-');
   try {
-    const bundle = join(dir, 'vc.mjs');
+    const bundle = join(dir, 'vc.cjs');
     const root = new URL('../../', import.meta.url).pathname;
     assert.is(spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build-validate-config.ts', '--outfile', bundle], { cwd: root }).status, 0);
     const files = Array.from({ length: 60 }, (_, i) => {
