@@ -3,8 +3,8 @@ package extrastorage
 import (
 	"io"
 	"os"
-	"path/filepath"
 	"path"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
