@@ -89,3 +89,19 @@ export class BuildRolledBackError extends UserError {
     return [...this.failure.details(), ...this.problems];
   }
 }
+
+/** The patched dockerd does not accept a daemon.json with extra-storage: the patch set is broken. */
+export class ExtraStorageRejectedError extends UserError {
+  readonly code = 'EXTRA_STORAGE_REJECTED';
+  constructor(
+    readonly binary: string,
+    readonly config: string,
+    readonly output: readonly string[],
+  ) {
+    super(`${binary} --validate rejects a daemon.json with extra-storage (${config.trim()}); the patch set's configuration handling is broken, fix it and build again`);
+    this.name = 'ExtraStorageRejectedError';
+  }
+  override details(): readonly string[] {
+    return this.output;
+  }
+}

@@ -5,9 +5,9 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { run } from '../exec/run.ts';
-import { VersionMismatchError } from './errors.ts';
+import { ExtraStorageRejectedError, VersionMismatchError } from './errors.ts';
 
 export async function verifyVersion(binary: string, expected: string, signal?: AbortSignal): Promise<string> {
   const out = await run(binary, ['--version'], { cwd: tmpdir(), timeoutMs: 30_000, ...(signal ? { signal } : {}) });
@@ -33,12 +33,20 @@ export async function validateExtraStorage(binary: string, signal?: AbortSignal)
   try {
     const config = join(dir, 'daemon.json');
     await writeFile(config, `${JSON.stringify(EXTRA_STORAGE_CONFIG, null, 2)}\n`);
+    // dockerd looks for docker-proxy on PATH and fails validation without it; it sits next to dockerd.
+    const env = { PATH: `${dirname(binary)}:${process.env.PATH ?? ''}` };
     const out = await run(binary, ['--validate', '--config-file', config], {
       cwd: dir,
+      env,
       timeoutMs: 30_000,
+      reject: false,
       ...(signal ? { signal } : {}),
     });
-    return { kind: 'validated', output: (out.stdout || out.stderr).trim() };
+    const text = (out.stdout || out.stderr).trim();
+    if (out.exitCode !== 0) {
+      throw new ExtraStorageRejectedError(binary, JSON.stringify(EXTRA_STORAGE_CONFIG), `${out.stdout}\n${out.stderr}`.trim().split('\n'));
+    }
+    return { kind: 'validated', output: text };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validateExtraStorage, verifyVersion } from '../../src/build/verify.ts';
-import { VersionMismatchError } from '../../src/build/errors.ts';
+import { ExtraStorageRejectedError, VersionMismatchError } from '../../src/build/errors.ts';
 import { removeDir, tempDir } from '../helpers.ts';
 
 const Verify = suite('build/verify');
@@ -12,9 +12,12 @@ async function fakeDockerd(dir: string, help: string, validateExit = 0): Promise
   const path = join(dir, 'dockerd');
   await writeFile(
     path,
-    `#!/bin/sh\ncase "$1" in\n --version) echo "Docker version 28.5.2-extra.1, build abc1234-extra.1";;\n --help) echo "${help}";;\n --validate) echo "configuration OK"; exit ${validateExit};;\nesac\n`,
+    // Like dockerd, --validate fails when docker-proxy is not on PATH.
+    `#!/bin/sh\ncase "$1" in\n --version) echo "Docker version 28.5.2-extra.1, build abc1234-extra.1";;\n --help) echo "${help}";;\n --validate) command -v docker-proxy >/dev/null || { echo "userland-proxy-path is not set" >&2; exit 1; }; grep -q '"extra-storage"' "$3" || exit 1; [ ${validateExit} = 0 ] && echo "configuration OK" || echo "the following directives don't match any configuration option: path" >&2; exit ${validateExit};;\nesac\n`,
   );
   await chmod(path, 0o755);
+  await writeFile(join(dir, 'docker-proxy'), '#!/bin/sh\n');
+  await chmod(join(dir, 'docker-proxy'), 0o755);
   return path;
 }
 
@@ -47,7 +50,8 @@ Verify('validateExtraStorage is skipped when the binary lacks the flag, run when
       await validateExtraStorage(failing);
       assert.unreachable();
     } catch (error) {
-      assert.is((error as { code?: string }).code, 'EXEC');
+      assert.instance(error, ExtraStorageRejectedError);
+      assert.equal((error as ExtraStorageRejectedError).output, ["the following directives don't match any configuration option: path"]);
     }
   } finally {
     await removeDir(dir);
