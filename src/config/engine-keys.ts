@@ -33,5 +33,3 @@ export const IGNORED_FLAG_NAMES: Readonly<Record<string, string>> = {
 /** Flags that `dockerd --validate --config-file` itself sets: the same key in the file is a conflict. */
 export const CONFLICTING_FLAG_NAMES: readonly string[] = ['validate', 'config-file'];
 
-/** Members of these top-level objects are matched by Go's decoder only (not checked against flags). */
-export const FLAT_KEYS: readonly string[] = ['log-opts', 'default-network-opts', 'runtimes', 'default-ulimits', 'features', 'builder', 'cluster-store-opts'];
