@@ -11,13 +11,14 @@ import { UnsupportedVersionError } from '../moby/errors.ts';
 import { readAppliedRecord, type AppliedRecord } from '../patchset/apply.ts';
 import { planFull, type FullPlan } from '../patchset/full.ts';
 import { loadPatchSet, supportedBases, type PatchSet } from '../patchset/patch-set.ts';
-import { planDiff } from '../patchset/plan.ts';
+import { planDiff, type FileReader } from '../patchset/plan.ts';
 import { baseBlobReader, fullReader, treeReader } from '../patchset/readers.ts';
 import { git } from '../exec/git.ts';
 import { PatchConflictError } from './errors.ts';
 import { stampFor, type Stamp } from './make.ts';
 import { formatConflict } from './report.ts';
 import { hashChanges, type BuildInputs } from './stamp.ts';
+import { baseView, readPrior, type PriorSet } from './upgrade.ts';
 
 export type Strategy = 'diff' | 'full';
 
@@ -44,6 +45,8 @@ export interface BuildState {
   engine?: EngineVersion;
   set?: PatchSet;
   plan?: FullPlan;
+  /** An earlier applied set that the plan was made without: taken back before the apply. */
+  prior?: PriorSet;
   stamp?: Stamp;
 }
 
@@ -95,15 +98,24 @@ export async function loadStep(state: BuildState, base: string): Promise<PatchSe
 export async function planStep(state: BuildState, signal: AbortSignal): Promise<FullPlan> {
   const set = need(state.set);
   const dir = need(state.checkout).dir;
-  let plan: FullPlan;
-  switch (state.options.strategy) {
-    case 'diff':
-      plan = planDiff(set, treeReader(dir), fullReader(set));
-      break;
-    case 'full':
-      await assertBaseTag(dir, set.base);
-      plan = planFull(set, await baseBlobReader(dir, set, signal), treeReader(dir), fullReader(set));
-      break;
+  const planOn = async (read: FileReader): Promise<FullPlan> => {
+    switch (state.options.strategy) {
+      case 'diff':
+        return planDiff(set, read, fullReader(set));
+      case 'full':
+        await assertBaseTag(dir, set.base);
+        return planFull(set, await baseBlobReader(dir, set, signal), read, fullReader(set));
+    }
+  };
+  let plan = await planOn(treeReader(dir));
+  if (plan.kind === 'conflict' && state.priorRecord) {
+    // Maybe only an earlier applied set is in the way: plan on the tree without it.
+    const prior = await readPrior(dir, state.priorRecord);
+    const again = prior ? await planOn(baseView(prior, treeReader(dir))) : plan;
+    if (prior && again.kind !== 'conflict') {
+      state.prior = prior;
+      plan = again;
+    }
   }
   if (plan.kind === 'conflict') throw new PatchConflictError(dir, plan.failures, formatConflict(plan.failures));
   state.plan = plan;

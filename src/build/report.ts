@@ -25,7 +25,7 @@ function hunksOf(set: PatchSet, path: string): number {
 }
 
 /** The plan as the user reads it: one line per file, then offsets and replaced local edits. */
-export function formatPlan(set: PatchSet, plan: FullPlan, treeDir: string): string[] {
+export function formatPlan(set: PatchSet, plan: FullPlan, treeDir: string, prior?: { base: string; release: number; files: number }): string[] {
   const head = `plan for ${treeDir} (patch set ${set.base} release ${set.manifest.release}):`;
   if (isEmptySet(set)) return [head, `  the patch set ${set.base} is empty: nothing to apply`];
   switch (plan.kind) {
@@ -35,6 +35,7 @@ export function formatPlan(set: PatchSet, plan: FullPlan, treeDir: string): stri
       return [head, `  ${plan.failures.length} failing hunk(s): nothing will be written`];
     case 'apply': {
       const lines = [head];
+      if (prior) lines.push(`  take back the ${prior.base} release ${prior.release} applied earlier (${prior.files} file(s) restored from HEAD), then:`);
       for (const w of plan.writes) {
         const what = w.source === 'full' ? 'new file from full/' : `patch, ${hunksOf(set, w.path)} hunk(s)`;
         lines.push(`  ${w.before === undefined ? 'create' : 'modify'}  ${w.path}  (${what})`);

@@ -32,7 +32,7 @@ export async function undoApply(treeDir: string, writes: readonly FileWrite[], p
 }
 
 /** Folders the apply created for new files, once empty again; stops at the first non-empty one. */
-async function removeEmptyParents(treeDir: string, dir: string): Promise<void> {
+export async function removeEmptyParents(treeDir: string, dir: string): Promise<void> {
   while (relative(treeDir, dir) && !relative(treeDir, dir).startsWith('..')) {
     try {
       await rmdir(dir);

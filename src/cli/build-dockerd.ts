@@ -15,6 +15,7 @@ import type { FullPlan } from '../patchset/full.ts';
 import type { FileWrite } from '../patchset/plan.ts';
 import { BuildRolledBackError } from '../build/errors.ts';
 import { undoApply } from '../build/undo.ts';
+import { putBack, takeBack } from '../build/upgrade.ts';
 import { checkGo } from '../build/go.ts';
 import { BINARIES, buildDockerd } from '../build/make.ts';
 import { buildInputs, detectStep, headTime, loadStep, logFileOf, need, openStep, planStep, type BuildOptions, type BuildState } from '../build/pipeline.ts';
@@ -56,6 +57,8 @@ interface RunState extends BuildState {
   /** What this run wrote (empty until the apply succeeded). */
   written: FileWrite[];
   failure?: unknown;
+  /** The earlier applied set was taken back (put it back if anything fails). */
+  tookBack?: boolean;
   upToDate?: boolean;
   binaries?: string[];
 }
@@ -103,7 +106,8 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
   const set = need(state.set);
   const plan = need(state.plan);
   const dir = need(state.checkout).dir;
-  ctx.stdout.write(formatPlan(set, plan, dir).join('\n') + '\n');
+  const prior = state.prior && { base: state.prior.record.base, release: state.prior.record.release, files: state.prior.files.size };
+  ctx.stdout.write(formatPlan(set, plan, dir, prior).join('\n') + '\n');
   const label = `patch set ${set.base}-extra.${set.manifest.release}`;
   const writes = plan.kind === 'apply' ? plan.writes.length : 0;
   if (options.dryRun) return finish(ctx, { kind: 'dry-run', treeDir: dir, writes, label });
@@ -145,6 +149,15 @@ function applyAndBuildTasks(options: BuildOptions, plan: FullPlan, signal: Abort
       },
     },
     {
+      title: 'Take back the patch set applied earlier',
+      enabled: (s) => s.prior !== undefined,
+      task: async (s, task) => {
+        await takeBack(dir(s), need(s.prior));
+        s.tookBack = true;
+        task.title = `Took back ${need(s.prior).record.base} release ${need(s.prior).record.release} (${need(s.prior).files.size} file(s))`;
+      },
+    },
+    {
       title: 'Apply the patch set',
       skip: (s) => (changes ? false : isEmptySet(need(s.set)) ? 'empty patch set: nothing to apply' : 'already applied: nothing to write'),
       task: async (s, task) => {
@@ -164,7 +177,8 @@ function applyAndBuildTasks(options: BuildOptions, plan: FullPlan, signal: Abort
     {
       title: 'Roll back the apply',
       enabled: (s) => s.failure !== undefined && s.written.length === 0,
-      task: (s) => {
+      task: async (s) => {
+        if (s.tookBack) await putBack(dir(s), need(s.prior));
         throw s.failure;
       },
     },
@@ -200,6 +214,7 @@ function applyAndBuildTasks(options: BuildOptions, plan: FullPlan, signal: Abort
       enabled: (s) => s.failure !== undefined && s.written.length > 0,
       task: async (s) => {
         const problems = await undoApply(dir(s), s.written, s.priorRecordText);
+        if (s.tookBack && problems.length === 0) await putBack(dir(s), need(s.prior));
         throw s.failure instanceof UserError ? new BuildRolledBackError(s.failure, problems) : s.failure;
       },
     },

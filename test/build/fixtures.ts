@@ -27,10 +27,16 @@ export const PATCH = `diff --git a/cmd/dockerd/config.go b/cmd/dockerd/config.go
 export const PATCHED_CONFIG = MOBY_FILES['cmd/dockerd/config.go']!.replace('\tflagB()\n', '\tflagB()\n\tinstallExtraStorageFlag()\n');
 export const FULL_FILE = 'package extra\n\n// Invented stand-in for the feature code.\nfunc Mount() error { return nil }\n';
 
-/** A project root with a one-patch, one-new-file set for v28.5.2 (or an empty one). */
-export async function makeProject(options: { empty?: boolean; release?: number } = {}): Promise<string> {
-  const root = await tempDir('dockerd-extra-project-');
+/** Release 2 of the fixture set: another hook line and another new file (for upgrade tests). */
+export const PATCHED_CONFIG_2 = PATCHED_CONFIG.replace('installExtraStorageFlag()', 'installExtraStorageFlags(true)');
+export const FULL_FILE_2 = FULL_FILE.replace('return nil', 'return mountStore()');
+const PATCH_2 = PATCH.replace('installExtraStorageFlag()', 'installExtraStorageFlags(true)');
+
+/** A project root with a one-patch, one-new-file set for v28.5.2 (or an empty one); `into` rewrites one. */
+export async function makeProject(options: { empty?: boolean; release?: number; into?: string } = {}): Promise<string> {
+  const root = options.into ?? (await tempDir('dockerd-extra-project-'));
   const release = options.release ?? 1;
+  const second = release === 2;
   if (options.empty) {
     await writeFiles(root, {
       'patches/v28.5.2/series': '',
@@ -41,14 +47,14 @@ export async function makeProject(options: { empty?: boolean; release?: number }
   const manifest = {
     base: 'v28.5.2',
     release,
-    files: { 'cmd/dockerd/config.go': { base: sha(MOBY_FILES['cmd/dockerd/config.go']!), patched: sha(PATCHED_CONFIG) } },
-    full: { 'daemon/extra/storage.go': sha(FULL_FILE) },
+    files: { 'cmd/dockerd/config.go': { base: sha(MOBY_FILES['cmd/dockerd/config.go']!), patched: sha(second ? PATCHED_CONFIG_2 : PATCHED_CONFIG) } },
+    full: { 'daemon/extra/storage.go': sha(second ? FULL_FILE_2 : FULL_FILE) },
   };
   await writeFiles(root, {
     'patches/v28.5.2/series': '0001-cmd-dockerd-config.go.patch\n',
-    'patches/v28.5.2/0001-cmd-dockerd-config.go.patch': PATCH,
+    'patches/v28.5.2/0001-cmd-dockerd-config.go.patch': second ? PATCH_2 : PATCH,
     'patches/v28.5.2/manifest.json': JSON.stringify(manifest, null, 2) + '\n',
-    'full/v28.5.2/daemon/extra/storage.go': FULL_FILE,
+    'full/v28.5.2/daemon/extra/storage.go': second ? FULL_FILE_2 : FULL_FILE,
   });
   return root;
 }

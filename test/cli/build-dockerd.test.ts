@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gitSync, removeDir, tempDir } from '../helpers.ts';
 import { fakeGoDir, makeMobyTree } from '../moby/fixtures.ts';
-import { FULL_FILE, lastLine, makeProject, PATCHED_CONFIG, runCli } from '../build/fixtures.ts';
+import { FULL_FILE, FULL_FILE_2, lastLine, makeProject, PATCHED_CONFIG, PATCHED_CONFIG_2, runCli } from '../build/fixtures.ts';
 
 interface Ctx {
   /** A fake `go` new enough for the fixture, so the suite needs no Go installed. */
@@ -82,6 +82,33 @@ Build('--no-build stops after applying', async ({ project, tree, env }) => {
   assert.match(lastLine(r.stdout), /^patch set v28\.5\.2-extra\.1 is in .* \(2 file\(s\) written\); not built \(--no-build\)$/);
   assert.is(status(tree).split('\n').filter(Boolean).length, 3);
   assert.not.ok(existsSync(join(project, 'dist')));
+});
+
+Build('a tree carrying an earlier release is taken back and upgraded; a failed build puts the old one back', async ({ project, tree, env }) => {
+  assert.is((await runCli(['build-dockerd', '--moby', tree, '--no-build'], project, env)).code, 0);
+  await makeProject({ release: 2, into: project });
+  const dry = await runCli(['build-dockerd', '--moby', tree, '--dry-run'], project, env);
+  assert.is(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, 'take back the v28.5.2 release 1 applied earlier (2 file(s) restored from HEAD), then:');
+  assert.is(await readFile(join(tree, 'cmd/dockerd/config.go'), 'utf8'), PATCHED_CONFIG);
+
+  await writeFile(join(tree, 'daemon/BREAK_BUILD'), 'x\n');
+  gitSync(tree, 'add', 'daemon/BREAK_BUILD');
+  gitSync(tree, 'commit', '-q', '-m', 'break the build');
+  const failed = await runCli(['build-dockerd', '--moby', tree, '--force'], project, env);
+  assert.is(failed.code, 1);
+  assert.is(await readFile(join(tree, 'cmd/dockerd/config.go'), 'utf8'), PATCHED_CONFIG);
+  assert.is(await readFile(join(tree, 'daemon/extra/storage.go'), 'utf8'), FULL_FILE);
+  assert.is(JSON.parse(await readFile(join(tree, '.dockerd-extra-applied.json'), 'utf8')).release, 1);
+
+  gitSync(tree, 'rm', '-q', 'daemon/BREAK_BUILD');
+  gitSync(tree, 'commit', '-q', '-m', 'fix the build');
+  const r = await runCli(['build-dockerd', '--moby', tree], project, env);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(lastLine(r.stdout), /^built dockerd 28\.5\.2-extra\.2/);
+  assert.is(await readFile(join(tree, 'cmd/dockerd/config.go'), 'utf8'), PATCHED_CONFIG_2);
+  assert.is(await readFile(join(tree, 'daemon/extra/storage.go'), 'utf8'), FULL_FILE_2);
+  assert.is(JSON.parse(await readFile(join(tree, '.dockerd-extra-applied.json'), 'utf8')).release, 2);
 });
 
 Build('bad --moby values exit 2 with one line', async ({ project, env }) => {
