@@ -32,7 +32,7 @@ func (i *ImageService) pullAssistedByRegistry(ctx context.Context, base referenc
 	progress.Messagef(po, "", "%s: not in extra storage %s; asking the registry for its manifest", reference.FamiliarString(base), i.extraStorage.Path())
 	layerDigests, img, repoName, err := i.fetchManifestAndConfig(ctx, base, platform, metaHeaders, authConfig)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s is not in the extra storage at %s, and its registry could not be asked: %w", reference.FamiliarString(base), i.extraStorage.Path(), err)
 	}
 	avail, err := i.extraStorage.AvailableLayers(img.RootFS.DiffIDs)
 	if err != nil {
