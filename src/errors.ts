@@ -10,7 +10,7 @@ export abstract class UserError extends Error {
   /** 2 for usage mistakes and unreadable input, 1 for a failure of the work itself. */
   readonly exitCode: ExitCode = 1;
   /** Lines shown under the one-line message (a failing hunk, the tail of a log). */
-  details(): readonly string[] {
+  detailLines(): readonly string[] {
     return [];
   }
 }
@@ -46,7 +46,7 @@ export class ExecError extends UserError {
     );
     this.name = 'ExecError';
   }
-  override details(): readonly string[] {
+  override detailLines(): readonly string[] {
     return this.stderrTail;
   }
 }

@@ -67,7 +67,7 @@ export class PatchConflictError extends UserError {
     super(`${failures.length} hunk(s) in ${files} file(s) do not apply to ${treeDir}; nothing was written (every failing hunk is listed below)`);
     this.name = 'PatchConflictError';
   }
-  override details(): readonly string[] {
+  override detailLines(): readonly string[] {
     return this.report;
   }
 }
@@ -85,8 +85,8 @@ export class BuildRolledBackError extends UserError {
     );
     this.name = 'BuildRolledBackError';
   }
-  override details(): readonly string[] {
-    return [...this.failure.details(), ...this.problems];
+  override detailLines(): readonly string[] {
+    return [...this.failure.detailLines(), ...this.problems];
   }
 }
 
@@ -101,7 +101,7 @@ export class ExtraStorageRejectedError extends UserError {
     super(`${binary} --validate rejects a daemon.json with extra-storage (${config.trim()}); the patch set's configuration handling is broken, fix it and build again`);
     this.name = 'ExtraStorageRejectedError';
   }
-  override details(): readonly string[] {
+  override detailLines(): readonly string[] {
     return this.output;
   }
 }

@@ -8,7 +8,7 @@ import { UserError, type ExitCode } from '../errors.ts';
 export function renderError(error: unknown, stderr: Writable): ExitCode {
   if (error instanceof UserError) {
     stderr.write(`error: ${error.message}\n`);
-    for (const line of error.details()) stderr.write(`  ${line}\n`);
+    for (const line of error.detailLines()) stderr.write(`  ${line}\n`);
     return error.exitCode;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -12,7 +12,7 @@ export class DaemonStartError extends UserError {
     super(`dockerd "${daemon}" ${reason}; see its log ${logFile}`);
     this.name = 'DaemonStartError';
   }
-  override details(): readonly string[] {
+  override detailLines(): readonly string[] {
     return this.logTail;
   }
 }

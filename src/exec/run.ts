@@ -7,7 +7,6 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { execa } from 'execa';
 import { CancelledError, ExecError, MissingToolError } from '../errors.ts';
 
 export interface RunOptions {
@@ -50,6 +49,8 @@ export async function run(
   const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   log?.write(`$ ${display}\n`);
 
+  // Loaded on first use: execa's import costs ~0.5 s under tsx, paid by no-op runs that start nothing.
+  const { execa } = await import('execa');
   const child = execa(command, args, {
     cwd: options.cwd,
     env: options.env,

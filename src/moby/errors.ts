@@ -43,7 +43,7 @@ export class DirtyTreeError extends UserError {
     super(`${path} has ${files.length} uncommitted change(s); commit or stash them, or pass --force to build them in`);
     this.name = 'DirtyTreeError';
   }
-  override details(): readonly string[] {
+  override detailLines(): readonly string[] {
     return this.files;
   }
 }

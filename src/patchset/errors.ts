@@ -102,7 +102,7 @@ export class ApplyError extends UserError {
     );
     this.name = 'ApplyError';
   }
-  override details(): readonly string[] {
+  override detailLines(): readonly string[] {
     return this.rollbackFailures;
   }
 }
@@ -127,7 +127,7 @@ export class ExportRefusedError extends UserError {
     super(`${paths.length ? paths.slice(0, 3).join(', ') + (paths.length > 3 ? ', …' : '') + ': ' : ''}${hint}`);
     this.name = 'ExportRefusedError';
   }
-  override details(): readonly string[] {
+  override detailLines(): readonly string[] {
     return this.paths.length > 3 ? this.paths : [];
   }
 }

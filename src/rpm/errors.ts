@@ -88,7 +88,7 @@ export class VerifyError extends UserError {
     super(`${failures.length} check(s) of the built RPMs failed${first ? `, first: ${first.check} of ${first.rpm}` : ''}; the RPMs are not the patched engine, do not ship them`);
     this.name = 'VerifyError';
   }
-  override details(): readonly string[] {
+  override detailLines(): readonly string[] {
     return this.failures.map((f) => `${f.rpm}: ${f.check}: expected ${f.expected}, found ${f.found}`);
   }
 }
@@ -123,7 +123,7 @@ export class PatchConflictError extends UserError {
     super(`the ${base} patch set does not apply to this tree (${failures.length} failing hunk(s)); run npm run build-dockerd -- --dry-run --moby PATH for the details, or build from a clean ${base} tree`);
     this.name = 'PatchConflictError';
   }
-  override details(): readonly string[] {
+  override detailLines(): readonly string[] {
     return this.failures.map((f) => `${f.patch}: ${f.file} ${f.hunk} (tree line ${f.line})`);
   }
 }
@@ -140,7 +140,7 @@ export class RpmBuildFailedError extends UserError {
     super(`${what} ${reason}; the last ${tail.length} lines of its log follow, full log: ${logPath}`);
     this.name = 'RpmBuildFailedError';
   }
-  override details(): readonly string[] {
+  override detailLines(): readonly string[] {
     return this.tail;
   }
 }

@@ -35,7 +35,7 @@ Dirty('a clean tree passes; edits, deletions and untracked files in new folders 
       assert.instance(error, DirtyTreeError);
       const e = error as DirtyTreeError;
       assert.equal(e.files, ['cmd/dockerd/config.go', 'daemon/daemon.go', 'daemon/new/deeper/x.go']);
-      assert.equal(e.details(), e.files);
+      assert.equal(e.detailLines(), e.files);
     }
     assert.equal(await assertClean(dir, [], true), ['cmd/dockerd/config.go', 'daemon/daemon.go', 'daemon/new/deeper/x.go']);
   } finally {
