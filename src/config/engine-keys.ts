@@ -33,3 +33,9 @@ export const IGNORED_FLAG_NAMES: Readonly<Record<string, string>> = {
 /** Flags that `dockerd --validate --config-file` itself sets: the same key in the file is a conflict. */
 export const CONFLICTING_FLAG_NAMES: readonly string[] = ['validate', 'config-file'];
 
+
+/**
+ * Keys whose Go type has its own UnmarshalJSON that refuses null (Go calls it even for null), so a
+ * null there stops dockerd, where null elsewhere is skipped: opts.MemBytes.
+ */
+export const NULL_REFUSED: readonly string[] = ['/default-shm-size'];

@@ -43,3 +43,9 @@ export function int(config: RuleContext['config'], key: string): number | undefi
 export function issue(pointer: string, rule: string, message: string, severity: Severity = 'error', at: 'key' | 'value' = 'value'): RuleIssue {
   return { pointer, rule, message, severity, at };
 }
+
+/**
+ * A size as go-units RAMInBytes reads it ("64M", "1.5g", "512kb"). Its own pattern allows "1.2.3"
+ * but the number is then parsed as one float, so only one fraction passes.
+ */
+export const SIZE = /^(\d+(\.\d+)?) ?([kKmMgGtTpP])?[iI]?[bB]?$/;

@@ -11,7 +11,8 @@ const NFS_TYPES = new Set(['nfs', 'nfs4']);
 
 const pathRule: Rule = ({ config, dataRoot }) => {
   const es = config['extra-storage'];
-  if (!isObject(es) || typeof es.path !== 'string') return [];
+  // An empty path means the default, as in the engine.
+  if (!isObject(es) || typeof es.path !== 'string' || es.path === '') return [];
   const p = '/extra-storage/path';
   const path = es.path;
   if (!posix.isAbsolute(path)) return [issue(p, 'extra-storage-path', `path must be absolute (start with "/"), got ${JSON.stringify(path)}`)];
@@ -31,8 +32,9 @@ const pathRule: Rule = ({ config, dataRoot }) => {
 const deviceRule: Rule = ({ config }) => {
   const es = config['extra-storage'];
   if (!isObject(es)) return [];
-  const device = typeof es.device === 'string' ? es.device : undefined;
-  const type = typeof es.type === 'string' ? es.type : undefined;
+  // The engine treats an empty string as unset.
+  const device = typeof es.device === 'string' && es.device !== '' ? es.device : undefined;
+  const type = typeof es.type === 'string' && es.type !== '' ? es.type : undefined;
   const out: RuleIssue[] = [];
   if (device !== undefined && type === undefined) out.push(issue('/extra-storage/device', 'extra-storage-device-type', 'device needs "type" too (e.g. "nfs" or "ext4"), so that dockerd can mount it', 'error', 'key'));
   if (type !== undefined && device === undefined) out.push(issue('/extra-storage/type', 'extra-storage-device-type', 'type needs "device" too: what should be mounted?', 'error', 'key'));

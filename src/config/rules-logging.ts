@@ -5,9 +5,8 @@
  */
 import { suggestKey } from './suggest.ts';
 import { isObject } from './value.ts';
-import { issue, str, type Rule, type RuleIssue } from './rule-kit.ts';
+import { issue, str, type Rule, type RuleIssue, SIZE } from './rule-kit.ts';
 
-const SIZE = /^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/;
 const COMMON = ['mode', 'max-buffer-size', 'cache-disabled', 'cache-max-size', 'cache-max-file', 'cache-compress'];
 const DRIVER_KEYS: Readonly<Record<string, readonly string[]>> = {
   'json-file': ['max-file', 'max-size', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag'],

@@ -5,9 +5,8 @@
 import { posix } from 'node:path';
 import { parsePrefix } from './net.ts';
 import { isObject } from './value.ts';
-import { issue, str, stringItems, type Rule, type RuleIssue } from './rule-kit.ts';
+import { issue, str, stringItems, type Rule, type RuleIssue, SIZE } from './rule-kit.ts';
 
-const SIZE = /^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/;
 
 const corsHeader: Rule = ({ config }) => {
   const v = str(config, 'api-cors-header');
@@ -82,4 +81,13 @@ const runtimes: Rule = ({ config }) => {
   });
 };
 
-export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, runtimes];
+/** BuildKit's Duration: a Go duration ("48h", "1h30m") or whole seconds, in a string; "" is unset. */
+const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
+const historyMaxAge: Rule = ({ config }) => {
+  const history = isObject(config.builder) && isObject(config.builder.history) ? config.builder.history : undefined;
+  const v = history?.maxAge;
+  if (typeof v !== 'string' || v === '' || GO_DURATION.test(v) || /^[-+]?\d+$/.test(v)) return [];
+  return [issue('/builder/history/maxAge', 'builder', `maxAge ${JSON.stringify(v)} is not a duration; write e.g. "48h" or "3600" (seconds)`)];
+};
+
+export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, runtimes, historyMaxAge];

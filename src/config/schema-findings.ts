@@ -8,7 +8,7 @@ import type { ParsedDocument, RawFinding } from './parse.ts';
 import type { Node } from 'jsonc-parser';
 import { allowsType, childSchema, daemonSchema, resolveRef, schemaAt, type SchemaNode } from './schema.ts';
 import { suggestKey } from './suggest.ts';
-import { CONFLICTING_FLAG_NAMES, IGNORED_FLAG_NAMES } from './engine-keys.ts';
+import { CONFLICTING_FLAG_NAMES, IGNORED_FLAG_NAMES, NULL_REFUSED } from './engine-keys.ts';
 import { escapePointerToken, pointerTokens } from './positions.ts';
 import { typeName, type JsonValue } from './value.ts';
 import { originalPointer, type Canonical } from './canonical.ts';
@@ -46,6 +46,9 @@ function fromAjvError(error: SchemaError, doc: ParsedDocument, canonical: Canoni
   if (error.keyword === 'additionalProperties') return unknownKey(doc, error.instancePath, pointer, String(error.params.additionalProperty));
   const actual = valueAt(canonical.value, error.instancePath);
   const offset = offsetOf(doc, pointer, 'value');
+  if (actual === null && error.keyword === 'type' && NULL_REFUSED.includes(error.instancePath)) {
+    return { offset, pointer, keyword: 'type', severity: 'error', message: 'null: dockerd refuses it for this key (its size parser needs a string); remove the key or give a value' };
+  }
   if (actual === null && error.keyword === 'type') {
     return { offset, pointer, keyword: 'null', severity: 'warning', message: 'null: dockerd skips this key and keeps its default; remove it or give a value' };
   }

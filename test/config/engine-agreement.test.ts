@@ -11,7 +11,7 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isInvalid, validateDaemonConfig } from '../../src/config/validate.ts';
 import { removeDir, tempDir } from '../helpers.ts';
-import { corpusDir, corpusFiles, expectedVerdicts, readCorpus } from './fixtures.ts';
+import { corpusDir, corpusFiles, expectedVerdicts, prng, readCorpus } from './fixtures.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const dockerd = process.env.DOCKERD_BIN || (existsSync(join(root, 'dist/dockerd')) ? join(root, 'dist/dockerd') : undefined);
@@ -54,6 +54,44 @@ if (!dockerd) {
       for (const s of rows.bothRefuse) console.log(`  note      ${s}: listed as stricter, but this dockerd refuses it too`);
       assert.equal(problems, []);
       assert.ok(compared >= 40, `only ${compared} files compared`);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
+  Agreement('on mutated corpus files, whatever we accept dockerd accepts too (seeded)', async () => {
+    const dir = await tempDir('engine-agreement-mutants-');
+    try {
+      writeFileSync(join(dir, 'docker-proxy'), '#!/bin/sh\nexit 0\n');
+      chmodSync(join(dir, 'docker-proxy'), 0o755);
+      const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}` };
+      const help = spawnSync(dockerd, ['--help'], { encoding: 'utf8', timeout: 30_000, env });
+      const knowsExtraStorage = `${help.stdout}${help.stderr}`.includes('--extra-storage');
+      const random = prng(Number(process.env.FUZZ_SEED ?? 7));
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+      const tokens = ['null', 'true', 'false', '0.5', '1e3', '""', '"x"', '[]', '{}', '0', '1', '-1', '"A"', '70000', '"1.2.3.4"', '"10m"', '"a=b"'];
+      const sources = corpusFiles().map(readCorpus).filter((b) => knowsExtraStorage || !b.includes('extra-storage'));
+      const lenient: string[] = [];
+      let compared = 0;
+      for (let i = 0; i < 400; i++) {
+        // Replace one scalar value with another token: the file stays JSON and exercises types and rules.
+        // No paths among the tokens: whether a file exists on this host is not the config's property.
+        const text = pick(sources).toString('utf8');
+        const values = [...text.matchAll(/: ("[^"]*"|-?\d+|true|false)/g)];
+        if (values.length === 0) continue;
+        const m = pick(values);
+        const start = (m.index ?? 0) + 2;
+        const mutated = text.slice(0, start) + pick(tokens) + text.slice(start + (m[1] as string).length);
+        if (isInvalid(validateDaemonConfig(mutated))) continue; // we refuse it: stricter is allowed
+        const file = join(dir, `m${i}.json`);
+        writeFileSync(file, mutated);
+        const r = spawnSync(dockerd, ['--validate', '--config-file', file], { cwd: dir, encoding: 'utf8', timeout: 30_000, env });
+        compared++;
+        if (r.status !== 0) lenient.push(`${mutated.replace(/\s+/g, ' ')} → ${r.stderr.trim().split('\n').pop()}`);
+      }
+      console.log(`mutants accepted by us and checked with dockerd: ${compared}, refused by dockerd: ${lenient.length}`);
+      assert.equal(lenient, []);
+      assert.ok(compared >= 10, `only ${compared} mutants compared`);
     } finally {
       await removeDir(dir);
     }
