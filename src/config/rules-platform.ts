@@ -90,14 +90,14 @@ const historyMaxAge: Rule = ({ config }) => {
   return [issue('/builder/history/maxAge', 'builder', `maxAge ${JSON.stringify(v)} is not a duration; write e.g. "48h" or "3600" (seconds)`)];
 };
 
-/** TLS is on with "tls": true, and with "tlsverify" set at all (even false); then the server needs its certificate and key. */
+/** TLS is on with "tls": true, and with "tlsverify" present at all (even false or null); then the server needs its certificate and key. */
 const tls: Rule = ({ config }) => {
-  const verifySet = typeof config.tlsverify === 'boolean';
+  const verifySet = 'tlsverify' in config;
   if (!(config.tls === true || verifySet)) return [];
   const missing = ['tlscert', 'tlskey'].filter((k) => !str(config, k));
   if (missing.length === 0) return [];
-  const why = config.tls === true ? '"tls": true' : `"tlsverify" (set at all, even to ${String(config.tlsverify)})`;
-  return [issue(config.tls === true ? '/tls' : '/tlsverify', 'tls', `${why} turns TLS on, which needs ${missing.join(' and ')} (the server certificate and key)` + (config.tlsverify === false ? '; remove tlsverify to run without TLS' : ''), 'error', 'key')];
+  const why = config.tls === true ? '"tls": true' : `"tlsverify" (present at all, even as ${JSON.stringify(config.tlsverify)})`;
+  return [issue(config.tls === true ? '/tls' : '/tlsverify', 'tls', `${why} turns TLS on, which needs ${missing.join(' and ')} (the server certificate and key)` + (config.tlsverify !== true ? '; remove tlsverify to run without TLS' : ''), 'error', 'key')];
 };
 
 export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, runtimes, historyMaxAge, tls];
