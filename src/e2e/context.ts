@@ -1,4 +1,5 @@
 /** What every e2e step shares: where to work, which binaries, the clean-up stack, the verdicts. */
+import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startDaemon, type Daemon } from './daemon.ts';
 import type { Results } from './results.ts';
@@ -15,8 +16,6 @@ export interface E2eContext {
   signal: AbortSignal;
 }
 
-let counter = 0;
-
 /** Starts a private daemon and registers its stop with the teardown. */
 export async function startPrivateDaemon(
   ctx: E2eContext,
@@ -24,7 +23,8 @@ export async function startPrivateDaemon(
   config: Record<string, unknown>,
   dataRoot?: string,
 ): Promise<Daemon & { release: () => Promise<void> }> {
-  const dir = join(ctx.work, 'd', `${++counter}`);
+  // A fresh short folder per start: the socket paths under it must stay within 108 bytes.
+  const dir = await mkdtemp(join(ctx.work, 'd-'));
   const daemon = await startDaemon({
     name,
     binary: ctx.dockerd,
