@@ -12,7 +12,8 @@ import { findDockerCli } from '../e2e/docker.ts';
 import { NotRootError } from '../e2e/errors.ts';
 import { testImageSpec } from '../e2e/image-spec.ts';
 import { Results, type E2eEvent } from '../e2e/results.ts';
-import { prepareStore, type PreparedStore } from '../e2e/store.ts';
+import { mount, unmountAll } from '../e2e/mounts.ts';
+import { prepareStore, READ_ONLY, type PreparedStore } from '../e2e/store.ts';
 import { Teardown } from '../e2e/teardown.ts';
 import { hashFile } from '../e2e/tree-checksum.ts';
 import { sample } from './measure.ts';
@@ -81,6 +82,8 @@ async function measureScenario(ctx: E2eContext, scenario: ScenarioName, image: B
     }
     for (let i = 0; i < runs; i++) {
       if (ctx.signal.aborted) break;
+      // Remounting drops the store's page cache, so each run reads from the device as a fresh host would.
+      if (scenario === 'store') await remount(store);
       runSamples.push(await sample(ctx.dockerCli, docker, pullRef, runRef, scenario === 'store' ? store.device : undefined));
       if (pullRef) await docker.call(['rmi', ...(scenario === 'store' ? [image.ref, pullRef] : [pullRef])], { reject: false });
     }
@@ -89,4 +92,9 @@ async function measureScenario(ctx: E2eContext, scenario: ScenarioName, image: B
   } catch (error) {
     return { scenario, samples: runSamples, error: errorText(error).slice(0, 200) };
   }
+}
+
+async function remount(store: PreparedStore): Promise<void> {
+  await unmountAll(store.mountPoint);
+  await mount(store.device, store.mountPoint, READ_ONLY);
 }
