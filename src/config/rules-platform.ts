@@ -100,4 +100,11 @@ const tls: Rule = ({ config }) => {
   return [issue(config.tls === true ? '/tls' : '/tlsverify', 'tls', `${why} turns TLS on, which needs ${missing.join(' and ')} (the server certificate and key)` + (config.tlsverify !== true ? '; remove tlsverify to run without TLS' : ''), 'error', 'key')];
 };
 
-export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, runtimes, historyMaxAge, tls];
+/** userns-remap is "default", user, user:group, uid or uid:gid; that the names exist is the host's business. */
+const usernsRemap: Rule = ({ config }) => {
+  const v = str(config, 'userns-remap');
+  if (!v || v.split(':').length <= 2) return [];
+  return [issue('/userns-remap', 'userns-remap', `${JSON.stringify(v)} is not user[:group] or uid[:gid]`)];
+};
+
+export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, runtimes, historyMaxAge, tls, usernsRemap];
