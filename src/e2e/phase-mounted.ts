@@ -8,13 +8,13 @@ import { checkContainerFiles } from './container-run.ts';
 import { layerChains } from './data-root.ts';
 import { imageIds, inspectImageId, type DockerClient } from './docker.ts';
 import type { ImageSpec } from './image-spec.ts';
-import { mountAt } from './mounts.ts';
+import { mount, mountAt, unmountAll } from './mounts.ts';
 import { pullFromStore } from './pull-checks.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkSave } from './save-check.ts';
 import { diffEntries } from './tree-checksum.ts';
-import { fingerprintTree, type PreparedStore } from './store.ts';
+import { fingerprintTree, READ_ONLY, type PreparedStore } from './store.ts';
 
 const LABEL = 'mounted store';
 
@@ -50,6 +50,7 @@ export async function runMountedPhase(ctx: E2eContext, spec: ImageSpec, image: B
   const id = await inspectImageId(restarted.docker, `${image.ref}-extra`);
   ctx.results.check(`${LABEL}: the image survives a daemon restart`, id === `sha256:${image.imageId}`, `after restart ${image.ref}-extra is ${id ?? 'missing'}`);
   if (id) await checkContainerFiles(ctx, restarted.docker, spec, `${image.ref}-extra`, `${LABEL}: after restart`, false);
+  if (id) await checkRunWithoutStore(ctx, restarted.docker, image, store);
   await checkRemoval(ctx, restarted.docker, dataRoot, spec, image);
   await restarted.release();
 
@@ -96,4 +97,19 @@ async function checkRemoval(ctx: E2eContext, docker: DockerClient, dataRoot: str
   const chains = (await layerChains(dataRoot)).filter((c) => image.chainIds.includes(c));
   ctx.results.check(`${LABEL}: docker rmi removes the image and its local layers`, result.exitCode === 0 && left.length === 0 && chains.length === 0,
     `exit ${result.exitCode} ${result.stderr.trim()}; images left ${left.length}, layerdb entries left ${chains.length}`);
+}
+
+/** The store's mount gone under a registered image: `docker run` must fail with a message, not hang. */
+async function checkRunWithoutStore(ctx: E2eContext, docker: DockerClient, image: BuiltImage, store: PreparedStore): Promise<void> {
+  const name = `${LABEL}: with the store unmounted, docker run fails clearly (no hang), and works again once remounted`;
+  await unmountAll(store.mountPoint);
+  const started = performance.now();
+  const result = await docker.call(['run', '--rm', '--network', 'none', `${image.ref}-extra`, 'cat', '/data/keep.txt'], { reject: false, timeoutMs: 60_000, signal: ctx.signal });
+  const ms = Math.round(performance.now() - started);
+  await mount(store.device, store.mountPoint, READ_ONLY, ctx.signal);
+  const again = await docker.call(['run', '--rm', '--network', 'none', `${image.ref}-extra`, 'cat', '/data/keep.txt'], { reject: false, timeoutMs: 60_000, signal: ctx.signal });
+  const message = result.stderr.trim();
+  ctx.results.check(name, result.exitCode !== 0 && ms < 60_000 && message.length > 0 && again.exitCode === 0,
+    `unmounted: exit ${result.exitCode} after ${ms} ms (${message.slice(0, 200)}); remounted: exit ${again.exitCode} ${again.stderr.trim().slice(0, 200)}`);
+  if (result.exitCode !== 0) ctx.results.note(`run with the store unmounted: ${message.split('\n')[0]}`);
 }
