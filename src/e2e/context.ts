@@ -1,6 +1,7 @@
 /** What every e2e step shares: where to work, which binaries, the clean-up stack, the verdicts. */
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UserError } from '../errors.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
 import type { Results } from './results.ts';
 import type { Teardown } from './teardown.ts';
@@ -40,7 +41,7 @@ export async function startPrivateDaemon(
 
 export function errorText(error: unknown): string {
   if (error instanceof Error) {
-    const details = (error as { details?: () => readonly string[] }).details?.() ?? [];
+    const details = error instanceof UserError ? error.detailLines() : [];
     return [error.message, ...details.slice(-2)].join(' | ');
   }
   return String(error);
