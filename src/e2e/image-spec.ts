@@ -91,7 +91,9 @@ export function testImageSpec(options: ImageOptions): ImageSpec {
     { kind: 'sha256', path: '/data/big.bin', sha256: pseudoRandomSha256(seed, bigSize), what: `${bigSize}-byte file` },
   ];
   return {
-    repo: options.repo ?? 'e2e/busybox',
+    // A loopback registry where nothing listens: every pull the store does not serve is refused at
+    // once on this machine, and no name is ever looked up beyond it.
+    repo: options.repo ?? '127.0.0.1:9/e2e/busybox',
     tag: options.tag ?? 'v1',
     layers: [base, payload, top],
     expectations,

@@ -69,20 +69,26 @@ async function checkLatestAlias(ctx: E2eContext, docker: DockerClient, spec: Ima
     `exit ${result.exitCode}, ${spec.repo}:latest is ${id ?? 'missing'}: ${result.stderr.trim()}`);
 }
 
-/** Both must fail without a registry (there is none), fast, and leave no image behind. */
+/**
+ * Both must fail without a registry (nothing listens at the repo's loopback address), fast, and leave
+ * no image behind. The dashless tag is `<tag>extra`: were it taken for an extra tag, the store (which
+ * holds `<tag>`) would serve it and the pull would succeed.
+ */
 async function checkOrdinaryPulls(ctx: E2eContext, docker: DockerClient, spec: ImageSpec): Promise<void> {
+  const registryHost = spec.repo.split('/')[0];
   const cases = [
-    { ref: `${spec.repo}:7extra`, what: 'a tag merely ending in "extra" is an ordinary registry pull (fails: no registry)' },
-    { ref: 'e2e/not-in-store:v1-extra', what: 'a name the store lacks fails clearly without a registry (no hang)' },
+    { ref: `${spec.repo}:${spec.tag}extra`, what: 'a tag merely ending in "extra" is an ordinary registry pull (fails: no registry)', fromStore: false },
+    { ref: `${registryHost}/e2e/not-in-store:v1-extra`, what: 'a name the store lacks fails clearly without a registry (no hang)', fromStore: true },
   ];
-  for (const { ref, what } of cases) {
+  for (const { ref, what, fromStore } of cases) {
     const before = await imageIds(docker);
     const started = performance.now();
     const result = await docker.call(['pull', ref], { reject: false, timeoutMs: 90_000, signal: ctx.signal });
     const ms = Math.round(performance.now() - started);
     const after = await imageIds(docker);
     const message = result.stderr.trim() || result.stdout.trim();
-    ctx.results.check(`${LABEL}: ${what}`, result.exitCode !== 0 && ms < 90_000 && message.length > 0 && after.length === before.length,
+    const namesStore = /extra storage/.test(message);
+    ctx.results.check(`${LABEL}: ${what}`, result.exitCode !== 0 && ms < 90_000 && message.length > 0 && after.length === before.length && namesStore === fromStore,
       `exit ${result.exitCode} after ${ms} ms, images ${before.length} → ${after.length}: ${message.slice(0, 200)}`);
     if (result.exitCode !== 0) ctx.results.note(`${ref}: ${message.split('\n').pop()}`);
   }
