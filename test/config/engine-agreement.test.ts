@@ -17,19 +17,26 @@ const root = new URL('../../', import.meta.url).pathname;
 const dockerd = process.env.DOCKERD_BIN || (existsSync(join(root, 'dist/dockerd')) ? join(root, 'dist/dockerd') : undefined);
 const Agreement = suite('config/engine-agreement: our verdict vs dockerd --validate');
 
+/**
+ * The environment dockerd --validate runs in: --validate checks that the userland proxy binary exists
+ * when userland-proxy is on (the default); a stub on PATH keeps that host-specific check out of the
+ * comparison. Also tells whether this dockerd knows extra-storage.
+ */
+function engineSandbox(bin: string, dir: string): { env: NodeJS.ProcessEnv; knowsExtraStorage: boolean } {
+  writeFileSync(join(dir, 'docker-proxy'), '#!/bin/sh\nexit 0\n');
+  chmodSync(join(dir, 'docker-proxy'), 0o755);
+  const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}` };
+  const help = spawnSync(bin, ['--help'], { encoding: 'utf8', timeout: 30_000, env });
+  return { env, knowsExtraStorage: `${help.stdout}${help.stderr}`.includes('--extra-storage') };
+}
+
 if (!dockerd) {
   console.log('SKIPPED config/engine-agreement: no dockerd (set DOCKERD_BIN, or build one into dist/ with build-dockerd)');
 } else {
   Agreement('agrees with dockerd --validate wherever the engine has an opinion; stricter only where listed', async () => {
     const dir = await tempDir('engine-agreement-');
     try {
-      // --validate checks that the userland proxy binary exists when userland-proxy is on (the
-      // default); a stub on PATH keeps that host-specific check out of the comparison.
-      writeFileSync(join(dir, 'docker-proxy'), '#!/bin/sh\nexit 0\n');
-      chmodSync(join(dir, 'docker-proxy'), 0o755);
-      const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}` };
-      const help = spawnSync(dockerd, ['--help'], { encoding: 'utf8', timeout: 30_000, env });
-      const knowsExtraStorage = `${help.stdout}${help.stderr}`.includes('--extra-storage');
+      const { env, knowsExtraStorage } = engineSandbox(dockerd, dir);
       const expected = expectedVerdicts();
       const rows = { agree: [] as string[], stricter: [] as string[], notApplicable: [] as string[], bothRefuse: [] as string[] };
       const problems: string[] = [];
@@ -62,11 +69,7 @@ if (!dockerd) {
   Agreement('on mutated corpus files, whatever we accept dockerd accepts too (seeded)', async () => {
     const dir = await tempDir('engine-agreement-mutants-');
     try {
-      writeFileSync(join(dir, 'docker-proxy'), '#!/bin/sh\nexit 0\n');
-      chmodSync(join(dir, 'docker-proxy'), 0o755);
-      const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}` };
-      const help = spawnSync(dockerd, ['--help'], { encoding: 'utf8', timeout: 30_000, env });
-      const knowsExtraStorage = `${help.stdout}${help.stderr}`.includes('--extra-storage');
+      const { env, knowsExtraStorage } = engineSandbox(dockerd, dir);
       const random = prng(Number(process.env.FUZZ_SEED ?? 7));
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
       const tokens = ['null', 'true', 'false', '0.5', '1e3', '""', '"x"', '[]', '{}', '0', '1', '-1', '"A"', '70000', '"1.2.3.4"', '"10m"', '"a=b"'];
