@@ -10,6 +10,7 @@ import { UserError, type ExitCode } from '../errors.ts';
 import { parseCommandArgs, oneOf } from './args.ts';
 import type { Command, CommandContext } from './command.ts';
 import { createTaskList } from './renderer.ts';
+import { unwrapTaskError } from './render.ts';
 import { applyPlan, appliedRecordFor, RECORD_FILE } from '../patchset/apply.ts';
 import type { FullPlan } from '../patchset/full.ts';
 import type { FileWrite } from '../patchset/plan.ts';
@@ -61,6 +62,8 @@ interface RunState extends BuildState {
   tookBack?: boolean;
   upToDate?: boolean;
   binaries?: string[];
+  /** Set once a failed build's rollback ran: what it could not restore (empty when all is back). */
+  rollbackProblems?: string[];
 }
 
 export const command: Command = async (ctx): Promise<ExitCode> => {
@@ -113,7 +116,12 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
   if (options.dryRun) return finish(ctx, { kind: 'dry-run', treeDir: dir, writes, label });
 
   state.priorRecordText = await readFile(join(dir, RECORD_FILE), 'utf8').catch(() => undefined);
-  await createTaskList<RunState>(applyAndBuildTasks(options, plan, signal), ctx).run(state);
+  try {
+    await createTaskList<RunState>(applyAndBuildTasks(options, plan, signal), ctx).run(state);
+  } catch (error) {
+    const failure = unwrapTaskError(error);
+    throw state.rollbackProblems && failure instanceof UserError ? new BuildRolledBackError(failure, state.rollbackProblems) : error;
+  }
 
   if (options.noBuild) return finish(ctx, { kind: 'applied', treeDir: dir, writes: state.written.length, label });
   const version = need(state.stamp).version;
@@ -186,36 +194,31 @@ function applyAndBuildTasks(options: BuildOptions, plan: FullPlan, signal: Abort
       title: `Build dockerd with hack/make.sh dynbinary (log: ${logFileOf(options)})`,
       skip: (s) => noBuild() || (s.upToDate ? 'up to date' : false),
       task: async (s, task) => {
-        try {
-          const inputs = await buildInputs(s);
-          const epoch = await headTime(dir(s));
-          s.binaries = await buildDockerd(dir(s), {
-            stamp: need(s.stamp),
-            outDir: options.outDir,
-            logFile: logFileOf(options),
-            env: options.env,
-            ...(epoch ? { sourceDateEpoch: epoch } : {}),
-            signal,
-            onLine: (line) => {
-              if (line.trim()) task.output = line; // the simple renderer would print blank lines as "›"
-            },
-          });
-          await writeStamp(options.outDir, { ...inputs, ...(await hashBinaries(options.outDir, BINARIES)) });
-          task.title = `Built ${s.binaries.join(', ')}`;
-        } catch (error) {
-          if (s.written.length === 0) throw error;
-          s.failure = error;
-          task.title = 'Build failed';
-        }
+        const inputs = await buildInputs(s);
+        const epoch = await headTime(dir(s));
+        s.binaries = await buildDockerd(dir(s), {
+          stamp: need(s.stamp),
+          outDir: options.outDir,
+          logFile: logFileOf(options),
+          env: options.env,
+          ...(epoch ? { sourceDateEpoch: epoch } : {}),
+          signal,
+          onLine: (line) => {
+            if (line.trim()) task.output = line; // the simple renderer would print blank lines as "›"
+          },
+        });
+        await writeStamp(options.outDir, { ...inputs, ...(await hashBinaries(options.outDir, BINARIES)) });
+        task.title = `Built ${s.binaries.join(', ')}`;
       },
-    },
-    {
-      title: 'Roll back: take back the patch set this run applied',
-      enabled: (s) => s.failure !== undefined && s.written.length > 0,
-      task: async (s) => {
+      // listr2 runs this when the build fails or is cancelled, shows it as a rollback, then rethrows
+      // the build's error; the command wraps that error with what the rollback left undone.
+      rollback: async (s, task) => {
+        if (s.written.length === 0) return;
+        task.title = 'Build failed: taking back the patch set this run applied';
         const problems = await undoApply(dir(s), s.written, s.priorRecordText);
         if (s.tookBack && problems.length === 0) await putBack(dir(s), need(s.prior));
-        throw s.failure instanceof UserError ? new BuildRolledBackError(s.failure, problems) : s.failure;
+        s.rollbackProblems = problems;
+        task.title = problems.length ? 'Build failed; the roll back left problems (listed below)' : 'Build failed; took back the patch set this run applied';
       },
     },
     {
