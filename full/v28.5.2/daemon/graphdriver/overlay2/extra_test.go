@@ -74,3 +74,86 @@ func TestCreateFromExternalDiffRefusesRelativePaths(t *testing.T) {
 	assert.Check(t, is.ErrorContains(err, "must be an absolute path"))
 	assert.Check(t, !d.Exists("base"))
 }
+
+// TestGetRefusesAChangedExternalDiff changes the store after the layer was
+// linked; every mount of it (as the container's lower layer, or the base
+// layer itself) must then fail with an error naming the linked path.
+func TestGetRefusesAChangedExternalDiff(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(t *testing.T, store, layerDir string)
+		want   string // "" = mount succeeds
+	}{
+		{name: "unchanged", change: func(t *testing.T, store, layerDir string) {}},
+		{
+			name: "diff swapped for a symlink to the host root",
+			change: func(t *testing.T, store, layerDir string) {
+				diff := filepath.Join(layerDir, "diff")
+				assert.NilError(t, os.RemoveAll(diff))
+				assert.NilError(t, os.Symlink("/", diff))
+			},
+			want: "now resolves to /",
+		},
+		{
+			name: "parent directory swapped for a symlink",
+			change: func(t *testing.T, store, layerDir string) {
+				elsewhere := filepath.Join(store, "elsewhere")
+				assert.NilError(t, os.MkdirAll(filepath.Join(elsewhere, "diff"), 0o755))
+				assert.NilError(t, os.RemoveAll(layerDir))
+				assert.NilError(t, os.Symlink(elsewhere, layerDir))
+			},
+			want: "extra storage was changed",
+		},
+		{
+			name: "diff removed",
+			change: func(t *testing.T, store, layerDir string) {
+				assert.NilError(t, os.RemoveAll(filepath.Join(layerDir, "diff")))
+			},
+			want: "extra storage not mounted",
+		},
+		{
+			// ENOTDIR stands in for ESTALE/EIO/ENOTCONN: any error, not
+			// only ENOENT, must give the extra storage message.
+			name: "parent directory replaced by a file",
+			change: func(t *testing.T, store, layerDir string) {
+				assert.NilError(t, os.RemoveAll(layerDir))
+				assert.NilError(t, os.WriteFile(layerDir, nil, 0o644))
+			},
+			want: "extra storage not mounted or failing",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newExtraTestDriver(t)
+			store := t.TempDir()
+			layerDir := filepath.Join(store, "overlay2", "cacheid")
+			external := filepath.Join(layerDir, "diff")
+			assert.NilError(t, os.MkdirAll(external, 0o755))
+			assert.NilError(t, d.CreateFromExternalDiff("base", "", external))
+			assert.NilError(t, d.CreateReadWrite("rw", "base", nil))
+
+			tc.change(t, store, layerDir)
+
+			for _, id := range []string{"rw", "base"} {
+				_, err := d.Get(id, "")
+				if tc.want == "" {
+					assert.NilError(t, err, id)
+					assert.NilError(t, d.Put(id))
+					continue
+				}
+				assert.Check(t, is.ErrorContains(err, tc.want), id)
+				assert.Check(t, is.ErrorContains(err, external), id)
+			}
+		})
+	}
+}
+
+func TestCreateFromExternalDiffRefusesUnresolvedPaths(t *testing.T) {
+	d := newExtraTestDriver(t)
+	real := t.TempDir()
+	link := filepath.Join(t.TempDir(), "link")
+	assert.NilError(t, os.Symlink(real, link))
+	err := d.CreateFromExternalDiff("base", "", link)
+	assert.Check(t, is.ErrorContains(err, "must be a resolved path"))
+	assert.Check(t, !d.Exists("base"))
+}
