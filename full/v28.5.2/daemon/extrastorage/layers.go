@@ -1,6 +1,7 @@
 package extrastorage
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"path"
@@ -14,8 +15,9 @@ import (
 	"github.com/opencontainers/go-digest"
 )
 
-// maxTarSplit bounds the tar-split metadata copied from the store.
-const maxTarSplit = 1 << 30
+// maxTarSplit bounds the (compressed) tar-split metadata copied from the
+// store; it is read into memory to be checked and copied from the same bytes.
+const maxTarSplit = 256 << 20
 
 var cacheIDPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
@@ -107,11 +109,9 @@ func readLayer(root string, chainID, parent layer.ChainID, diffID layer.DiffID) 
 	if err := checkParent(root, dir, parent); err != nil {
 		return Layer{}, err
 	}
-	f, err := openConfined(root, l.tarSplit, maxTarSplit)
-	if err != nil {
+	if _, err := l.readTarSplit(); err != nil {
 		return Layer{}, err
 	}
-	f.Close()
 	if l.DiffDir, err = dirConfined(root, path.Join("overlay2", cacheID, "diff")); err != nil {
 		return Layer{}, err
 	}
@@ -145,8 +145,25 @@ func readField(root, rel string) (string, error) {
 	return strings.TrimSpace(string(data)), nil
 }
 
-// OpenTarSplit opens the layer's tar-split.json.gz (gzip, copied verbatim so
-// `docker save` can rebuild the layer tar from the linked files).
+// OpenTarSplit returns the layer's tar-split.json.gz (gzip, copied verbatim
+// so `docker save` can rebuild the layer tar from the linked files). The
+// bytes returned are the bytes checked: the store cannot swap the file
+// between the check and the copy.
 func (l Layer) OpenTarSplit() (io.ReadCloser, error) {
-	return openConfined(l.root, l.tarSplit, maxTarSplit)
+	data, err := l.readTarSplit()
+	if err != nil {
+		return nil, err
+	}
+	return io.NopCloser(bytes.NewReader(data)), nil
+}
+
+func (l Layer) readTarSplit() ([]byte, error) {
+	data, err := readConfined(l.root, l.tarSplit, maxTarSplit)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTarSplit(data); err != nil {
+		return nil, badStore(filepath.Join(l.root, l.tarSplit), "%v", err)
+	}
+	return data, nil
 }

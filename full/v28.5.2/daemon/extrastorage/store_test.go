@@ -61,7 +61,7 @@ func newTestStore(t *testing.T, n int) *testStore {
 		writeFile(t, filepath.Join(dir, "cache-id"), ts.cacheIDs[i])
 		writeFile(t, filepath.Join(dir, "diff"), ts.diffIDs[i].String())
 		writeFile(t, filepath.Join(dir, "size"), "1234")
-		writeFile(t, filepath.Join(dir, "tar-split.json.gz"), "gzip")
+		writeFile(t, filepath.Join(dir, "tar-split.json.gz"), tarSplitGz(t, "file"))
 		if i > 0 {
 			writeFile(t, filepath.Join(dir, "parent"), ts.chainIDs[i-1].String())
 		}
