@@ -21,6 +21,7 @@ export type OwnKeyword =
   | 'engine-ignores'
   | 'null'
   | 'integer-literal'
+  | 'integer-range'
   | 'rule';
 
 export interface Finding {

@@ -42,10 +42,12 @@ const deviceRule: Rule = ({ config }) => {
     out.push(issue('/extra-storage/options', 'extra-storage-options', 'options are mount options: they need "device" and "type" (a store that is already mounted needs none)', 'error', 'key'));
   }
   if (device === undefined || type === undefined) return out;
-  if (BLOCK_TYPES.has(type) && !device.startsWith('/dev/')) {
-    out.push(issue('/extra-storage/device', 'extra-storage-device', `type ${type} is mounted from a block device: device must be /dev/..., got ${JSON.stringify(device)}`));
+  // A disk filesystem is mounted from a block device or, through mount's loop set-up, an image file.
+  if (BLOCK_TYPES.has(type) && !device.startsWith('/')) {
+    out.push(issue('/extra-storage/device', 'extra-storage-device', `type ${type} is mounted from a block device (/dev/...) or an image file (an absolute path), got ${JSON.stringify(device)}`));
   }
-  if (NFS_TYPES.has(type) && !/^[^\s:/][^\s:]*:\/\S*$/.test(device)) {
+  // host:/export, where host may be a bracketed IPv6 address as mount.nfs takes it.
+  if (NFS_TYPES.has(type) && !/^(?:\[[0-9A-Fa-f:.%\w]+\]|[^\s:/\[][^\s:]*):\/\S*$/.test(device)) {
     out.push(issue('/extra-storage/device', 'extra-storage-device', `an ${type} device is host:/export (e.g. nfs.example:/exports/docker), got ${JSON.stringify(device)}`));
   }
   return out;

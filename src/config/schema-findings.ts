@@ -108,10 +108,17 @@ function unknownKey(doc: ParsedDocument, canonicalParent: string, parentPointer:
  * One walk of the tree beside the schema: deprecated, x-engine-rejects and x-engine-ignores are
  * properties of a declared key; integers written as 1.0 or 1e3 are refused by Go for integer keys.
  */
+const INT64_MAX = 2n ** 63n - 1n;
+
 function walkFindings(node: Node, schema: SchemaNode | undefined, pointer: string, text: string, out: RawFinding[]): void {
   if (node.type === 'number') {
     const raw = text.slice(node.offset, node.offset + node.length);
-    if (/[.eE]/.test(raw) && Number.isInteger(node.value) && allowsType(schema, 'integer') && !allowsType(schema, 'number')) {
+    if (!allowsType(schema, 'integer') || allowsType(schema, 'number') || !Number.isInteger(node.value)) return;
+    // Go's int is 64 bits here, and a JSON double cannot tell 2^63 from 2^63-1: read the literal itself.
+    const exact = /^-?\d+$/.test(raw) ? BigInt(raw) : BigInt(node.value as number);
+    if (exact > INT64_MAX || exact < -INT64_MAX - 1n) {
+      out.push({ offset: node.offset, pointer, keyword: 'integer-range', severity: 'error', message: `${raw} does not fit the 64-bit integer dockerd reads here` });
+    } else if (/[.eE]/.test(raw)) {
       out.push({ offset: node.offset, pointer, keyword: 'integer-literal', severity: 'error', message: `dockerd reads this as an integer and refuses ${raw}; write ${String(node.value)}` });
     }
     return;

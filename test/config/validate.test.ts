@@ -107,6 +107,10 @@ V('extra-storage device and type go together, in the form mount expects', () => 
   assert.equal(es({ device: '/dev/sdb', type: 'nfs' }), ['extra-storage-device']);
   assert.equal(es({ device: 'nfs.example:/exports/d', type: 'nfs4', options: 'ro' }), []);
   assert.equal(es({ device: '/dev/loop0', type: 'squashfs' }), []);
+  assert.equal(es({ device: '/srv/images/layers.squashfs', type: 'squashfs' }), []);
+  assert.equal(es({ device: 'images/layers.squashfs', type: 'squashfs' }), ['extra-storage-device']);
+  assert.equal(es({ device: '[fe80::1]:/exports/d', type: 'nfs4' }), []);
+  assert.equal(es({ device: '[fe80::1]/exports/d', type: 'nfs4' }), ['extra-storage-device']);
   assert.equal(es({ options: 'ro' }), ['extra-storage-options']);
 });
 
