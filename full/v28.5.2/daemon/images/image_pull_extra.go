@@ -38,6 +38,9 @@ func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.
 	if err != nil {
 		return err
 	}
+	if err := checkExtraPlatform(img, platform); err != nil {
+		return err
+	}
 	layers, err := store.Layers(img)
 	if err != nil {
 		return err

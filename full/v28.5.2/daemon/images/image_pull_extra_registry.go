@@ -34,6 +34,9 @@ func (i *ImageService) pullAssistedByRegistry(ctx context.Context, base referenc
 	if err != nil {
 		return fmt.Errorf("%s is not in the extra storage at %s, and its registry could not be asked: %w", reference.FamiliarString(base), i.extraStorage.Path(), err)
 	}
+	if err := checkExtraPlatform(img, platform); err != nil {
+		return err
+	}
 	avail, err := i.extraStorage.AvailableLayers(img.RootFS.DiffIDs)
 	if err != nil {
 		return err
