@@ -107,4 +107,14 @@ const usernsRemap: Rule = ({ config }) => {
   return [issue('/userns-remap', 'userns-remap', `${JSON.stringify(v)} is not user[:group] or uid[:gid]`)];
 };
 
-export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, runtimes, historyMaxAge, tls, usernsRemap];
+/** dockerd v28 keeps these names only to refuse them at start-up (graphdriver checkRemoved). */
+const REMOVED_STORAGE_DRIVERS = new Set(['aufs', 'devicemapper', 'overlay']);
+
+const storageDriver: Rule = ({ config }) => {
+  const v = str(config, 'storage-driver');
+  if (v === undefined || !REMOVED_STORAGE_DRIVERS.has(v)) return [];
+  const hint = v === 'overlay' ? 'use overlay2' : 'use overlay2 (migrate images with docker save/load)';
+  return [issue('/storage-driver', 'storage-driver', `the ${v} storage-driver was removed; dockerd refuses to start with it: ${hint}`)];
+};
+
+export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, runtimes, historyMaxAge, tls, usernsRemap, storageDriver];

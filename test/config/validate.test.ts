@@ -114,6 +114,13 @@ V('extra-storage device and type go together, in the form mount expects', () => 
   assert.equal(es({ options: 'ro' }), ['extra-storage-options']);
 });
 
+V('a storage-driver the engine removed is refused, overlay2 is fine', () => {
+  const rules = (driver: string) => validateDaemonConfig(JSON.stringify({ 'storage-driver': driver })).map((f) => f.rule);
+  for (const removed of ['overlay', 'aufs', 'devicemapper']) assert.equal(rules(removed), ['storage-driver'], removed);
+  assert.equal(rules('overlay2'), []);
+  assert.equal(rules('vfs'), []);
+});
+
 V('extra-storage and the containerd image store exclude each other', () => {
   const f = validateDaemonConfig(JSON.stringify({ features: { 'containerd-snapshotter': true }, 'extra-storage': {} }));
   assert.equal(f.map((x) => [x.pointer, x.rule]), [['/features/containerd-snapshotter', 'extra-storage-snapshotter']]);
