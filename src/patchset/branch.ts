@@ -60,9 +60,9 @@ export class Branch {
     return text.replace(/^index [0-9a-f]+\.\.[0-9a-f]+( \d+)?\n/m, '');
   }
 
-  /** Tracked files with changes not committed: an export reads commits only, so the user should know. */
+  /** Files changed or added but not committed: an export reads commits only, so the user should know. */
   async uncommitted(): Promise<string[]> {
-    const out = await this.repo.raw(['status', '--porcelain', '-z', '--untracked-files=no']);
+    const out = await this.repo.raw(['status', '--porcelain', '-z', '--untracked-files=all']);
     return out.split('\0').filter(Boolean).map((line) => line.slice(3)).sort();
   }
 

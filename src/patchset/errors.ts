@@ -121,7 +121,7 @@ export class ExportRefusedError extends UserError {
   readonly code = 'EXPORT_REFUSED';
   constructor(
     readonly paths: readonly string[],
-    readonly reason: 'vendor' | 'deleted' | 'type-change' | 'binary' | 'mode-change' | 'missing-base',
+    readonly reason: 'vendor' | 'deleted' | 'type-change' | 'binary' | 'mode-change' | 'missing-base' | 'empty',
     readonly hint: string,
   ) {
     super(`${paths.length ? paths.slice(0, 3).join(', ') + (paths.length > 3 ? ', …' : '') + ': ' : ''}${hint}`);

@@ -14,6 +14,7 @@ import { byCodePoint, formatManifest, parseManifest, sha256, type Manifest } fro
 import { parsePatchText } from './parse.ts';
 import { runPatches } from './plan.ts';
 import { formatSeries, parseSeries } from './series.ts';
+import { RECORD_FILE } from './apply.ts';
 
 export interface ExportResult {
   base: string;
@@ -44,7 +45,11 @@ export async function exportPatchSet(
 ): Promise<ExportResult> {
   const branch = new Branch(mobyDir, base, options.signal);
   await branch.checkBase();
-  const changes = (await branch.changes()).sort((a, b) => byCodePoint(a.path, b.path));
+  // The applied record is build-dockerd's note in a tree, never part of the feature.
+  const changes = (await branch.changes()).filter((c) => c.path !== RECORD_FILE).sort((a, b) => byCodePoint(a.path, b.path));
+  if (changes.length === 0) {
+    throw new ExportRefusedError([], 'empty', `the branch has no commits past ${base}: nothing to export, patches/${base} is left as it is (commit the feature on a branch on top of ${base})`);
+  }
   refuseUnsupported(changes);
   const patchesDir = join(projectRoot, 'patches', base);
   const fullDir = join(projectRoot, 'full', base);
@@ -62,7 +67,7 @@ export async function exportPatchSet(
     await chmod(join(fullDir, file.path), file.mode); // an earlier export may have left another mode
   }
   const removed = await removeStale(patchesDir, fullDir, previous, out, base);
-  const uncommitted = await branch.uncommitted();
+  const uncommitted = (await branch.uncommitted()).filter((path) => path !== RECORD_FILE);
   return { base, release, patchesDir, fullDir, patches: out.patches.map((p) => p.name), full: out.full.map((f) => f.path), removed, uncommitted };
 }
 

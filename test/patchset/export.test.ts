@@ -138,6 +138,30 @@ Export('uncommitted changes are not exported and are reported', async (ctx) => {
   assert.not.ok(result.patches.some((n) => n.includes('Makefile')));
 });
 
+Export('a branch with no commits past the base is refused and the earlier export is left as it was', async (ctx) => {
+  await commitFeature(ctx.moby);
+  await exportPatchSet(ctx.moby, BASE_TAG, ctx.project);
+  const before = await readFile(join(ctx.project, 'patches', BASE_TAG, 'series'), 'utf8');
+  gitSync(ctx.moby, 'checkout', '-q', BASE_TAG);
+  await writeFile(join(ctx.moby, 'Makefile'), 'all:\n\techo applied but not committed\n');
+  try {
+    await exportPatchSet(ctx.moby, BASE_TAG, ctx.project);
+    assert.unreachable('an empty branch must be refused');
+  } catch (error) {
+    assert.instance(error, ExportRefusedError);
+    assert.is((error as ExportRefusedError).reason, 'empty');
+  }
+  assert.is(await readFile(join(ctx.project, 'patches', BASE_TAG, 'series'), 'utf8'), before);
+});
+
+Export('the applied record of build-dockerd is never exported; untracked files are reported', async (ctx) => {
+  await commitFeature(ctx.moby, { ...PATCHED, '.dockerd-extra-applied.json': '{"base":"v28.5.2"}\n' });
+  await writeFile(join(ctx.moby, 'forgotten.go'), 'package forgotten\n');
+  const result = await exportPatchSet(ctx.moby, BASE_TAG, ctx.project);
+  assert.not.ok(result.full.includes('.dockerd-extra-applied.json'));
+  assert.equal(result.uncommitted, ['forgotten.go']);
+});
+
 Export('refuses a branch that deletes or renames a moby file', async (ctx) => {
   gitSync(ctx.moby, 'checkout', '-q', '-b', 'extra-storage');
   gitSync(ctx.moby, 'mv', 'Makefile', 'Makefile.old');
