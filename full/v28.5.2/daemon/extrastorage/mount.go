@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/moby/sys/mount"
 	"github.com/moby/sys/mountinfo"
@@ -23,6 +24,14 @@ var networkTypes = map[string]bool{
 	"nfs": true, "nfs4": true, "cifs": true, "smb3": true, "ceph": true,
 	"glusterfs": true, "fuse.sshfs": true, "9p": true,
 }
+
+// mountHelper and mountHelperTimeout are variables for tests. A network
+// filesystem whose server does not answer would otherwise block the daemon's
+// start-up for ever.
+var (
+	mountHelper        = "mount"
+	mountHelperTimeout = 30 * time.Second
+)
 
 // mountOptions merges the administrator's options into the defaults.
 func mountOptions(user string) string {
@@ -71,7 +80,16 @@ func mountStore(ctx context.Context, path, device, fsType, options string) (bool
 	opts := mountOptions(options)
 	// A file as device is an image: the helper sets up the loop device.
 	if fi, err := os.Stat(device); networkTypes[fsType] || (err == nil && fi.Mode().IsRegular()) {
-		out, err := exec.CommandContext(ctx, "mount", "-t", fsType, "-o", opts, device, path).CombinedOutput()
+		mctx, cancel := context.WithTimeout(ctx, mountHelperTimeout)
+		defer cancel()
+		cmd := exec.CommandContext(mctx, mountHelper, "-t", fsType, "-o", opts, device, path)
+		// A helper stuck in the kernel may not die at once; do not wait
+		// for its output for ever either.
+		cmd.WaitDelay = 2 * time.Second
+		out, err := cmd.CombinedOutput()
+		if mctx.Err() == context.DeadlineExceeded {
+			return false, fmt.Errorf("extra storage: mount -t %s -o %s %s %s: timed out after %s (is the server reachable?)", fsType, opts, device, path, mountHelperTimeout)
+		}
 		if err != nil {
 			return false, fmt.Errorf("extra storage: mount -t %s -o %s %s %s: %v: %s", fsType, opts, device, path, err, strings.TrimSpace(string(out)))
 		}

@@ -7,10 +7,15 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/containerd/log"
 	"github.com/docker/docker/daemon/config"
 )
+
+// probeTimeout bounds the start-up look at the store: a hung network
+// filesystem must not hang the daemon's start-up (a variable for tests).
+var probeTimeout = 5 * time.Second
 
 // graphDir is where a dockerd data-root keeps the overlay2 image metadata.
 const graphDir = "image/overlay2"
@@ -46,7 +51,10 @@ func Open(ctx context.Context, cfg *config.ExtraStorageConfig) (*Store, error) {
 		s.mountedBy = mounted
 		logger = logger.WithFields(log.Fields{"device": cfg.Device, "type": cfg.Type, "mounted-by-dockerd": mounted})
 	}
-	if _, err := s.root(); err != nil {
+	if answered, err := withTimeout(probeTimeout, func() error { _, err := s.root(); return err }); !answered {
+		logger.WithField("timeout", probeTimeout).Warn("extra storage: store did not answer in time (hung network filesystem?); continuing, NAME:TAG-extra pulls may fail")
+		return s, nil
+	} else if err != nil {
 		logger.WithError(err).Warn("extra storage: store not readable yet; NAME:TAG-extra pulls will fail until it is")
 		return s, nil
 	}
@@ -88,4 +96,19 @@ func (s *Store) root() (string, error) {
 		return "", &UnavailableError{Path: s.path, Err: badStore(filepath.Join(root, graphDir, "repositories.json"), "not a regular file")}
 	}
 	return root, nil
+}
+
+// withTimeout runs f, giving up waiting after d (answered false). f keeps
+// running in its goroutine: a call blocked in the kernel cannot be cancelled.
+func withTimeout(d time.Duration, f func() error) (answered bool, err error) {
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return true, err
+	case <-t.C:
+		return false, nil
+	}
 }

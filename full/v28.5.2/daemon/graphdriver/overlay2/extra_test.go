@@ -121,6 +121,14 @@ func TestGetRefusesAChangedExternalDiff(t *testing.T) {
 			},
 			want: "extra storage not mounted or failing",
 		},
+		{
+			name: "parent directory replaced by a symlink loop",
+			change: func(t *testing.T, store, layerDir string) {
+				assert.NilError(t, os.RemoveAll(layerDir))
+				assert.NilError(t, os.Symlink(layerDir, layerDir))
+			},
+			want: "extra storage not mounted or failing",
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,73 @@
+package extrastorage
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+)
+
+// TestWithTimeoutGivesUpOnAHungProbe: the start-up probe of a hung network
+// store must not block the daemon.
+func TestWithTimeoutGivesUpOnAHungProbe(t *testing.T) {
+	hang := make(chan struct{})
+	defer close(hang)
+	failed := errors.New("failed")
+	cases := []struct {
+		name     string
+		f        func() error
+		answered bool
+		err      error
+	}{
+		{"answers", func() error { return nil }, true, nil},
+		{"answers with an error", func() error { return failed }, true, failed},
+		{"hangs", func() error { <-hang; return nil }, false, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			answered, err := withTimeout(100*time.Millisecond, tc.f)
+			assert.Check(t, time.Since(start) < 5*time.Second)
+			assert.Check(t, is.Equal(answered, tc.answered))
+			assert.Check(t, is.Equal(err, tc.err))
+		})
+	}
+}
+
+// TestMountStoreTimesOutAHungHelper runs a fake mount helper: one that never
+// returns (an NFS server that does not answer) must give an error in time.
+func TestMountStoreTimesOutAHungHelper(t *testing.T) {
+	defer func(h string, d time.Duration) { mountHelper, mountHelperTimeout = h, d }(mountHelper, mountHelperTimeout)
+	mountHelperTimeout = 300 * time.Millisecond
+	cases := []struct {
+		name    string
+		script  string
+		mounted bool
+		want    string // "" = no error
+	}{
+		{"helper succeeds", "exit 0", true, ""},
+		{"helper fails", "echo 'mount.nfs: access denied'; exit 32", false, "access denied"},
+		{"helper hangs", "exec sleep 60", false, "timed out after 300ms"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			mountHelper = filepath.Join(dir, "mount")
+			assert.NilError(t, os.WriteFile(mountHelper, []byte("#!/bin/sh\n"+tc.script+"\n"), 0o755))
+			start := time.Now()
+			mounted, err := mountStore(context.Background(), filepath.Join(dir, "store"), "server:/export", "nfs", "")
+			assert.Check(t, time.Since(start) < 10*time.Second, "took %s", time.Since(start))
+			assert.Check(t, is.Equal(mounted, tc.mounted))
+			if tc.want == "" {
+				assert.Check(t, err == nil, "%v", err)
+			} else {
+				assert.Check(t, is.ErrorContains(err, tc.want))
+			}
+		})
+	}
+}
