@@ -66,7 +66,7 @@ export async function openStep(state: BuildState, signal: AbortSignal, onProgres
   if (source.kind === 'clone') onProgress(`cloning ${source.from} at ${source.ref} into ${source.dest}`);
   const checkout = await obtainCheckout(source, signal);
   const prior = await readAppliedRecord(checkout.dir);
-  state.forced = await assertClean(checkout.dir, Object.keys(prior?.files ?? {}), options.force);
+  state.forced = await assertClean(checkout.dir, prior?.files ?? {}, options.force);
   state.checkout = checkout;
   if (prior) state.priorRecord = prior;
   return checkout;

@@ -1,7 +1,11 @@
 /**
  * "Is the tree as committed?" — apart from what this project itself put there. A re-run over a
- * tree we patched must not be refused, so the applied record and the files it lists do not count.
+ * tree we patched must not be refused, so the applied record and the files it lists do not count,
+ * as long as they hold what the record says.
  */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { git } from '../exec/git.ts';
 import { DirtyTreeError } from './errors.ts';
 
@@ -32,9 +36,25 @@ export function dirtyFiles(changed: readonly string[], applied: Iterable<string>
   return changed.filter((p) => !ours.has(p)).sort();
 }
 
+/**
+ * The changed files that still hold exactly what the patch set wrote (the record keeps each one's
+ * sha256): a local edit on top of a patched file is the user's change, not ours.
+ */
+export async function filesAsApplied(dir: string, changed: readonly string[], applied: Readonly<Record<string, string>>): Promise<string[]> {
+  const ours: string[] = [];
+  for (const path of changed) {
+    const expected = applied[path];
+    if (expected === undefined) continue;
+    const now = await readFile(join(dir, path)).catch(() => undefined);
+    if (now && createHash('sha256').update(now).digest('hex') === expected) ours.push(path);
+  }
+  return ours;
+}
+
 /** Refuse a tree with changes of its own unless forced; returns the changes that were let through. */
-export async function assertClean(dir: string, applied: Iterable<string>, force: boolean): Promise<string[]> {
-  const dirty = dirtyFiles(await changedFiles(dir), applied);
+export async function assertClean(dir: string, applied: Readonly<Record<string, string>>, force: boolean): Promise<string[]> {
+  const changed = await changedFiles(dir);
+  const dirty = dirtyFiles(changed, await filesAsApplied(dir, changed, applied));
   if (dirty.length && !force) throw new DirtyTreeError(dir, dirty);
   return dirty;
 }

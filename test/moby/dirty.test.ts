@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rm, writeFile, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { APPLIED_RECORD_FILE, assertClean, changedFiles, dirtyFiles, parsePorcelainZ } from '../../src/moby/dirty.ts';
 import { DirtyTreeError } from '../../src/moby/errors.ts';
 import { gitSync, removeDir } from '../helpers.ts';
@@ -22,14 +23,14 @@ Dirty('dirtyFiles leaves out the applied record and the files it lists', () => {
 Dirty('a clean tree passes; edits, deletions and untracked files in new folders are listed', async () => {
   const dir = await makeMobyTree();
   try {
-    assert.equal(await assertClean(dir, [], false), []);
+    assert.equal(await assertClean(dir, {}, false), []);
     await writeFile(join(dir, 'daemon/daemon.go'), 'package daemon // edited\n');
     await rm(join(dir, 'cmd/dockerd/config.go'));
     await mkdir(join(dir, 'daemon/new/deeper'), { recursive: true });
     await writeFile(join(dir, 'daemon/new/deeper/x.go'), 'package deeper\n');
     assert.equal(await changedFiles(dir), ['cmd/dockerd/config.go', 'daemon/daemon.go', 'daemon/new/deeper/x.go'].sort());
     try {
-      await assertClean(dir, [], false);
+      await assertClean(dir, {}, false);
       assert.unreachable();
     } catch (error) {
       assert.instance(error, DirtyTreeError);
@@ -37,7 +38,27 @@ Dirty('a clean tree passes; edits, deletions and untracked files in new folders 
       assert.equal(e.files, ['cmd/dockerd/config.go', 'daemon/daemon.go', 'daemon/new/deeper/x.go']);
       assert.equal(e.detailLines(), e.files);
     }
-    assert.equal(await assertClean(dir, [], true), ['cmd/dockerd/config.go', 'daemon/daemon.go', 'daemon/new/deeper/x.go']);
+    assert.equal(await assertClean(dir, {}, true), ['cmd/dockerd/config.go', 'daemon/daemon.go', 'daemon/new/deeper/x.go']);
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+Dirty('a file the patch set wrote is ours only while it holds what the record says', async () => {
+  const dir = await makeMobyTree();
+  try {
+    const patched = 'package daemon // patched by the set\n';
+    await writeFile(join(dir, 'daemon/daemon.go'), patched);
+    const applied = { 'daemon/daemon.go': createHash('sha256').update(patched).digest('hex') };
+    assert.equal(await assertClean(dir, applied, false), []);
+    await writeFile(join(dir, 'daemon/daemon.go'), patched + '// a local edit on top\n');
+    try {
+      await assertClean(dir, applied, false);
+      assert.unreachable('a local edit of a patched file must be refused');
+    } catch (error) {
+      assert.instance(error, DirtyTreeError);
+      assert.equal((error as DirtyTreeError).files, ['daemon/daemon.go']);
+    }
   } finally {
     await removeDir(dir);
   }
