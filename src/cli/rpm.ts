@@ -21,6 +21,7 @@ const FLAGS = {
   native: { type: 'boolean' },
   container: { type: 'boolean' },
   out: { type: 'string' },
+  force: { type: 'boolean' },
 } as const;
 
 /** Build-log lines worth showing as progress: rpmbuild's stages, moby's bundles, the results. */
@@ -43,6 +44,7 @@ async function parseRequest(ctx: CommandContext): Promise<RpmRequest> {
     distro: values.distro ?? 'centos-9',
     mode: await pickMode(values.native === true, values.container === true, ctx),
     out: values.out ?? 'dist/rpm',
+    force: values.force === true,
     cwd: ctx.cwd,
     projectRoot: projectRoot(ctx.env, ctx.cwd),
     projectRpmDir: fileURLToPath(new URL('../../rpm', import.meta.url)),

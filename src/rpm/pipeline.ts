@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { MissingToolError, assertNever } from '../errors.ts';
 import { which } from '../exec/run.ts';
 import { obtainCheckout, resolveSource } from '../moby/checkout.ts';
+import { assertClean } from '../moby/dirty.ts';
+import { readAppliedRecord } from '../patchset/apply.ts';
 import { detectVersion, newestBase, type EngineVersion } from '../moby/version.ts';
 import { supportedBases } from '../patchset/patch-set.ts';
 import { runContainerBuild } from './container-run.ts';
@@ -39,6 +41,8 @@ export interface RpmRequest {
   cacheDir: string;
   tiniStatic: string;
   uid: number;
+  /** Build from a tree with local changes (they are carried into the staged copy). */
+  force?: boolean;
   /** Replaces the patch engine (tests stage toy trees the real patch set does not fit). */
   patch?: PatchStep;
 }
@@ -92,10 +96,13 @@ export const STEPS: readonly Step[] = [
       });
       // Only read: the tree is copied in the staging step, never patched or built in place.
       const { dir } = await obtainCheckout(source, signal);
+      // The RPM's version says it is our patch set: local edits go in only when asked for, as in build-dockerd.
+      const carried = await assertClean(dir, (await readAppliedRecord(dir))?.files ?? {}, request.force === true);
       const version = await detectVersion(dir);
       state.engine = { dir, version };
       state.branch = packagingBranch(version.version);
-      return `moby ${version.tag} at ${dir}, packaging branch ${state.branch}`;
+      const forced = carried.length ? ` (--force: ${carried.length} local change(s) carried into the RPM)` : '';
+      return `moby ${version.tag} at ${dir}, packaging branch ${state.branch}${forced}`;
     },
   },
   {

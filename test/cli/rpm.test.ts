@@ -127,6 +127,26 @@ Cli('--container without an engine says so in one line and points at --native', 
   }
 });
 
+Cli('a tree with local changes is refused with their list; --force carries them into the build', async () => {
+  const docker = await fakeDocker(1);
+  const tree = await makeToyEngine();
+  const packaging = await makeToyPackaging();
+  const root = await emptyPatchRoot();
+  const out = await tempDir();
+  try {
+    await writeFiles(tree, { 'daemon/local-edit.go': 'package daemon // not committed\n' });
+    const refused = rpm(['--container', '--moby', tree, '--packaging', packaging, '--out', out], { PATH: docker.PATH, DOCKERD_EXTRA_ROOT: root });
+    assert.is(refused.status, 1);
+    assert.match(refused.stderr, /daemon\/local-edit\.go/);
+    // With --force the run gets past the tree check and stops later, at the missing engine.
+    const forced = rpm(['--container', '--force', '--moby', tree, '--packaging', packaging, '--out', out], { PATH: docker.PATH, DOCKERD_EXTRA_ROOT: root });
+    assert.is(forced.status, 1);
+    assert.match(forced.stderr, /no Docker engine answers/);
+  } finally {
+    for (const dir of [tree, packaging, root, out, docker.dir]) await removeDir(dir);
+  }
+});
+
 const skip = nativeSkipReason();
 if (skip) console.log(`SKIPPED rpm CLI failing rpmbuild: ${skip}`);
 else
