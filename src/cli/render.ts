@@ -2,10 +2,10 @@
  * Turns whatever a command ended with into text and an exit code. A UserError is one line (plus its
  * details); anything else is a bug in this project, shown with its stack so it can be reported.
  */
-import type { Writable } from 'node:stream';
 import { UserError, type ExitCode } from '../errors.ts';
+import type { Output } from './output.ts';
 
-export function renderError(error: unknown, stderr: Writable): ExitCode {
+export function renderError(error: unknown, stderr: Output): ExitCode {
   if (error instanceof UserError) {
     stderr.write(`error: ${error.message}\n`);
     for (const line of error.detailLines()) stderr.write(`  ${line}\n`);

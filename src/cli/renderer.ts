@@ -9,7 +9,7 @@ export type RendererKind = 'default' | 'simple' | 'silent';
 
 export function pickRenderer(ctx: Pick<CommandContext, 'env' | 'stdout'>): RendererKind {
   if (ctx.env.DOCKERD_EXTRA_QUIET === '1') return 'silent';
-  const tty = (ctx.stdout as { isTTY?: boolean }).isTTY === true;
+  const tty = ctx.stdout.isTTY === true;
   if (!tty || ctx.env.CI) return 'simple';
   return 'default';
 }
