@@ -15,17 +15,25 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // --outfile: the tests build a private bundle instead of touching dist/.
 const outfile = parseArgs({ options: { outfile: { type: 'string' } } }).values.outfile ?? `${root}dist/validate-config.cjs`;
 
-// The process edge of the bundle: the same wiring as src/bin.ts, for this one command only.
+// The process edge of the bundle: the same wiring as src/bin.ts, for this one command only, minus
+// what a check does not use. process.stdout, process.stdin and an AbortController are getters that
+// load and build streams (node:stream and its helpers, about a tenth of the run): findings go out
+// with write(2) (src/cli/output.ts), and stdin is built only for "-".
 const entry = `
 import { command } from './src/cli/validate-config.ts';
 import { renderError } from './src/cli/render.ts';
+import { fdOutput } from './src/cli/output.ts';
 process.on('SIGINT', () => process.exit(130));
-process.stdout.on('error', () => process.exit(process.exitCode ?? 1));
-// stdin is a getter: touching process.stdin builds a stream (and tears it down at exit), which
-// costs more than a validation; only "-" needs it.
-command({ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env, stdout: process.stdout,
-  stderr: process.stderr, get stdin() { return process.stdin; }, signal: new AbortController().signal })
-  .then((code) => { process.exitCode = code; }, (error) => { process.exitCode = renderError(error, process.stderr); });
+// Nowhere is left to say that stderr failed: its text is dropped and the exit code stands.
+const stderr = fdOutput(2, () => process.stderr, () => undefined);
+// A reader that went away (| head) ends the run quietly; a full disk is said once, on stderr.
+const stdoutFailed = (error) => {
+  if (error.code !== 'EPIPE') stderr.write(\`error: cannot write the findings to stdout (\${error.code ?? error.message}); check where the output goes\\n\`);
+  process.exit(error.code === 'EPIPE' ? (process.exitCode ?? 1) : 2);
+};
+command({ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env, stdout: fdOutput(1, () => process.stdout, stdoutFailed),
+  stderr, get stdin() { return process.stdin; }, get signal() { return new AbortController().signal; } })
+  .then((code) => { process.exitCode = code; }, (error) => { process.exitCode = renderError(error, stderr); });
 `;
 
 await build({

@@ -100,6 +100,19 @@ Cli('a 50 MB file, 100k nested brackets and binary garbage: one clear finding, n
   }
 });
 
+Cli('stdout that goes away (| head -1) ends the run quietly; a full disk says so once, exit 2', (ctx) => {
+  const many = Array.from({ length: 400 }, () => join(corpusDir, 'log-opt-typo.json'));
+  // A reader that reads one line and closes: the shell's `validate-config ... | head -1`.
+  const head = spawnSync('/bin/bash', ['-c', 'node "$0" "$@" | head -1; exit "${PIPESTATUS[0]}"', ctx.bundle, ...many], { cwd: ctx.dir, encoding: 'utf8', timeout: 60_000 });
+  assert.is(head.stdout.split('\n').filter(Boolean).length, 1);
+  assert.is(head.status, 1, 'the exit code of validate-config: its files are invalid');
+  assert.is(head.stderr, '', 'nothing to say about a reader that had enough');
+  const child = spawnSync('/bin/sh', ['-c', 'node "$0" "$@" > /dev/full', ctx.bundle, ...many], { cwd: ctx.dir, encoding: 'utf8', timeout: 60_000 });
+  assert.is(child.status, 2);
+  assert.match(child.stderr, /^error: cannot write the findings to stdout \(ENOSPC\); check where the output goes\n/);
+  assertOneClearLine(child.stderr);
+});
+
 Cli('the bundle and the sources print the same thing', (ctx) => {
   const file = join(corpusDir, 'duplicate-key.json');
   const a = run(ctx, 'bundle', ['--json', file]);
