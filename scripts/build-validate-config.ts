@@ -8,6 +8,8 @@
  * through tsx.
  */
 import { build } from 'esbuild';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
@@ -36,7 +38,7 @@ command({ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env, std
   .then((code) => { process.exitCode = code; }, (error) => { process.exitCode = renderError(error, stderr); });
 `;
 
-await build({
+const result = await build({
   stdin: { contents: entry, resolveDir: root, sourcefile: 'validate-config-entry.ts', loader: 'ts' },
   bundle: true,
   platform: 'node',
@@ -47,5 +49,13 @@ await build({
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
+  metafile: true,
 });
+// What the bin compares the bundle's mtime with, so that a pulled or edited source runs from the
+// sources instead of a stale bundle: every file esbuild read (the virtual entry aside), and this script.
+const inputs = [...Object.keys(result.metafile.inputs).filter((path) => existsSync(join(root, path))), 'scripts/build-validate-config.ts'];
+writeFileSync(outfile.replace(/\.cjs$/, '.inputs'), inputs.sort().join('\n') + '\n');
+// V8 checks a code cache against the source's length, not its content: a cache left from the previous
+// bundle could run that bundle's functions. The bin writes a fresh one on its next run.
+rmSync(outfile.replace(/\.cjs$/, '.v8cache'), { force: true });
 process.stdout.write(`wrote ${outfile}\n`);

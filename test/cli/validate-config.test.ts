@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeDir, tempDir } from '../helpers.ts';
 import { corpusDir, FINDING_LINE } from '../config/fixtures.ts';
@@ -111,6 +111,31 @@ Cli('stdout that goes away (| head -1) ends the run quietly; a full disk says so
   assert.is(child.status, 2);
   assert.match(child.stderr, /^error: cannot write the findings to stdout \(ENOSPC\); check where the output goes\n/);
   assertOneClearLine(child.stderr);
+});
+
+Cli('the bin runs the bundle while it is current, the sources once an input is newer or gone', (ctx) => {
+  // A package of its own: the real bin, a bundle and sources that say which one ran.
+  const pkg = join(ctx.dir, 'pkg');
+  mkdirSync(join(pkg, 'bin'), { recursive: true });
+  mkdirSync(join(pkg, 'dist'), { recursive: true });
+  mkdirSync(join(pkg, 'src/config'), { recursive: true });
+  copyFileSync(join(root, 'bin/validate-config.cjs'), join(pkg, 'bin/validate-config.cjs'));
+  symlinkSync(join(root, 'node_modules'), join(pkg, 'node_modules'));
+  writeFileSync(join(pkg, 'src/bin.ts'), "process.stdout.write('sources ' + process.argv.slice(2).join(' '));\n");
+  writeFileSync(join(pkg, 'src/config/rules.ts'), '');
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(join(pkg, 'src/config/rules.ts'), old, old);
+  writeFileSync(join(pkg, 'dist/validate-config.cjs'), "process.stdout.write('bundle ' + process.argv.slice(2).join(' '));\n");
+  writeFileSync(join(pkg, 'dist/validate-config.inputs'), 'src/config/rules.ts\n');
+  const bin = () => spawnSync(process.execPath, [join(pkg, 'bin/validate-config.cjs'), 'x.json'], { cwd: ctx.dir, encoding: 'utf8', timeout: 60_000 }).stdout;
+  assert.is(bin(), 'bundle x.json');
+  assert.is(bin(), 'bundle x.json', 'and again with the code cache the first run wrote');
+  writeFileSync(join(pkg, 'src/config/rules.ts'), '// edited after the build\n');
+  assert.is(bin(), 'sources validate-config x.json');
+  utimesSync(join(pkg, 'src/config/rules.ts'), old, old);
+  assert.is(bin(), 'bundle x.json');
+  rmSync(join(pkg, 'src/config/rules.ts'));
+  assert.is(bin(), 'sources validate-config x.json', 'an input that is gone');
 });
 
 Cli('the bundle and the sources print the same thing', (ctx) => {
