@@ -7,6 +7,7 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Finding } from './finding.ts';
 import { escapePointerToken } from './positions.ts';
+import { suggestKey } from './suggest.ts';
 
 /** Where a value sits: its node, and the key node when it is an object member. */
 export interface Located {
@@ -42,13 +43,22 @@ export function parseDocument(text: string): ParsedDocument {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   let syntax = 0;
+  let lastLine = -2;
+  let lastEnd = -1;
   for (const e of errors) {
     const code = printParseErrorCode(e.error);
     if (code === 'InvalidCommentToken') {
       findings.push({ offset: e.offset, pointer: '', keyword: 'comment', severity: 'error', message: 'comments are not JSON: dockerd refuses the file; remove the comment' });
-    } else if (syntax++ < MAX_SYNTAX_FINDINGS) {
-      findings.push({ offset: e.offset, pointer: '', keyword: 'syntax', severity: 'error', message: `${describeSyntaxError(code, text.slice(e.offset, e.offset + Math.min(e.length, 20)))}` });
+      continue;
     }
+    // After a syntax error the parser resynchronises, and its next complaints are echoes of the first
+    // ("{debug: true}" gives three): one on the same line, or right after the last one's token, is dropped.
+    const line = text.lastIndexOf('\n', e.offset - 1);
+    const echo = line === lastLine || (previousSignificant(text, e.offset) ?? -1) < lastEnd;
+    lastEnd = e.offset + Math.max(e.length, 1);
+    if (echo) continue;
+    lastLine = line;
+    if (syntax++ < MAX_SYNTAX_FINDINGS) findings.push({ keyword: 'syntax', pointer: '', severity: 'error', ...describeSyntaxError(code, text, e) });
   }
   if (syntax > MAX_SYNTAX_FINDINGS) {
     const last = findings[findings.length - 1] as RawFinding;
@@ -106,24 +116,58 @@ function findTooDeep(text: string): number | undefined {
   return undefined;
 }
 
-function describeSyntaxError(code: string, near: string): string {
+/** What to fix, for the mistakes people make in hand-written JSON, at the offset that shows it. */
+function describeSyntaxError(code: string, text: string, e: ParseError): { offset: number; message: string } {
+  const token = text.slice(e.offset, e.offset + e.length);
+  const near = text.slice(e.offset, e.offset + Math.min(e.length, 20));
   const at = near ? ` at ${JSON.stringify(near)}` : ' at the end of the file';
-  switch (code) {
-    case 'ValueExpected': return `a value was expected${at}`;
-    case 'ColonExpected': return `":" was expected after the key${at}`;
-    case 'CommaExpected': return `"," was expected between members${at}`;
-    case 'CloseBraceExpected': return `"}" was expected${at}: an object is not closed`;
-    case 'CloseBracketExpected': return `"]" was expected${at}: an array is not closed`;
-    case 'PropertyNameExpected': return `a key in double quotes was expected${at} (a trailing comma is not JSON)`;
-    case 'EndOfFileExpected': return `the file should end after the top-level object, but it continues${at}`;
-    case 'InvalidSymbol': return `this is not JSON${at}`;
-    case 'InvalidNumberFormat': return `invalid number${at}`;
-    case 'UnexpectedEndOfString': return 'a string is not closed before the end of the line or file';
-    case 'UnexpectedEndOfComment': return 'a comment is not closed';
-    case 'UnexpectedEndOfNumber': return `a number ends too early${at}`;
-    case 'InvalidUnicode': return `invalid \\u escape${at}`;
-    case 'InvalidEscapeCharacter': return `invalid escape in a string${at}`;
-    case 'InvalidCharacter': return `a control character must be escaped inside a string${at}`;
-    default: return `${code}${at}`;
+  const here = (message: string) => ({ offset: e.offset, message });
+  const before = previousSignificant(text, e.offset);
+  if ((code === 'PropertyNameExpected' || code === 'ValueExpected') && before !== undefined && text[before] === ',' && /^[}\]]/.test(near)) {
+    return { offset: before, message: `a trailing comma before "${near[0]}" is not JSON: remove it` };
   }
+  switch (code) {
+    case 'InvalidSymbol': return here(describeInvalidSymbol(token, text[nextSignificant(text, e.offset + e.length) ?? -1]) ?? `this is not JSON${at}`);
+    case 'ValueExpected': return here(`a value was expected${at}`);
+    case 'ColonExpected': return here(`":" was expected after the key${at}`);
+    case 'CommaExpected': return here(`"," was expected between members${at}`);
+    case 'CloseBraceExpected': return here(`"}" was expected${at}: an object is not closed`);
+    case 'CloseBracketExpected': return here(`"]" was expected${at}: an array is not closed`);
+    case 'PropertyNameExpected': return here(`a key in double quotes was expected${at}`);
+    case 'EndOfFileExpected': return here(`the file should end after the top-level object, but it continues${at}`);
+    case 'InvalidNumberFormat': return here(`invalid number${at}`);
+    case 'UnexpectedEndOfString': return here('a string is not closed before the end of the line or file');
+    case 'UnexpectedEndOfComment': return here('a comment is not closed');
+    case 'UnexpectedEndOfNumber': return here(`a number ends too early${at}`);
+    case 'InvalidUnicode': return here(`invalid \\u escape${at}`);
+    case 'InvalidEscapeCharacter': return here(`invalid escape in a string${at}`);
+    case 'InvalidCharacter': return here(`a control character must be escaped inside a string${at}`);
+    default: return here(`${code}${at}`);
+  }
+}
+
+const JSON_LITERALS = ['true', 'false', 'null'];
+
+/** The habits of JavaScript, Python and YAML that JSON does not share. */
+function describeInvalidSymbol(token: string, after: string | undefined): string | undefined {
+  if (/^'.*'$/s.test(token)) return `single quotes are not JSON: write ${JSON.stringify(token.slice(1, -1))}`;
+  if (!/^[A-Za-z_$][\w$.-]*$/.test(token)) return undefined;
+  if (after === ':') return `the key ${token} needs double quotes: write ${JSON.stringify(token)}`;
+  const lower = token.toLowerCase();
+  if (['nan', 'infinity'].includes(lower)) return `${token} is not a JSON number: write a number, or a string in double quotes`;
+  if (lower === 'undefined') return 'undefined is not JSON: remove the key, or write null';
+  if (JSON_LITERALS.includes(lower)) return `${token} is not JSON: write ${lower}`;
+  if (['yes', 'no', 'on', 'off'].includes(lower)) return `${token} is not JSON: write true or false`;
+  const literal = suggestKey(token, JSON_LITERALS);
+  return literal ? `${token} is not JSON: did you mean ${literal}?` : `${token} is not JSON: a string needs double quotes, ${JSON.stringify(token)}`;
+}
+
+function previousSignificant(text: string, offset: number): number | undefined {
+  for (let i = offset - 1; i >= 0; i--) if (!/\s/.test(text[i] as string)) return i;
+  return undefined;
+}
+
+function nextSignificant(text: string, offset: number): number | undefined {
+  for (let i = offset; i < text.length; i++) if (!/\s/.test(text[i] as string)) return i;
+  return undefined;
 }

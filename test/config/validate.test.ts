@@ -33,6 +33,26 @@ V('syntax errors, comments and duplicate keys carry line and column', () => {
   assert.equal(keys('{\n  "debug": tru\n}')[0], '2:12  syntax error');
 });
 
+const messages = (text: string) => validateDaemonConfig(text).map((f) => `${f.line}:${f.column} ${f.message}`);
+const syntaxCases: Array<[string, string, string[]]> = [
+  ['an unquoted key', '{debug: true}', ['1:2 the key debug needs double quotes: write "debug"']],
+  ['single quotes', "{'debug': true}", ['1:2 single quotes are not JSON: write "debug"']],
+  ['Python\'s True', '{"debug": True}', ['1:11 True is not JSON: write true']],
+  ['YAML\'s yes', '{"debug": yes}', ['1:11 yes is not JSON: write true or false']],
+  ['a typo in a literal', '{"debug": tru}', ['1:11 tru is not JSON: did you mean true?']],
+  ['an unquoted string', '{"log-level": info}', ['1:15 info is not JSON: a string needs double quotes, "info"']],
+  ['NaN', '{"mtu": NaN}', ['1:9 NaN is not a JSON number: write a number, or a string in double quotes']],
+  ['a trailing comma, shown at the comma', '{\n  "debug": true,\n}', ['2:16 a trailing comma before "}" is not JSON: remove it']],
+  ['a trailing comma in an array', '{"dns": ["1.1.1.1",]}', ['1:19 a trailing comma before "]" is not JSON: remove it']],
+  ['a missing colon', '{"debug" true}', ['1:10 ":" was expected after the key at "true"']],
+  ['one mistake per line, each reported', '{\n  debug: true,\n  "mtu": NaN\n}', ['2:3 the key debug needs double quotes: write "debug"', '3:10 NaN is not a JSON number: write a number, or a string in double quotes']],
+];
+for (const [name, text, expected] of syntaxCases) {
+  V(`syntax: ${name} gets one line that says what to write`, () => {
+    assert.equal(messages(text).filter((m) => !m.includes('unknown key')), expected);
+  });
+}
+
 V('a UTF-8 BOM is accepted with a warning, as the engine accepts it', () => {
   const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"debug": 1}')]);
   assert.equal(keys(bytes), ['1:1  encoding warning', '1:11 /debug type error']);
