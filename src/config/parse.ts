@@ -65,8 +65,12 @@ export function parseDocument(text: string): ParsedDocument {
     last.message += ` (and ${syntax - MAX_SYNTAX_FINDINGS} more syntax errors after this one)`;
   }
   if (!root) return { root, nodes, findings };
+  if (root.type === 'null') {
+    findings.push({ offset: root.offset, pointer: '', keyword: 'null', severity: 'warning', message: 'the file holds only null: dockerd reads it as no settings and starts with every default; write {} to say so' });
+    return { root: undefined, nodes, findings };
+  }
   if (root.type !== 'object') {
-    const what = root.type === 'null' ? 'null' : `${root.type === 'array' ? 'an' : 'a'} ${root.type}`;
+    const what = `${root.type === 'array' ? 'an' : 'a'} ${root.type}`;
     findings.push({ offset: root.offset, pointer: '', keyword: 'not-object', severity: 'error', message: `the top-level value is ${what}; daemon.json must be one object: { "key": value, ... }` });
     return { root: undefined, nodes, findings };
   }

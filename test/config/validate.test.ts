@@ -77,7 +77,8 @@ V('a non-UTF-8 byte is an error at its line and column', () => {
 V('empty file: a warning (the engine starts with defaults); top-level non-object: an error', () => {
   assert.equal(keys('  \n'), ['1:1  empty warning']);
   assert.equal(keys('\n"debug"'), ['2:1  not-object error']);
-  assert.ok(isInvalid(validateDaemonConfig('null')));
+  assert.equal(keys(' null '), ['1:2  null warning'], 'Go reads a top-level null as no settings');
+  assert.not.ok(isInvalid(validateDaemonConfig('null')));
 });
 
 V('deep nesting is one finding, not a stack overflow', () => {
