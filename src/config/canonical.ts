@@ -11,25 +11,33 @@ export interface Canonical {
   value: JsonValue;
   /** Canonical pointer → the pointer as written, for each renamed key. */
   renamed: Map<string, string>;
+  /** Keys written twice in different case ("size" then "Size"): Go fills the field twice, the last wins. */
+  caseDuplicates: Array<{ dropped: string; kept: string }>;
 }
 
 export function canonicalize(value: JsonValue, schema: SchemaNode): Canonical {
-  const renamed = new Map<string, string>();
-  return { value: walk(value, schema, '', '', renamed), renamed };
+  const result: Canonical = { value: null, renamed: new Map(), caseDuplicates: [] };
+  result.value = walk(value, schema, '', '', result);
+  return result;
 }
 
-function walk(value: JsonValue, schema: SchemaNode | undefined, canon: string, orig: string, renamed: Map<string, string>): JsonValue {
-  if (Array.isArray(value)) return value.map((item, i) => walk(item, childSchema(schema, String(i)), `${canon}/${i}`, `${orig}/${i}`, renamed));
+function walk(value: JsonValue, schema: SchemaNode | undefined, canon: string, orig: string, result: Canonical): JsonValue {
+  if (Array.isArray(value)) return value.map((item, i) => walk(item, childSchema(schema, String(i)), `${canon}/${i}`, `${orig}/${i}`, result));
   if (!isObject(value)) return value;
   const node = resolveRef(schema);
   const names = node?.['x-go-case-insensitive'] ? Object.keys(node.properties ?? {}) : [];
   const out = Object.create(null) as { [key: string]: JsonValue };
+  const writtenAs = new Map<string, string>();
   for (const [key, child] of Object.entries(value)) {
     const spelled = key in (node?.properties ?? {}) ? key : (names.find((n) => n.toLowerCase() === key.toLowerCase()) ?? key);
     const c = `${canon}/${escapePointerToken(spelled)}`;
     const o = `${orig}/${escapePointerToken(key)}`;
-    if (spelled !== key || c !== o) renamed.set(c, o);
-    out[spelled] = walk(child, childSchema(schema, key), c, o, renamed);
+    const earlier = writtenAs.get(spelled);
+    if (earlier !== undefined) result.caseDuplicates.push({ dropped: earlier, kept: o });
+    writtenAs.set(spelled, o);
+    if (spelled !== key || c !== o) result.renamed.set(c, o);
+    else result.renamed.delete(c);
+    out[spelled] = walk(child, childSchema(schema, key), c, o, result);
   }
   return out;
 }

@@ -6,7 +6,7 @@
 import { decodeConfigBytes } from './decode.ts';
 import { sortFindings, type Finding, type ValidateOptions } from './finding.ts';
 import { parseDocument, type ParsedDocument, type RawFinding } from './parse.ts';
-import { lineIndex } from './positions.ts';
+import { lineIndex, pointerTokens } from './positions.ts';
 import { runRules } from './rules.ts';
 import { schemaFindings } from './schema-findings.ts';
 import { toValue, isObject } from './value.ts';
@@ -48,6 +48,10 @@ function checkValue(doc: ParsedDocument, text: string, options: ValidateOptions)
   const value = canonical.value;
   if (!isObject(value)) return [];
   const out = schemaFindings(doc, canonical, text);
+  for (const { dropped, kept } of canonical.caseDuplicates) {
+    const name = (pointer: string) => JSON.stringify(pointerTokens(pointer).pop());
+    out.push({ offset: doc.nodes.get(dropped)?.key?.offset ?? 0, pointer: dropped, keyword: 'duplicate-key', severity: 'error', message: `${name(kept)} later in this object sets the same field (dockerd matches these keys ignoring case) and silently wins: remove one` });
+  }
   const fileRoot = typeof value['data-root'] === 'string' && value['data-root'] !== '' ? value['data-root'] : undefined;
   for (const i of runRules({ config: value, dataRoot: fileRoot ?? options.dataRoot ?? DEFAULT_DATA_ROOT })) {
     const pointer = originalPointer(i.pointer, canonical.renamed);

@@ -53,6 +53,12 @@ for (const [name, text, expected] of syntaxCases) {
   });
 }
 
+V('keys Go matches ignoring case, written twice: the one it drops is a duplicate', () => {
+  assert.equal(keys('{"builder": {"gc": {"enabled": true}, "GC": {"enabled": false}}}'), ['1:14 /builder/gc duplicate-key error', '1:39 /builder/GC key-case warning']);
+  assert.equal(keys('{"default-address-pools": [{"base": "10.0.0.0/8", "Size": 24, "size": 16}]}'), ['1:51 /default-address-pools/0/Size duplicate-key error']);
+  assert.equal(keys('{"Debug": true, "debug": false}'), ['1:2 /Debug unknown-key error'], 'top-level keys are matched exactly, as the engine does');
+});
+
 V('a UTF-8 BOM is accepted with a warning, as the engine accepts it', () => {
   const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"debug": 1}')]);
   assert.equal(keys(bytes), ['1:1  encoding warning', '1:11 /debug type error']);
