@@ -37,4 +37,23 @@ const logOpts: Rule = ({ config }) => {
   return out;
 };
 
-export const loggingRules: readonly Rule[] = [logOpts];
+/** The drivers dockerd v28 builds in on Linux (daemon/logdrivers_linux.go), and "none". */
+export const BUILT_IN_LOG_DRIVERS = ['awslogs', 'fluentd', 'gcplogs', 'gelf', 'journald', 'json-file', 'local', 'none', 'splunk', 'syslog'];
+
+/**
+ * Any other name must be a logging plugin. `dockerd --validate` never looks: with log-opts set the
+ * daemon refuses to start without the plugin, otherwise every container start fails. We do not look
+ * at the host either, so a plugin-shaped name ("grafana/loki-docker-driver:latest") passes and a bare
+ * unknown one is a warning, with the built-in driver it was probably meant to be.
+ */
+const logDriver: Rule = ({ config }) => {
+  const driver = str(config, 'log-driver');
+  if (!driver || BUILT_IN_LOG_DRIVERS.includes(driver) || /[/:]/.test(driver)) return [];
+  const hint = suggestKey(driver, BUILT_IN_LOG_DRIVERS);
+  const consequence = isObject(config['log-opts']) && Object.keys(config['log-opts']).length > 0
+    ? 'dockerd refuses to start' : 'every container fails to start';
+  return [issue('/log-driver', 'log-driver', `"${driver}" is not a log driver built into dockerd: ${consequence} unless a logging plugin of that name is installed` +
+    (hint ? `; did you mean "${hint}"?` : ''), 'warning')];
+};
+
+export const loggingRules: readonly Rule[] = [logDriver, logOpts];

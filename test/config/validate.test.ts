@@ -59,6 +59,15 @@ V('keys Go matches ignoring case, written twice: the one it drops is a duplicate
   assert.equal(keys('{"Debug": true, "debug": false}'), ['1:2 /Debug unknown-key error'], 'top-level keys are matched exactly, as the engine does');
 });
 
+V('log-driver: a name that is neither built in nor plugin-shaped is a warning, with the driver meant', () => {
+  const warning = (text: string) => validateDaemonConfig(text).map((f) => `${f.pointer} ${f.severity} ${f.message}`);
+  assert.equal(warning('{"log-driver": "jsonfile"}'), ['/log-driver warning "jsonfile" is not a log driver built into dockerd: every container fails to start unless a logging plugin of that name is installed; did you mean "json-file"?']);
+  assert.match(warning('{"log-driver": "splunkk", "log-opts": {"splunk-token": "x"}}')[0] as string, /dockerd refuses to start unless a logging plugin .*did you mean "splunk"\?$/);
+  assert.equal(warning('{"log-driver": "grafana/loki-docker-driver:latest"}'), []);
+  assert.equal(warning('{"log-driver": "journald"}'), []);
+  assert.equal(warning('{"log-driver": "none"}'), []);
+});
+
 V('a UTF-8 BOM is accepted with a warning, as the engine accepts it', () => {
   const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"debug": 1}')]);
   assert.equal(keys(bytes), ['1:1  encoding warning', '1:11 /debug type error']);
