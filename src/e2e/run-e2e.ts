@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledError } from '../errors.ts';
 import { runBadStores } from './bad-store.ts';
+import { runSaveConfinement } from './save-confinement.ts';
 import { buildImageArchive } from './build-image.ts';
 import { buildThroughCli, clonePristine } from './build.ts';
 import { errorText, type E2eContext } from './context.ts';
@@ -101,6 +102,8 @@ async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
   await runMountedPhase(ctx, spec, image, store);
   ensureRunning(ctx.signal);
   await runBadStores(ctx, image, store);
+  ensureRunning(ctx.signal);
+  await runSaveConfinement(ctx, spec, image, store);
   ensureRunning(ctx.signal);
   await runDevicePhase(ctx, spec, image, store);
   await unmountAll(store.mountPoint);

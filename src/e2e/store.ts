@@ -11,6 +11,7 @@ import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
 import { inspectImageId } from './docker.ts';
 import type { ImageSpec } from './image-spec.ts';
 import { attachLoop, detachLoop, makeExt4Image, mount, unmountAll } from './mounts.ts';
+import { checkSave } from './save-check.ts';
 import { digestEntries, hashFile, scanTree, type TreeEntry } from './tree-checksum.ts';
 
 export interface PreparedStore {
@@ -49,6 +50,8 @@ export async function prepareStore(ctx: E2eContext, spec: ImageSpec, image: Buil
   // NAME:extra means NAME:latest, so the store also needs a latest tag.
   await daemon.docker.call(['tag', image.ref, `${spec.repo}:latest`]);
   await runBaseline(ctx, daemon.docker, spec, image.ref);
+  // The patched overlay2 serves saves of every layer; an ordinary one must save as stock dockerd does.
+  await checkSave(ctx, daemon.docker, image, image.ref, 'store (an ordinary loaded image)');
   await daemon.release();
 
   await unmountAll(mountPoint);
