@@ -8,7 +8,7 @@
 import { chmod, chown, mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { CancelledError, UserError } from '../errors.ts';
-import { ApplyError, PatchSetError, StaleTreeError } from './errors.ts';
+import { ApplyError, PatchSetError, StaleTreeError, TreeFileError } from './errors.ts';
 import { sha256 } from './manifest.ts';
 import type { PatchSet } from './patch-set.ts';
 import type { FileWrite, Plan } from './plan.ts';
@@ -147,7 +147,7 @@ export async function readAppliedRecord(treeDir: string): Promise<AppliedRecord 
   } catch {
     // fall through: reported below with the file's path
   }
-  throw new PatchSetError(join(treeDir, RECORD_FILE), 'is not a valid record; delete it and apply again');
+  throw new TreeFileError(join(treeDir, RECORD_FILE), 'is not a valid record of an applied patch set', 'delete it, restore the tree (git checkout -- . && git clean -fd) and run build-dockerd again');
 }
 
 /** The record for a tree after `plan`: the manifest's promises, with the sha of what was written. */

@@ -56,6 +56,19 @@ export class PatchSetError extends UserError {
   }
 }
 
+/** Something in the moby tree is not what a checkout has there; the patch set is not at fault. */
+export class TreeFileError extends UserError {
+  readonly code = 'TREE_FILE_UNEXPECTED';
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    readonly advice: string,
+  ) {
+    super(`${file}: ${problem}; ${advice}`);
+    this.name = 'TreeFileError';
+  }
+}
+
 /** A file's content does not have the sha256 the manifest promises. */
 export class ManifestMismatchError extends UserError {
   readonly code = 'MANIFEST_MISMATCH';

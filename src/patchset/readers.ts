@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git } from '../exec/git.ts';
-import { PatchSetError } from './errors.ts';
+import { TreeFileError } from './errors.ts';
 import type { PatchSet } from './patch-set.ts';
 import { touchedPaths } from './patch-set.ts';
 import type { FileReader } from './plan.ts';
@@ -44,7 +44,7 @@ function readOrUndefined(root: string, path: string): string | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    if (code === 'EISDIR') throw new PatchSetError(join(root, path), 'is a folder where the patch set expects a file');
+    if (code === 'EISDIR') throw new TreeFileError(join(root, path), 'is a folder where moby has a file', `restore it (git -C ${root} checkout -- ${path}) or use a fresh checkout`);
     throw error;
   }
 }

@@ -1,13 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { chmod, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadPatchSet, type PatchSet } from '../../src/patchset/patch-set.ts';
 import { planDiff } from '../../src/patchset/plan.ts';
 import { fullReader, treeReader } from '../../src/patchset/readers.ts';
 import { RECORD_FILE, applyPlan, appliedRecordFor, readAppliedRecord } from '../../src/patchset/apply.ts';
-import { ApplyError, PatchSetError, StaleTreeError } from '../../src/patchset/errors.ts';
+import { ApplyError, StaleTreeError, TreeFileError } from '../../src/patchset/errors.ts';
 import { CancelledError } from '../../src/errors.ts';
 import { gitSync, removeDir } from '../helpers.ts';
 import { BASE, BASE_TAG, FULL, PATCHED, makeProject, makeTree } from './fixtures.ts';
@@ -153,8 +153,22 @@ Apply('a damaged record is an error naming the file, not a silent fresh start', 
     await readAppliedRecord(ctx.tree);
     assert.unreachable('should have thrown');
   } catch (error) {
-    assert.instance(error, PatchSetError);
-    assert.is((error as PatchSetError).file, join(ctx.tree, RECORD_FILE));
+    assert.instance(error, TreeFileError);
+    assert.is((error as TreeFileError).file, join(ctx.tree, RECORD_FILE));
+    assert.match((error as Error).message, /delete it, restore the tree .* and run build-dockerd again$/);
+    assert.not.match((error as Error).message, /export-patches/, 'the patch set is not at fault');
+  }
+});
+
+Apply('a folder where moby has a file is the tree\'s problem, with a way to restore it', async (ctx) => {
+  await rm(join(ctx.tree, 'daemon/config/config.go'));
+  await mkdir(join(ctx.tree, 'daemon/config/config.go'));
+  try {
+    planDiff(ctx.set, treeReader(ctx.tree), fullReader(ctx.set));
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.instance(error, TreeFileError);
+    assert.match((error as Error).message, /config\.go: is a folder where moby has a file; restore it \(git -C .* checkout -- daemon\/config\/config\.go\) or use a fresh checkout$/);
   }
 });
 
