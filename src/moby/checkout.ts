@@ -4,6 +4,7 @@
  * tree; cloning writes only under the cache folder, through a temp name renamed at the end so an
  * interrupted clone is never mistaken for a finished one.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, realpath, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -36,8 +37,10 @@ export function defaultCacheRoot(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dockerd-extra');
 }
 
-export function cacheDirFor(cacheRoot: string, ref: string): string {
-  return join(cacheRoot, `moby-${ref.replace(/[^\w.-]+/g, '_')}`);
+/** One clone per source and ref: a fork at the same tag is another tree, and must not be reused for it. */
+export function cacheDirFor(cacheRoot: string, from: string, ref: string): string {
+  const source = createHash('sha256').update(from).digest('hex').slice(0, 12);
+  return join(cacheRoot, `moby-${ref.replace(/[^\w.-]+/g, '_')}-${source}`);
 }
 
 export interface SourceOptions {
@@ -52,7 +55,7 @@ export interface SourceOptions {
 export async function resolveSource(options: SourceOptions): Promise<MobySource> {
   const clone = async (from: string): Promise<MobySource> => {
     const ref = options.ref ?? (await options.defaultRef());
-    return { kind: 'clone', from, ref, dest: cacheDirFor(options.cacheRoot, ref) };
+    return { kind: 'clone', from, ref, dest: cacheDirFor(options.cacheRoot, from, ref) };
   };
   if (options.moby === undefined) return clone(UPSTREAM_URL);
   if (isUrl(options.moby)) return clone(options.moby);
@@ -102,8 +105,10 @@ async function cloneInto(source: Extract<MobySource, { kind: 'clone' }>, signal?
     await rm(temp, { recursive: true, force: true });
     if (signal?.aborted) throw new CancelledError(`cloning ${source.from}`);
     const text = error instanceof Error ? error.message : String(error);
-    const reason = text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? 'git clone failed';
-    throw new CloneFailedError(source.from, source.ref, reason.replace(/^fatal:\s*/, ''));
+    // git's last line is the verdict; the ones before it often say why (a missing branch, a proxy).
+    const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    const reason = lines.at(-1)?.replace(/^fatal:\s*/, '') ?? 'git clone failed';
+    throw new CloneFailedError(source.from, source.ref, reason, lines.slice(-5, -1));
   }
 }
 

@@ -66,9 +66,15 @@ export class CloneFailedError extends UserError {
     readonly url: string,
     readonly ref: string,
     readonly reason: string,
+    /** git's output before its last line. */
+    readonly gitLines: readonly string[] = [],
   ) {
     super(`could not clone ${url} at ${ref} (${reason}); offline, pass --moby PATH of a local moby checkout or mirror`);
     this.name = 'CloneFailedError';
+  }
+
+  override detailLines(): readonly string[] {
+    return this.gitLines.map((line) => `git: ${line}`);
   }
 }
 

@@ -31,8 +31,9 @@ Checkout('isUrl tells URLs from paths', () => {
 
 Checkout('no --moby clones upstream at the default ref into the cache', async () => {
   const source = await resolveSource(base('/', '/cache'));
-  assert.equal(source, { kind: 'clone', from: UPSTREAM_URL, ref: 'v28.5.2', dest: cacheDirFor('/cache', 'v28.5.2') });
-  assert.is(cacheDirFor('/cache', 'v28.5.2'), '/cache/moby-v28.5.2');
+  assert.equal(source, { kind: 'clone', from: UPSTREAM_URL, ref: 'v28.5.2', dest: cacheDirFor('/cache', UPSTREAM_URL, 'v28.5.2') });
+  assert.match(cacheDirFor('/cache', UPSTREAM_URL, 'v28.5.2'), /^\/cache\/moby-v28\.5\.2-[0-9a-f]{12}$/);
+  assert.is.not(cacheDirFor('/cache', 'https://example.com/fork/moby.git', 'v28.5.2'), cacheDirFor('/cache', UPSTREAM_URL, 'v28.5.2'), 'a fork at the same tag is another clone');
 });
 
 Checkout('a missing path, a plain folder and a sub-folder of a repo are refused with exit 2', async () => {
@@ -96,7 +97,7 @@ Checkout('a bare mirror is cloned at the ref into the cache, then reused', async
     assert.is(source.kind, 'clone');
     const first = await obtainCheckout(source);
     assert.is(first.origin, 'cloned');
-    assert.is(first.dir, join(cache, 'c', 'moby-v28.5.2'));
+    assert.is(first.dir, cacheDirFor(join(cache, 'c'), mirror, 'v28.5.2'));
     assert.ok(existsSync(join(first.dir, 'cmd/dockerd/main.go')));
     const second = await obtainCheckout(source);
     assert.is(second.origin, 'reused-cache');
@@ -116,7 +117,9 @@ Checkout('a failed clone says to pass --moby PATH and leaves no partial cache', 
     const error = await rejects(obtainCheckout(source));
     assert.instance(error, CloneFailedError);
     assert.match((error as Error).message, '--moby PATH');
-    assert.not.ok(existsSync(cacheDirFor(cache, 'v28.5.2')));
+    assert.match((error as Error).message, /Remote branch v28\.5\.2 not found/);
+    assert.ok((error as CloneFailedError).detailLines().every((line) => line.startsWith('git: ')));
+    assert.not.ok(existsSync(source.kind === 'clone' ? source.dest : '/nonexistent'));
   } finally {
     await removeDir(cache);
   }
