@@ -68,12 +68,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run `dockerd-extra <args>` as a user does: a new node process, cwd and env of the caller's choosing. */
+/** Run `dockerd-extra <args>` as a user does: a new node process, cwd and env of the caller's choosing (quiet unless env sets DOCKERD_EXTRA_QUIET=0). */
 export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv, onStart?: (child: ChildProcess) => void): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/bin.ts'), ...args], {
       cwd,
-      env: { ...env, DOCKERD_EXTRA_QUIET: '1', FORCE_COLOR: '0' },
+      env: { ...env, DOCKERD_EXTRA_QUIET: env.DOCKERD_EXTRA_QUIET ?? '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     onStart?.(child);

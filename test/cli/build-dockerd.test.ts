@@ -153,6 +153,11 @@ Build('a dirty tree is refused with its files; --force lets it through', async (
   assert.is(r.code, 1);
   assert.match(r.stderr, 'has 2 uncommitted change(s)');
   assert.match(r.stderr, '  daemon/daemon.go\n  notes.txt\n');
+  // Under CI the line renderer draws the tasks; the refusal is still said once.
+  const lines = await runCli(['build-dockerd', '--moby', tree, '--dry-run'], project, { ...env, DOCKERD_EXTRA_QUIET: '0' });
+  const drawn = lines.stderr.replace(/\u001b\[[0-9;]*m/g, '');
+  assert.match(drawn, /^✖ Open moby checkout\nerror: .* has 2 uncommitted change\(s\)/);
+  assert.is(drawn.split('has 2 uncommitted change(s)').length - 1, 1, drawn);
   const forced = await runCli(['build-dockerd', '--moby', tree, '--no-build', '--force'], project, env);
   assert.is(forced.code, 0, forced.stderr);
   assert.is(await readFile(join(tree, 'daemon/daemon.go'), 'utf8'), 'package daemon // local edit\n');
