@@ -1,6 +1,6 @@
 /**
  * Text to a positioned tree with jsonc-parser (Microsoft's scanner behind VS Code: it keeps offsets,
- * recovers after an error so every syntax error is reported at once, and tells comments apart).
+ * recovers after an error so every separate syntax error is reported at once, and tells comments apart).
  * Reports what the engine's Go decoder would refuse or silently resolve: syntax errors, comments,
  * duplicate keys (Go keeps the last one), nesting deeper than we can walk, a top level that is not an object.
  */
