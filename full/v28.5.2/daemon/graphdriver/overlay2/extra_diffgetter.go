@@ -7,11 +7,15 @@ import (
 	"io"
 	"os"
 	"path"
-	"syscall"
+	"strconv"
+	"strings"
 
 	"github.com/docker/docker/daemon/graphdriver"
 	"github.com/vbatts/tar-split/tar/storage"
+	"golang.org/x/sys/unix"
 )
+
+var _ graphdriver.DiffGetterDriver = (*Driver)(nil)
 
 // DiffGetter serves the files a layer's tar-split names, when the layer is
 // saved or pushed. A linked layer's files are read from its directory in the
@@ -19,7 +23,8 @@ import (
 // tar-split nor its contents are trusted, and a "file" entry whose path holds
 // a symlink to a host file, a device node or a FIFO would otherwise be read
 // into the image (through the mounted view, a symlink to /etc/shadow is the
-// host's) or block the save. Every other layer is served exactly as the layer
+// host's) or block the save. Nothing but a regular file is ever opened for
+// reading. Every other layer is served exactly as the layer
 // store serves a driver without DiffGetter: from its mounted view.
 func (d *Driver) DiffGetter(id string) (graphdriver.FileGetCloser, error) {
 	diff := path.Join(d.dir(id), diffDirName)
@@ -49,7 +54,8 @@ func (d *Driver) mountedDiffGetter(id string) (graphdriver.FileGetCloser, error)
 }
 
 // linkedDiff reads files of a linked layer through an os.Root on its store
-// directory: a path or symlink that leads out of the directory is refused.
+// directory: a path that leads out of the directory is refused, and so is
+// anything but a regular file at the end of it.
 type linkedDiff struct {
 	root *os.Root
 	dir  string
@@ -63,35 +69,71 @@ func openLinkedDiff(diff string) (graphdriver.FileGetCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("layer data %s is unreadable (extra storage not mounted or failing?): %w", diff, err)
 	}
-	root, err := os.OpenRoot(target)
+	// checkExternalDiff saw no symlink on the way to target; opening it
+	// refusing symlinks at every step keeps it so, whatever the store swaps
+	// in meanwhile.
+	dir, err := openDirNoSymlinks(target)
+	if err != nil {
+		return nil, fmt.Errorf("refusing to read linked layer data %s: %w", target, err)
+	}
+	defer dir.Close()
+	root, err := os.OpenRoot(fdPath(dir))
 	if err != nil {
 		return nil, fmt.Errorf("layer data %s is unreadable (extra storage not mounted or failing?): %w", target, err)
-	}
-	// The directory opened must be the one just checked, not one the store
-	// swapped in between.
-	opened, err := root.Stat(".")
-	checked, err2 := os.Lstat(target)
-	if err != nil || err2 != nil || !os.SameFile(opened, checked) {
-		_ = root.Close()
-		return nil, fmt.Errorf("refusing to read linked layer data %s: the extra storage changed while it was opened", target)
 	}
 	return &linkedDiff{root: root, dir: target}, nil
 }
 
+// openDirNoSymlinks opens the absolute path p as an O_PATH directory handle,
+// one component at a time, failing on any symlink.
+func openDirNoSymlinks(p string) (*os.File, error) {
+	fd, err := unix.Open("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, part := range strings.Split(strings.Trim(path.Clean(p), "/"), "/") {
+		if part == "" {
+			continue
+		}
+		next, err := unix.Openat(fd, part, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		_ = unix.Close(fd)
+		if err != nil {
+			return nil, &os.PathError{Op: "open without following symlinks", Path: p, Err: err}
+		}
+		fd = next
+	}
+	return os.NewFile(uintptr(fd), p), nil
+}
+
+// fdPath names an open file through /proc, so it can be reopened as that
+// very file and not whatever its path leads to now.
+func fdPath(f *os.File) string {
+	return "/proc/self/fd/" + strconv.Itoa(int(f.Fd()))
+}
+
 func (l *linkedDiff) Get(name string) (io.ReadCloser, error) {
-	// O_NONBLOCK: opening a FIFO returns at once (and is refused below)
-	// instead of waiting for a writer; reads of a regular file ignore it.
-	f, err := l.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, fmt.Errorf("linked layer data %s, file %q: %w", l.dir, name, err)
+	wrap := func(err error) error {
+		return fmt.Errorf("linked layer data %s, file %q: %w", l.dir, name, err)
 	}
-	fi, err := f.Stat()
-	if err == nil && !fi.Mode().IsRegular() {
-		err = fmt.Errorf("is a %s, not the regular file its tar-split names (the extra storage is inconsistent)", fileKind(fi.Mode()))
-	}
+	// A handle first, not following a final symlink: opening a device node
+	// or a FIFO for reading can already have effects (or wait for a writer).
+	// Only a regular file, what tar-split names, is then opened for reading,
+	// as the very inode checked.
+	h, err := l.root.OpenFile(name, unix.O_PATH|unix.O_NOFOLLOW, 0)
 	if err != nil {
-		_ = f.Close()
-		return nil, fmt.Errorf("linked layer data %s, file %q: %w", l.dir, name, err)
+		return nil, wrap(err)
+	}
+	defer h.Close()
+	fi, err := h.Stat()
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, wrap(fmt.Errorf("is a %s, not the regular file its tar-split names (the extra storage is inconsistent)", fileKind(fi.Mode())))
+	}
+	f, err := os.OpenFile(fdPath(h), os.O_RDONLY, 0)
+	if err != nil {
+		return nil, wrap(err)
 	}
 	return f, nil
 }
@@ -104,6 +146,8 @@ func fileKind(m os.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "directory"
+	case m&os.ModeSymlink != 0:
+		return "symlink"
 	case m&os.ModeNamedPipe != 0:
 		return "FIFO"
 	case m&os.ModeCharDevice != 0:

@@ -5,12 +5,14 @@ package overlay2
 import (
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/moby/sys/mountinfo"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 )
@@ -29,6 +31,7 @@ func TestDiffGetterConfinesALinkedLayer(t *testing.T) {
 	assert.NilError(t, os.Symlink(host, filepath.Join(layer, "etc", "absolute")))
 	assert.NilError(t, os.Symlink("../../../host-secret", filepath.Join(layer, "etc", "relative")))
 	assert.NilError(t, syscall.Mkfifo(filepath.Join(layer, "etc", "fifo"), 0o644))
+	devNull := os.Getuid() == 0 && syscall.Mknod(filepath.Join(layer, "etc", "null"), syscall.S_IFCHR|0o666, 1<<8|3) == nil
 
 	d := &Driver{home: filepath.Join(tmp, "overlay2")}
 	assert.NilError(t, os.MkdirAll(d.dir("linked"), 0o700))
@@ -43,15 +46,22 @@ func TestDiffGetterConfinesALinkedLayer(t *testing.T) {
 	}{
 		{name: "etc/motd", want: "from the store"},
 		{name: "./etc/motd", want: "from the store"},
-		{name: "etc/inner", want: "from the store"}, // a symlink that stays in the layer
-		{name: "etc/absolute", err: "escapes"},
-		{name: "etc/relative", err: "escapes"},
+		{name: "etc/../etc/motd", want: "from the store"},
+		// tar-split names a regular file: a symlink there, even one that
+		// stays in the layer, is not what it names.
+		{name: "etc/inner", err: "is a symlink, not the regular file its tar-split names"},
+		{name: "etc/absolute", err: "is a symlink"},
+		{name: "etc/relative", err: "is a symlink"},
 		{name: "../host-secret", err: "escapes"},
 		{name: "etc/fifo", err: "is a FIFO, not the regular file its tar-split names"},
 		{name: "etc", err: "is a directory"},
 		{name: "etc/missing", err: "no such file"},
+		{name: "etc/null", err: "is a character device"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "etc/null" && !devNull {
+				t.Skip("making a device node needs root")
+			}
 			done := make(chan struct{})
 			var data []byte
 			var err error
@@ -78,6 +88,47 @@ func TestDiffGetterConfinesALinkedLayer(t *testing.T) {
 			assert.Equal(t, string(data), tc.want)
 		})
 	}
+}
+
+func TestOpenDirNoSymlinksRefusesALinkOnTheWay(t *testing.T) {
+	tmp := t.TempDir()
+	assert.NilError(t, os.MkdirAll(filepath.Join(tmp, "real", "layer"), 0o755))
+	assert.NilError(t, os.Symlink(filepath.Join(tmp, "real"), filepath.Join(tmp, "swapped")))
+
+	f, err := openDirNoSymlinks(filepath.Join(tmp, "real", "layer"))
+	assert.NilError(t, err)
+	assert.NilError(t, f.Close())
+	_, err = openDirNoSymlinks(filepath.Join(tmp, "swapped", "layer"))
+	assert.Check(t, is.ErrorContains(err, "open without following symlinks"))
+}
+
+// TestDiffGetterServesOrdinaryLayersFromTheMount: a layer that is not linked
+// is read as the layer store reads a driver without DiffGetter, mounted
+// while the getter is open.
+func TestDiffGetterServesOrdinaryLayersFromTheMount(t *testing.T) {
+	d := newExtraTestDriver(t)
+	assert.NilError(t, d.Create("lower", "", nil))
+	assert.NilError(t, os.WriteFile(filepath.Join(d.dir("lower"), diffDirName, "below"), []byte("lower"), 0o644))
+	assert.NilError(t, d.Create("upper", "lower", nil))
+	assert.NilError(t, os.WriteFile(filepath.Join(d.dir("upper"), diffDirName, "own"), []byte("upper"), 0o644))
+
+	getter, err := d.DiffGetter("upper")
+	assert.NilError(t, err)
+	for name, want := range map[string]string{"own": "upper", "below": "lower"} {
+		rc, err := getter.Get(name)
+		assert.NilError(t, err)
+		data, err := io.ReadAll(rc)
+		assert.NilError(t, err)
+		assert.NilError(t, rc.Close())
+		assert.Equal(t, string(data), want)
+	}
+	merged := path.Join(d.dir("upper"), mergedDirName)
+	mounted, err := mountinfo.Mounted(merged)
+	assert.NilError(t, err)
+	assert.Check(t, mounted, "read from the mounted layer")
+	assert.NilError(t, getter.Close())
+	mounted, err = mountinfo.Mounted(merged)
+	assert.Check(t, os.IsNotExist(err) || (err == nil && !mounted), "Close puts (unmounts) the layer: %v", err)
 }
 
 // TestDiffGetterRefusesAChangedStore swaps the linked directory for a symlink
