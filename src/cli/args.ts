@@ -43,7 +43,7 @@ export function parseCommandArgs<O extends Record<string, FlagSpec>>(
     const name = written.startsWith('--')
       ? written.slice(2)
       : Object.keys(options).find((key) => options[key]?.short !== undefined && `-${options[key]?.short}` === written);
-    const spec = name === undefined ? undefined : options[name];
+    const spec = name === undefined || !Object.hasOwn(options, name) ? undefined : options[name];
     if (name === undefined || spec === undefined) throw usage(`unknown option ${written}`);
     if (spec.type === 'boolean') {
       if (eq !== -1) throw usage(`${written} takes no value`);

@@ -29,6 +29,8 @@ const refused: Array<[string, string[], RegExp, boolean?]> = [
   ['an unknown long flag', ['--bogus', 'a.json'], /^validate-config: unknown option --bogus; see README\.md/],
   ['an unknown flag written with =', ['--bogus=1'], /unknown option --bogus;/],
   ['an unknown short flag', ['-x'], /unknown option -x;/],
+  ['a name every object has (--constructor)', ['--constructor', 'a.json'], /unknown option --constructor;/],
+  ['--toString=1', ['--toString=1'], /unknown option --toString;/],
   ['a value for a boolean flag', ['--json=yes'], /--json takes no value/],
   ['a missing value at the end', ['--data-root'], /--data-root needs a value/],
   ['a flag where the value should be', ['--data-root', '--json'], /--data-root needs a value \(--data-root=VALUE if it starts with a dash\)/],
