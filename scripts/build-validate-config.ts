@@ -24,22 +24,19 @@ const outfile = parseArgs({ options: { outfile: { type: 'string' } } }).values.o
 const entry = `
 import { command } from './src/cli/validate-config.ts';
 import { renderError } from './src/cli/render.ts';
-import { fdOutput } from './src/cli/output.ts';
+import { exitOnStdoutError, fdOutput } from './src/cli/output.ts';
 process.on('SIGINT', () => process.exit(130));
 // Nowhere is left to say that stderr failed: its text is dropped and the exit code stands.
-const stderr = fdOutput(2, () => process.stderr, () => undefined);
-// A reader that went away (| head) ends the run quietly; a full disk is said once, on stderr.
-const stdoutFailed = (error) => {
-  if (error.code !== 'EPIPE') stderr.write(\`error: cannot write the findings to stdout (\${error.code ?? error.message}); check where the output goes\\n\`);
-  process.exit(error.code === 'EPIPE' ? (process.exitCode ?? 1) : 2);
-};
-command({ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env, stdout: fdOutput(1, () => process.stdout, stdoutFailed),
+const stderr = fdOutput(2, () => process.stderr.on('error', () => {}), () => undefined);
+const stdoutFailed = exitOnStdoutError(stderr);
+command({ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env, stdout: fdOutput(1, () => process.stdout.on('error', stdoutFailed), stdoutFailed),
   stderr, get stdin() { return process.stdin; }, get signal() { return new AbortController().signal; } })
   .then((code) => { process.exitCode = code; }, (error) => { process.exitCode = renderError(error, stderr); });
 `;
 
 const result = await build({
   stdin: { contents: entry, resolveDir: root, sourcefile: 'validate-config-entry.ts', loader: 'ts' },
+  absWorkingDir: root, // metafile paths relative to the project, wherever this runs from
   bundle: true,
   platform: 'node',
   mainFields: ['module', 'main'], // jsonc-parser's main is UMD with dynamic requires; its ESM build bundles cleanly
@@ -52,10 +49,13 @@ const result = await build({
   metafile: true,
 });
 // What the bin compares the bundle's mtime with, so that a pulled or edited source runs from the
-// sources instead of a stale bundle: every file esbuild read (the virtual entry aside), and this script.
-const inputs = [...Object.keys(result.metafile.inputs).filter((path) => existsSync(join(root, path))), 'scripts/build-validate-config.ts'];
-writeFileSync(outfile.replace(/\.cjs$/, '.inputs'), inputs.sort().join('\n') + '\n');
+// sources instead of a stale bundle: every project file esbuild read, and this script. Not
+// node_modules: npm puts packages where it likes, and an install rebuilds the bundle (prepare).
+const inputs = [...Object.keys(result.metafile.inputs).filter((path) => !path.startsWith('node_modules/') && existsSync(join(root, path))), 'scripts/build-validate-config.ts'];
+if (!inputs.includes('src/cli/validate-config.ts')) throw new Error(`esbuild reported no project inputs (${inputs.join(', ')})`);
+const stem = outfile.replace(/\.c?js$/, '');
+writeFileSync(`${stem}.inputs`, inputs.sort().join('\n') + '\n');
 // V8 checks a code cache against the source's length, not its content: a cache left from the previous
 // bundle could run that bundle's functions. The bin writes a fresh one on its next run.
-rmSync(outfile.replace(/\.cjs$/, '.v8cache'), { force: true });
+rmSync(`${stem}.v8cache`, { force: true });
 process.stdout.write(`wrote ${outfile}\n`);

@@ -1,5 +1,6 @@
 /** The process edge: wires signals and stdio to src/cli/main.ts and sets the exit code. */
 import { main } from './cli/main.ts';
+import { exitOnStdoutError } from './cli/output.ts';
 
 const controller = new AbortController();
 let interrupts = 0;
@@ -11,6 +12,7 @@ const onSignal = () => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+process.stdout.on('error', exitOnStdoutError(process.stderr));
 const code = await main(
   process.argv.slice(2),
   { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },

@@ -45,3 +45,14 @@ export function fdOutput(
     },
   };
 }
+
+/**
+ * The handler for a stdout that fails: a reader that went away (EPIPE, `| head -1`) ends the run
+ * quietly with the exit code so far; anything else (ENOSPC: a full disk) is said once, exit 2.
+ */
+export function exitOnStdoutError(stderr: Output, exit: (code: number) => void = process.exit): (error: NodeJS.ErrnoException) => void {
+  return (error) => {
+    if (error.code !== 'EPIPE') stderr.write(`error: cannot write to stdout (${error.code ?? error.message}); check where the output goes\n`);
+    exit(error.code === 'EPIPE' ? Number(process.exitCode ?? 1) : 2);
+  };
+}

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fdOutput, type Output } from '../../src/cli/output.ts';
+import { exitOnStdoutError, fdOutput, type Output } from '../../src/cli/output.ts';
 import { removeDir, tempDir } from '../helpers.ts';
 
 const Out = suite('cli/output: findings straight to a file descriptor');
@@ -62,6 +62,16 @@ Out('any other failure (ENOSPC on /dev/full) is reported once and later text dro
   assert.is(out.write(TEXT), false);
   closeSync(fd);
   assert.equal(errors, ['ENOSPC']);
+});
+
+Out('a failing stdout: quiet for a reader that went away, one line and exit 2 for anything else', () => {
+  const said = collector();
+  const exits: number[] = [];
+  const failed = exitOnStdoutError(said, (code) => exits.push(code));
+  failed(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+  failed(Object.assign(new Error('write ENOSPC'), { code: 'ENOSPC' }));
+  assert.equal(exits, [1, 2]);
+  assert.equal(Buffer.concat(said.bytes).toString(), 'error: cannot write to stdout (ENOSPC); check where the output goes\n');
 });
 
 Out.run();

@@ -109,8 +109,13 @@ Cli('stdout that goes away (| head -1) ends the run quietly; a full disk says so
   assert.is(head.stderr, '', 'nothing to say about a reader that had enough');
   const child = spawnSync('/bin/sh', ['-c', 'node "$0" "$@" > /dev/full', ctx.bundle, ...many], { cwd: ctx.dir, encoding: 'utf8', timeout: 60_000 });
   assert.is(child.status, 2);
-  assert.match(child.stderr, /^error: cannot write the findings to stdout \(ENOSPC\); check where the output goes\n/);
+  assert.match(child.stderr, /^error: cannot write to stdout \(ENOSPC\); check where the output goes\n/);
   assertOneClearLine(child.stderr);
+  // The same from the sources (npm run validate-config, or the bin while its bundle is stale).
+  const sources = spawnSync('/bin/sh', ['-c', 'node --import "$0" "$@" > /dev/full', tsx, join(root, 'src/bin.ts'), 'validate-config', ...many], { cwd: ctx.dir, encoding: 'utf8', timeout: 60_000 });
+  assert.is(sources.status, 2, sources.stderr);
+  assert.match(sources.stderr, /^error: cannot write to stdout \(ENOSPC\); check where the output goes$/m);
+  assertOneClearLine(sources.stderr);
 });
 
 Cli('the bin runs the bundle while it is current, the sources once an input is newer or gone', (ctx) => {
@@ -127,6 +132,9 @@ Cli('the bin runs the bundle while it is current, the sources once an input is n
   utimesSync(join(pkg, 'src/config/rules.ts'), old, old);
   writeFileSync(join(pkg, 'dist/validate-config.cjs'), "process.stdout.write('bundle ' + process.argv.slice(2).join(' '));\n");
   writeFileSync(join(pkg, 'dist/validate-config.inputs'), 'src/config/rules.ts\n');
+  // Clear of any file system's mtime resolution: built 30 s ago, inputs older, edits newer.
+  const built = new Date(Date.now() - 30_000);
+  utimesSync(join(pkg, 'dist/validate-config.cjs'), built, built);
   const bin = () => spawnSync(process.execPath, [join(pkg, 'bin/validate-config.cjs'), 'x.json'], { cwd: ctx.dir, encoding: 'utf8', timeout: 60_000 }).stdout;
   assert.is(bin(), 'bundle x.json');
   assert.is(bin(), 'bundle x.json', 'and again with the code cache the first run wrote');
