@@ -4,7 +4,7 @@
  * Reports what the engine's Go decoder would refuse or silently resolve: syntax errors, comments,
  * duplicate keys (Go keeps the last one), nesting deeper than we can walk, a top level that is not an object.
  */
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { getLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Finding } from './finding.ts';
 import { escapePointerToken } from './positions.ts';
 import { suggestKey } from './suggest.ts';
@@ -45,19 +45,25 @@ export function parseDocument(text: string): ParsedDocument {
   let syntax = 0;
   let lastLine = -2;
   let lastEnd = -1;
+  let reportedEnd = 0;
   for (const e of errors) {
     const code = printParseErrorCode(e.error);
+    // tcp://host:2375 unquoted: the scanner takes "//host:2375" for a comment; the URL is the mistake.
+    if (code === 'InvalidCommentToken' && e.offset === lastEnd) continue;
     if (code === 'InvalidCommentToken') {
       findings.push({ offset: e.offset, pointer: '', keyword: 'comment', severity: 'error', message: 'comments are not JSON: dockerd refuses the file; remove the comment' });
       continue;
     }
     // After a syntax error the parser resynchronises, and its next complaints are echoes of the first
-    // ("{debug: true}" gives three): one on the same line, or right after the last one's token, is dropped.
+    // ("{debug: true}" gives three): one right after the last one's token, or later on its line
+    // with no comma between (the same member or item), is dropped.
     const line = text.lastIndexOf('\n', e.offset - 1);
-    const echo = line === lastLine || (previousSignificant(text, e.offset) ?? -1) < lastEnd;
+    const sameMember = line === lastLine && !withoutStrings(text.slice(reportedEnd, e.offset)).includes(',');
+    const echo = sameMember || (previousSignificant(text, e.offset) ?? -1) < lastEnd;
     lastEnd = e.offset + Math.max(e.length, 1);
     if (echo) continue;
     lastLine = line;
+    reportedEnd = lastEnd;
     if (syntax++ < MAX_SYNTAX_FINDINGS) findings.push({ keyword: 'syntax', pointer: '', severity: 'error', ...describeSyntaxError(code, text, e) });
   }
   if (syntax > MAX_SYNTAX_FINDINGS) {
@@ -127,11 +133,12 @@ function describeSyntaxError(code: string, text: string, e: ParseError): { offse
   const at = near ? ` at ${JSON.stringify(near)}` : ' at the end of the file';
   const here = (message: string) => ({ offset: e.offset, message });
   const before = previousSignificant(text, e.offset);
-  if ((code === 'PropertyNameExpected' || code === 'ValueExpected') && before !== undefined && text[before] === ',' && /^[}\]]/.test(near)) {
+  // A comma, then the closer of the same kind: an object expected a key, an array a value.
+  if (before !== undefined && text[before] === ',' && ((code === 'PropertyNameExpected' && near[0] === '}') || (code === 'ValueExpected' && near[0] === ']'))) {
     return { offset: before, message: `a trailing comma before "${near[0]}" is not JSON: remove it` };
   }
   switch (code) {
-    case 'InvalidSymbol': return here(describeInvalidSymbol(token, text[nextSignificant(text, e.offset + e.length) ?? -1]) ?? `this is not JSON${at}`);
+    case 'InvalidSymbol': return here(describeInvalidSymbol(token, text.slice(e.offset + e.length), getLocation(text, e.offset).isAtPropertyKey) ?? `this is not JSON${at}`);
     case 'ValueExpected': return here(`a value was expected${at}`);
     case 'ColonExpected': return here(`":" was expected after the key${at}`);
     case 'CommaExpected': return here(`"," was expected between members${at}`);
@@ -153,11 +160,14 @@ function describeSyntaxError(code: string, text: string, e: ParseError): { offse
 const JSON_LITERALS = ['true', 'false', 'null'];
 
 /** The habits of JavaScript, Python and YAML that JSON does not share. */
-function describeInvalidSymbol(token: string, after: string | undefined): string | undefined {
+function describeInvalidSymbol(token: string, rest: string, isKey: boolean): string | undefined {
   if (/^'.*'$/s.test(token)) return `single quotes are not JSON: write ${JSON.stringify(token.slice(1, -1))}`;
   if (!/^[A-Za-z_$][\w$.-]*$/.test(token)) return undefined;
-  if (after === ':') return `the key ${token} needs double quotes: write ${JSON.stringify(token)}`;
+  const url = /^:\/\/[^\s,\]}"]*/.exec(rest);
+  if (url) return `a URL is a string in JSON: write ${JSON.stringify(token + url[0])}`;
+  if (isKey) return `the key ${token} needs double quotes: write ${JSON.stringify(token)}`;
   const lower = token.toLowerCase();
+  if (lower === 'none' || lower === 'nil') return `${token} is not JSON: write null`;
   if (['nan', 'infinity'].includes(lower)) return `${token} is not a JSON number: write a number, or a string in double quotes`;
   if (lower === 'undefined') return 'undefined is not JSON: remove the key, or write null';
   if (JSON_LITERALS.includes(lower)) return `${token} is not JSON: write ${lower}`;
@@ -171,7 +181,7 @@ function previousSignificant(text: string, offset: number): number | undefined {
   return undefined;
 }
 
-function nextSignificant(text: string, offset: number): number | undefined {
-  for (let i = offset; i < text.length; i++) if (!/\s/.test(text[i] as string)) return i;
-  return undefined;
+/** Text with its string literals emptied, so their commas and colons do not count. */
+function withoutStrings(text: string): string {
+  return text.replace(/"(?:[^"\\\n]|\\.)*"/g, '""');
 }

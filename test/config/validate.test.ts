@@ -45,6 +45,11 @@ const syntaxCases: Array<[string, string, string[]]> = [
   ['a trailing comma, shown at the comma', '{\n  "debug": true,\n}', ['2:16 a trailing comma before "}" is not JSON: remove it']],
   ['a trailing comma in an array', '{"dns": ["1.1.1.1",]}', ['1:19 a trailing comma before "]" is not JSON: remove it']],
   ['a missing colon', '{"debug" true}', ['1:10 ":" was expected after the key at "true"']],
+  ['Python\'s None', '{"debug": None}', ['1:11 None is not JSON: write null']],
+  ['an unquoted URL (which the scanner half reads as a comment)', '{"hosts": ["unix:///x", tcp://0.0.0.0:2375]}', ['1:25 a URL is a string in JSON: write "tcp://0.0.0.0:2375"']],
+  ['a bare word in an array is a value, not a key', '{"dns-search": [example.com]}', ['1:17 example.com is not JSON: a string needs double quotes, "example.com"']],
+  ['two mistakes in two members of one line', `{"debug": yes, "log-level": 'info'}`, ['1:11 yes is not JSON: write true or false', '1:29 single quotes are not JSON: write "info"']],
+  ['a comma before the wrong closer is not called trailing', '{"dns": ["1.1.1.1",}', ['1:20 a value was expected at "}"']],
   ['one mistake per line, each reported', '{\n  debug: true,\n  "mtu": NaN\n}', ['2:3 the key debug needs double quotes: write "debug"', '3:10 NaN is not a JSON number: write a number, or a string in double quotes']],
 ];
 for (const [name, text, expected] of syntaxCases) {
