@@ -11,7 +11,7 @@ export interface Canonical {
   value: JsonValue;
   /** Canonical pointer → the pointer as written, for each renamed key. */
   renamed: Map<string, string>;
-  /** Keys written twice in different case ("size" then "Size"): Go fills the field twice, the last wins. */
+  /** Keys written twice in different case ("size", "Size"): Go fills the one field twice, the later over the earlier. */
   caseDuplicates: Array<{ dropped: string; kept: string }>;
 }
 

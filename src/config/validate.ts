@@ -50,7 +50,7 @@ function checkValue(doc: ParsedDocument, text: string, options: ValidateOptions)
   const out = schemaFindings(doc, canonical, text);
   for (const { dropped, kept } of canonical.caseDuplicates) {
     const name = (pointer: string) => JSON.stringify(pointerTokens(pointer).pop());
-    out.push({ offset: doc.nodes.get(dropped)?.key?.offset ?? 0, pointer: dropped, keyword: 'duplicate-key', severity: 'error', message: `${name(kept)} later in this object sets the same field (dockerd matches these keys ignoring case) and silently wins: remove one` });
+    out.push({ offset: doc.nodes.get(dropped)?.key?.offset ?? 0, pointer: dropped, keyword: 'duplicate-key', severity: 'error', message: `this key and ${name(kept)} set the same field (dockerd matches keys ignoring case), one silently over the other: keep one` });
   }
   const fileRoot = typeof value['data-root'] === 'string' && value['data-root'] !== '' ? value['data-root'] : undefined;
   for (const i of runRules({ config: value, dataRoot: fileRoot ?? options.dataRoot ?? DEFAULT_DATA_ROOT })) {
