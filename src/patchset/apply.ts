@@ -147,7 +147,7 @@ export async function readAppliedRecord(treeDir: string): Promise<AppliedRecord 
   } catch {
     // fall through: reported below with the file's path
   }
-  throw new TreeFileError(join(treeDir, RECORD_FILE), 'is not a valid record of an applied patch set', 'delete it, restore the tree (git checkout -- . && git clean -fd) and run build-dockerd again');
+  throw new TreeFileError(join(treeDir, RECORD_FILE), 'is not a valid record of an applied patch set', `delete it; git -C ${treeDir} status then lists what an earlier run changed: restore those files and run build-dockerd again`);
 }
 
 /** The record for a tree after `plan`: the manifest's promises, with the sha of what was written. */

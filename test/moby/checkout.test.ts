@@ -118,11 +118,16 @@ Checkout('a failed clone says to pass --moby PATH and leaves no partial cache', 
     assert.instance(error, CloneFailedError);
     assert.match((error as Error).message, '--moby PATH');
     assert.match((error as Error).message, /Remote branch v28\.5\.2 not found/);
-    assert.ok((error as CloneFailedError).detailLines().every((line) => line.startsWith('git: ')));
     assert.not.ok(existsSync(source.kind === 'clone' ? source.dest : '/nonexistent'));
   } finally {
     await removeDir(cache);
   }
+});
+
+Checkout('a failed clone keeps what git said before its last line, as details', () => {
+  const error = new CloneFailedError('https://example.com/moby.git', 'v28.5.2', 'Remote branch v28.5.2 not found in upstream origin', ['warning: Could not find remote branch v28.5.2 to clone.']);
+  assert.equal(error.detailLines(), ['git: warning: Could not find remote branch v28.5.2 to clone.']);
+  assert.not.match(error.message, /\n/);
 });
 
 Checkout.run();
