@@ -1,22 +1,40 @@
 package layer
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path"
+	"path/filepath"
 
 	"github.com/containerd/log"
 	"github.com/docker/docker/pkg/stringid"
+	"github.com/opencontainers/go-digest"
 )
+
+// unverifiedFile marks, in a layer's metadata, a layer linked from extra
+// storage without hashing its content ("verify": "trusted"). It holds the
+// memo key under which a later successful check is remembered.
+const unverifiedFile = "extra-unverified"
 
 // ExternalLayer is an unpacked layer kept outside the layer store (in the
 // extra storage), which the store links to instead of copying.
 type ExternalLayer struct {
 	DiffID   DiffID
 	Size     int64
-	DiffDir  string    // absolute path of the unpacked layer; never written
-	TarSplit io.Reader // gzip-compressed tar-split, stored verbatim
+	Root     string // the extra storage's path; the layer is opened below it
+	DiffRel  string // the layer's directory, relative to Root
+	TarSplit []byte // gzip-compressed tar-split, stored verbatim
+	// Verify hashes the layer (the tar rebuilt from TarSplit and the linked
+	// files, as `docker save` rebuilds it) against DiffID before it is
+	// registered, unless this host already did so for the same files.
+	Verify bool
 }
 
 // ExternalRegisterer is implemented by layer stores that can register a
@@ -25,28 +43,62 @@ type ExternalRegisterer interface {
 	RegisterExternal(src ExternalLayer, parent ChainID) (Layer, error)
 }
 
+// LinkVerifier is implemented by layer stores that link layers from extra
+// storage. VerifyLinked hashes every layer of the chain that was linked
+// without verification and returns an error naming the first that does not
+// match its diffID: an ordinary pull, load or build must not reuse a layer
+// whose content nobody checked.
+type LinkVerifier interface {
+	VerifyLinked(chainID ChainID) error
+}
+
+// ContentMismatchError means linked layer data is not the layer its diffID
+// names: it hashes to another digest, or its files disagree with its
+// tar-split (size, checksum, a file missing or unreadable).
+type ContentMismatchError struct {
+	ChainID ChainID
+	DiffID  DiffID
+	Source  string // the layer's directory
+	Reason  string
+}
+
+func (e *ContentMismatchError) Error() string {
+	return fmt.Sprintf("extra storage: refusing layer %s (diffID %s) from %s: %s", e.ChainID, e.DiffID, e.Source, e.Reason)
+}
+
+// InvalidParameter marks the error for the API (400): the store is wrong.
+func (e *ContentMismatchError) InvalidParameter() {}
+
 // externalDiffDriver is implemented by graphdrivers (overlay2) that can
-// create a layer whose diff directory is an external directory.
+// create a layer whose data is a directory below root, opened confined to
+// it. The identity returned names the directory's files as opened (it
+// changes when the store's directory is replaced).
 type externalDiffDriver interface {
-	CreateFromExternalDiff(id, parent, diffDir string) error
+	CreateFromExternalDiff(id, parent, root, rel string) (identity string, err error)
 }
 
 // RegisterExternal registers src on top of parent with a fresh cache-id.
-// An existing layer with the same chainID is reused. On failure the driver
-// directory and the metadata transaction are removed.
+// An existing layer with the same chainID is reused (and verified first when
+// src.Verify asks for it). On failure the driver directory and the metadata
+// transaction are removed.
 func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Layer, retErr error) {
 	drv, ok := ls.driver.(externalDiffDriver)
 	if !ok {
 		return nil, fmt.Errorf("storage driver %s cannot link layers from extra storage; use overlay2", ls.driver)
 	}
+	if err := validateLinkIDs(src.DiffID, parent); err != nil {
+		return nil, err
+	}
 	chainID := ChainID(src.DiffID)
 	if parent != "" {
 		chainID = createChainIDFromParent(parent, src.DiffID)
 	}
-	ls.layerL.Lock()
-	existing := ls.get(chainID)
-	ls.layerL.Unlock()
-	if existing != nil {
+	if existing := ls.getLocked(chainID); existing != nil {
+		if src.Verify {
+			if err := ls.verifyLayer(existing); err != nil {
+				return nil, err
+			}
+		}
 		return existing.getReference(), nil
 	}
 
@@ -85,7 +137,8 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 		layerStore:     ls,
 		references:     map[Layer]struct{}{},
 	}
-	if err := drv.CreateFromExternalDiff(l.cacheID, pid, src.DiffDir); err != nil {
+	identity, err := drv.CreateFromExternalDiff(l.cacheID, pid, src.Root, src.DiffRel)
+	if err != nil {
 		return nil, err
 	}
 	defer func() {
@@ -95,6 +148,15 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 			}
 		}
 	}()
+
+	key := memoKey(src, identity)
+	if src.Verify && !ls.verifiedBefore(key) {
+		gz := bytes.NewReader(src.TarSplit)
+		if err := ls.checkContent(l, gz, path.Join(src.Root, src.DiffRel)); err != nil {
+			return nil, err
+		}
+		ls.rememberVerified(key)
+	}
 
 	tx, err := ls.store.StartTransaction()
 	if err != nil {
@@ -107,8 +169,13 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 			}
 		}
 	}()
-	if err := copyTarSplit(tx, src.TarSplit); err != nil {
-		return nil, err
+	if err := tx.ws.WriteFile("tar-split.json.gz", src.TarSplit, 0o644); err != nil {
+		return nil, fmt.Errorf("copying tar-split: %w", err)
+	}
+	if !src.Verify && !ls.verifiedBefore(key) {
+		if err := tx.ws.WriteFile(unverifiedFile, []byte(key), 0o644); err != nil {
+			return nil, err
+		}
 	}
 	if err := storeLayer(tx, l); err != nil {
 		return nil, err
@@ -127,16 +194,107 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 	return l.getReference(), nil
 }
 
-// copyTarSplit stores the already compressed tar-split as is. It writes to
-// the transaction directly: TarSplitWriter(false) closes the file twice.
-func copyTarSplit(tx *fileMetadataTransaction, r io.Reader) error {
-	w, err := tx.ws.FileWriter("tar-split.json.gz", os.O_TRUNC|os.O_CREATE|os.O_WRONLY, 0o644)
+func (ls *layerStore) getLocked(chainID ChainID) *roLayer {
+	ls.layerL.Lock()
+	defer ls.layerL.Unlock()
+	return ls.get(chainID)
+}
+
+// validateLinkIDs keeps IDs from the store out of local paths unless they
+// have the one form the layer store writes.
+func validateLinkIDs(diffID DiffID, parent ChainID) error {
+	ids := []digest.Digest{digest.Digest(diffID)}
+	if parent != "" {
+		ids = append(ids, digest.Digest(parent))
+	}
+	for _, d := range ids {
+		// Validate first: Algorithm panics on a digest without ":".
+		if d.Validate() != nil || d.Algorithm() != digest.SHA256 {
+			return fmt.Errorf("extra storage: %q is not a sha256 digest", d)
+		}
+	}
+	return nil
+}
+
+// VerifyLinked hashes each layer of the chain still marked unverified.
+func (ls *layerStore) VerifyLinked(chainID ChainID) error {
+	for l := ls.getLocked(chainID); l != nil; l = l.parent {
+		if err := ls.verifyLayer(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// verifyLayer checks a layer marked unverified, then drops the mark. The
+// layer is checked from its own copy of the tar-split, which is what
+// `docker save` would use.
+func (ls *layerStore) verifyLayer(l *roLayer) error {
+	mark := ls.store.getLayerFilename(l.chainID, unverifiedFile)
+	key, err := os.ReadFile(mark)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(w, r); err != nil {
-		w.Close()
-		return fmt.Errorf("copying tar-split: %w", err)
+	f, err := os.Open(ls.store.getLayerFilename(l.chainID, "tar-split.json.gz"))
+	if err != nil {
+		return err
 	}
-	return w.Close()
+	defer f.Close()
+	if err := ls.checkContent(l, f, "linked layer "+l.cacheID); err != nil {
+		return err
+	}
+	ls.rememberVerified(string(key))
+	return os.Remove(mark)
+}
+
+// checkContent rebuilds the layer's tar from its tar-split (gzip) and its
+// linked files, and compares the digest with the diffID.
+func (ls *layerStore) checkContent(l *roLayer, tarSplitGz io.Reader, source string) error {
+	zr, err := gzip.NewReader(tarSplitGz)
+	if err != nil {
+		return fmt.Errorf("extra storage: tar-split of layer %s: %w", l.chainID, err)
+	}
+	digester := digest.Canonical.Digester()
+	if err := ls.assembleTarTo(l.cacheID, zr, nil, digester.Hash()); err != nil {
+		return &ContentMismatchError{ChainID: l.chainID, DiffID: l.diffID, Source: source, Reason: err.Error()}
+	}
+	if got := digester.Digest(); got != digest.Digest(l.diffID) {
+		return &ContentMismatchError{ChainID: l.chainID, DiffID: l.diffID, Source: source, Reason: "its content hashes to " + got.String()}
+	}
+	return nil
+}
+
+// memoKey names what was checked: the diffID, the store directory with the
+// identity of its files as opened, and the exact tar-split. A store that
+// replaces the directory or its tar-split is checked again.
+func memoKey(src ExternalLayer, identity string) string {
+	h := sha256.New()
+	ts := sha256.Sum256(src.TarSplit)
+	fmt.Fprintf(h, "%s\n%s\n%s\n%x\n", src.DiffID, src.DiffRel, identity, ts)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (ls *layerStore) memoPath(key string) string {
+	return filepath.Join(ls.store.root, "extra-verified", key)
+}
+
+func (ls *layerStore) verifiedBefore(key string) bool {
+	_, err := os.Stat(ls.memoPath(key))
+	return err == nil
+}
+
+// rememberVerified records a successful check; failing to is only a cost
+// (the next link checks again), never a risk.
+func (ls *layerStore) rememberVerified(key string) {
+	p := ls.memoPath(key)
+	err := os.MkdirAll(filepath.Dir(p), 0o700)
+	if err == nil {
+		err = os.WriteFile(p, nil, 0o600)
+	}
+	if err != nil {
+		log.G(context.TODO()).WithError(err).Warn("extra storage: cannot remember a verified layer")
+	}
 }

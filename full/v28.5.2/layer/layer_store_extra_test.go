@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/docker/docker/daemon/graphdriver"
@@ -31,22 +32,22 @@ func (d *linkingDriver) Remove(id string) error {
 	return d.Driver.Remove(id)
 }
 
-func (d *linkingDriver) CreateFromExternalDiff(id, parent, diffDir string) error {
+func (d *linkingDriver) CreateFromExternalDiff(id, parent, root, rel string) (string, error) {
 	if d.fail != nil {
-		return d.fail
+		return "", d.fail
 	}
 	if err := d.Create(id, parent, nil); err != nil {
-		return err
+		return "", err
 	}
 	p, err := d.Get(id, "")
 	if err != nil {
-		return err
+		return "", err
 	}
 	_ = d.Put(id)
 	if err := os.RemoveAll(p); err != nil {
-		return err
+		return "", err
 	}
-	return os.Symlink(diffDir, p)
+	return "test-identity", os.Symlink(filepath.Join(root, rel), p)
 }
 
 // externalLayer unpacks files into a new directory and returns the layer as
@@ -74,8 +75,9 @@ func externalLayer(t *testing.T, files map[string]string) (ExternalLayer, []byte
 	return ExternalLayer{
 		DiffID:   DiffID(digest.FromBytes(layerTar.Bytes())),
 		Size:     int64(layerTar.Len()),
-		DiffDir:  dir,
-		TarSplit: bytes.NewReader(ts.Bytes()),
+		Root:     filepath.Dir(dir),
+		DiffRel:  filepath.Base(dir),
+		TarSplit: ts.Bytes(),
 	}, layerTar.Bytes()
 }
 
@@ -117,7 +119,7 @@ func TestRegisterExternalLinksAndRebuildsTheTar(t *testing.T) {
 	_, err = os.Stat(filepath.Join(root, "sha256", digest.Digest(l2.ChainID()).Encoded(), "tar-split.json.gz"))
 	assert.NilError(t, err)
 
-	again, err := ls.RegisterExternal(ExternalLayer{DiffID: base.DiffID, DiffDir: base.DiffDir, TarSplit: bytes.NewReader(nil)}, "")
+	again, err := ls.RegisterExternal(ExternalLayer{DiffID: base.DiffID, Root: base.Root, DiffRel: base.DiffRel}, "")
 	assert.NilError(t, err)
 	assert.Equal(t, again.ChainID(), l1.ChainID())
 	assert.Check(t, is.Len(ls.Map(), 2))
@@ -135,9 +137,11 @@ func TestRegisterExternalCleansUpOnFailure(t *testing.T) {
 	assert.Check(t, is.ErrorContains(err, "driver refused"))
 
 	drv.fail = nil
-	top.TarSplit = iotestErrReader{}
+	tamper(t, top, "b", "BETA")
+	top.Verify = true
 	_, err = ls.RegisterExternal(top, l1.ChainID())
-	assert.Check(t, is.ErrorContains(err, "copying tar-split"))
+	var mismatch *ContentMismatchError
+	assert.Check(t, errors.As(err, &mismatch), "%v", err)
 	assert.Check(t, is.Len(drv.removed, 1), "the linked directory is removed")
 	assert.Check(t, !drv.Exists(drv.removed[0]))
 
@@ -155,6 +159,112 @@ func TestRegisterExternalNeedsALinkingDriver(t *testing.T) {
 	assert.Check(t, is.ErrorContains(err, "cannot link layers from extra storage"))
 }
 
-type iotestErrReader struct{}
+// tamper changes a file of an external layer after its diffID was computed,
+// as a store that keeps its metadata and changes its files would.
+func tamper(t *testing.T, l ExternalLayer, name, content string) {
+	t.Helper()
+	assert.NilError(t, os.WriteFile(filepath.Join(l.Root, l.DiffRel, name), []byte(content), 0o644))
+}
 
-func (iotestErrReader) Read([]byte) (int, error) { return 0, errors.New("read failed") }
+func TestRegisterExternalRefusesBadIDs(t *testing.T) {
+	ls, _, root := newLinkingStore(t)
+	base, _ := externalLayer(t, map[string]string{"a": "alpha"})
+	for _, id := range []DiffID{"sha256:../../../volumes", "nocolon", "sha256:ABC", "sha512:" + DiffID(strings.Repeat("0", 128)), ""} {
+		src := base
+		src.DiffID = id
+		_, err := ls.RegisterExternal(src, "")
+		assert.Check(t, is.ErrorContains(err, "is not a sha256 digest"), "%q", id)
+	}
+	_, err := ls.RegisterExternal(base, "sha256:../x")
+	assert.Check(t, is.ErrorContains(err, "is not a sha256 digest"))
+	entries, err := os.ReadDir(filepath.Join(root, "sha256"))
+	if err == nil {
+		assert.Check(t, is.Len(entries, 0), "nothing was written under the layer store")
+	}
+}
+
+func TestRegisterExternalVerifiesContent(t *testing.T) {
+	cases := []struct {
+		name    string
+		tamper  bool
+		lie     bool // a consistent layer whose diffID names another one
+		wantErr string
+	}{
+		{name: "intact layer is linked"},
+		{name: "changed file is refused", tamper: true, wantErr: "checksum"},
+		{name: "consistent layer under another diffID is refused", lie: true, wantErr: "its content hashes to sha256:"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ls, drv, root := newLinkingStore(t)
+			src, _ := externalLayer(t, map[string]string{"a": "alpha", "b": "beta"})
+			if tc.tamper {
+				tamper(t, src, "b", "evil")
+			}
+			if tc.lie {
+				genuine := src.DiffID
+				src, _ = externalLayer(t, map[string]string{"a": "alpha", "b": "evil"})
+				src.DiffID = genuine
+			}
+			src.Verify = true
+			l, err := ls.RegisterExternal(src, "")
+			if tc.wantErr != "" {
+				var mismatch *ContentMismatchError
+				assert.Assert(t, errors.As(err, &mismatch), "%v", err)
+				assert.Check(t, is.Contains(mismatch.Reason, tc.wantErr))
+				assert.Equal(t, mismatch.DiffID, src.DiffID)
+				assert.Check(t, is.Contains(mismatch.Source, src.DiffRel))
+				assert.Check(t, is.Len(ls.Map(), 0), "nothing is registered")
+				assert.Check(t, is.Len(drv.removed, 1), "the linked directory is removed")
+				return
+			}
+			assert.NilError(t, err)
+			_, err = os.Stat(filepath.Join(root, "sha256", digest.Digest(l.ChainID()).Encoded(), unverifiedFile))
+			assert.Check(t, os.IsNotExist(err), "a verified layer carries no unverified mark")
+			memo, err := os.ReadDir(filepath.Join(root, "extra-verified"))
+			assert.NilError(t, err)
+			assert.Check(t, is.Len(memo, 1), "the check is remembered")
+		})
+	}
+}
+
+func TestVerifyLinkedChecksTrustedLinksOnReuse(t *testing.T) {
+	cases := []struct {
+		name    string
+		tamper  bool
+		wantErr bool
+	}{
+		{name: "intact trusted link passes and loses its mark"},
+		{name: "changed trusted link is refused", tamper: true, wantErr: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ls, _, root := newLinkingStore(t)
+			base, _ := externalLayer(t, map[string]string{"a": "alpha"})
+			top, _ := externalLayer(t, map[string]string{"b": "beta"})
+			l1, err := ls.RegisterExternal(base, "")
+			assert.NilError(t, err)
+			l2, err := ls.RegisterExternal(top, l1.ChainID())
+			assert.NilError(t, err)
+			mark := filepath.Join(root, "sha256", digest.Digest(l2.ChainID()).Encoded(), unverifiedFile)
+			_, err = os.Stat(mark)
+			assert.NilError(t, err, "a trusted link is marked unverified")
+			if tc.tamper {
+				tamper(t, top, "b", "evil")
+			}
+			err = ls.VerifyLinked(l2.ChainID())
+			if tc.wantErr {
+				var mismatch *ContentMismatchError
+				assert.Assert(t, errors.As(err, &mismatch), "%v", err)
+				assert.Equal(t, mismatch.ChainID, l2.ChainID())
+				_, err = os.Stat(mark)
+				assert.NilError(t, err, "the mark stays: the layer is still unverified")
+				return
+			}
+			assert.NilError(t, err)
+			_, err = os.Stat(mark)
+			assert.Check(t, os.IsNotExist(err))
+			assert.NilError(t, ls.VerifyLinked(l2.ChainID()), "a second check has nothing to do")
+		})
+	}
+}

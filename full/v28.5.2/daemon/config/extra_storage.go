@@ -11,6 +11,14 @@ import (
 // mounted, when a device is configured) when "path" is not set.
 const DefaultExtraStoragePath = "/var/lib/docker/extra"
 
+// Verify modes of the extra storage. VerifyContent, the default, hashes each
+// layer against its diffID the first time a host links it; VerifyTrusted
+// skips that for a store the administrator controls.
+const (
+	VerifyContent = "content"
+	VerifyTrusted = "trusted"
+)
+
 // ExtraStorageConfig is the "extra-storage" section of daemon.json: a
 // read-only dockerd data-root (overlay2) whose layers are linked, never
 // copied, when an image is pulled as NAME:TAG-extra.
@@ -19,6 +27,20 @@ type ExtraStorageConfig struct {
 	Device  string `json:"device,omitempty"`
 	Type    string `json:"type,omitempty"`
 	Options string `json:"options,omitempty"`
+	Verify  string `json:"verify,omitempty"`
+}
+
+// VerifyMode returns the configured verify mode, or the default one.
+func (c *ExtraStorageConfig) VerifyMode() string {
+	if c.Verify == "" {
+		return VerifyContent
+	}
+	return c.Verify
+}
+
+// VerifyContent reports whether layers are hashed when first linked.
+func (c *ExtraStorageConfig) VerifyContent() bool {
+	return c.VerifyMode() == VerifyContent
 }
 
 // StorePath returns the configured path, or the default one.
@@ -39,6 +61,9 @@ func (c *ExtraStorageConfig) Validate() error {
 	}
 	if (c.Device == "") != (c.Type == "") {
 		return fmt.Errorf("extra-storage: device and type must be set together (device %q, type %q)", c.Device, c.Type)
+	}
+	if c.Verify != "" && c.Verify != VerifyContent && c.Verify != VerifyTrusted {
+		return fmt.Errorf("extra-storage: verify %q must be %q or %q", c.Verify, VerifyContent, VerifyTrusted)
 	}
 	if c.Options != "" && c.Device == "" {
 		return fmt.Errorf("extra-storage: options %q need a device and type to mount", c.Options)
@@ -70,7 +95,7 @@ func (c *ExtraStorageConfig) UnmarshalJSON(data []byte) error {
 	dec.DisallowUnknownFields()
 	var p plain
 	if err := dec.Decode(&p); err != nil {
-		return fmt.Errorf("extra-storage: %w (known keys: path, device, type, options)", err)
+		return fmt.Errorf("extra-storage: %w (known keys: path, device, type, options, verify)", err)
 	}
 	*c = ExtraStorageConfig(p)
 	return nil

@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// ExtraStorageOpt is the --extra-storage flag: path[,device,type[,options]].
-// Options may themselves contain commas, so everything after the third
-// field is the options string.
+// ExtraStorageOpt is the --extra-storage flag: path[,device,type[,options]],
+// optionally led by verify=content or verify=trusted. Options may themselves
+// contain commas, so everything after the third field is the options string.
 type ExtraStorageOpt struct {
 	dst **ExtraStorageConfig
 }
@@ -27,10 +27,14 @@ func (o *ExtraStorageOpt) Set(value string) error {
 	return nil
 }
 
-// ParseExtraStorage parses path[,device,type[,options]].
+// ParseExtraStorage parses [verify=MODE,]path[,device,type[,options]].
 func ParseExtraStorage(value string) (*ExtraStorageConfig, error) {
+	var verify string
+	if mode, rest, ok := strings.Cut(value, ","); ok && strings.HasPrefix(mode, "verify=") {
+		verify, value = strings.TrimPrefix(mode, "verify="), rest
+	}
 	fields := strings.SplitN(value, ",", 4)
-	c := &ExtraStorageConfig{Path: fields[0]}
+	c := &ExtraStorageConfig{Path: fields[0], Verify: verify}
 	switch len(fields) {
 	case 1:
 	case 3, 4:
@@ -39,7 +43,7 @@ func ParseExtraStorage(value string) (*ExtraStorageConfig, error) {
 			c.Options = fields[3]
 		}
 	default:
-		return nil, fmt.Errorf("invalid extra-storage %q: use path[,device,type[,options]]", value)
+		return nil, fmt.Errorf("invalid extra-storage %q: use [verify=content|trusted,]path[,device,type[,options]]", value)
 	}
 	if c.Path == "" {
 		return nil, fmt.Errorf("invalid extra-storage %q: the path is empty", value)
@@ -56,7 +60,11 @@ func (o *ExtraStorageOpt) String() string {
 		return ""
 	}
 	c := *o.dst
-	parts := []string{c.Path}
+	var parts []string
+	if c.Verify != "" {
+		parts = append(parts, "verify="+c.Verify)
+	}
+	parts = append(parts, c.Path)
 	if c.Device != "" {
 		parts = append(parts, c.Device, c.Type)
 	}

@@ -17,7 +17,10 @@ func TestParseExtraStorage(t *testing.T) {
 		{value: "/srv/extra", want: ExtraStorageConfig{Path: "/srv/extra"}},
 		{value: "/srv/extra,nfs:/x,nfs", want: ExtraStorageConfig{Path: "/srv/extra", Device: "nfs:/x", Type: "nfs"}},
 		{value: "/srv/extra,nfs:/x,nfs,ro,nolock", want: ExtraStorageConfig{Path: "/srv/extra", Device: "nfs:/x", Type: "nfs", Options: "ro,nolock"}},
-		{value: "/srv/extra,/dev/vdb", wantErr: "use path[,device,type[,options]]"},
+		{value: "verify=trusted,/srv/extra", want: ExtraStorageConfig{Path: "/srv/extra", Verify: VerifyTrusted}},
+		{value: "verify=content,/srv/extra,/srv/store.erofs,erofs", want: ExtraStorageConfig{Path: "/srv/extra", Device: "/srv/store.erofs", Type: "erofs", Verify: VerifyContent}},
+		{value: "verify=none,/srv/extra", wantErr: `verify "none" must be "content" or "trusted"`},
+		{value: "/srv/extra,/dev/vdb", wantErr: "use [verify=content|trusted,]path[,device,type[,options]]"},
 		{value: "relative", wantErr: "must be an absolute path"},
 		{value: "/", wantErr: "must not be the root directory"},
 		{value: "", wantErr: "the path is empty"},
@@ -52,6 +55,8 @@ func TestValidateExtraStorage(t *testing.T) {
 		{name: "device without type", extra: &ExtraStorageConfig{Device: "/dev/vdb"}, wantErr: "device and type must be set together"},
 		{name: "options without device", extra: &ExtraStorageConfig{Options: "ro"}, wantErr: "need a device and type"},
 		{name: "snapshotter on", extra: &ExtraStorageConfig{}, features: map[string]bool{"containerd-snapshotter": true}, wantErr: "not available with the containerd image store"},
+		{name: "verify trusted", extra: &ExtraStorageConfig{Verify: VerifyTrusted}},
+		{name: "verify unknown", extra: &ExtraStorageConfig{Verify: "yes"}, wantErr: `verify "yes" must be "content" or "trusted"`},
 		{name: "snapshotter off", extra: &ExtraStorageConfig{}, features: map[string]bool{"containerd-snapshotter": false}},
 		{name: "snapshotter on, feature off", features: map[string]bool{"containerd-snapshotter": true}},
 	}
@@ -69,12 +74,16 @@ func TestValidateExtraStorage(t *testing.T) {
 		})
 	}
 	assert.Equal(t, (&ExtraStorageConfig{}).StorePath(), DefaultExtraStoragePath)
+	// Content verification is the default: a store is untrusted until the
+	// administrator says otherwise.
+	assert.Check(t, (&ExtraStorageConfig{}).VerifyContent())
+	assert.Check(t, !(&ExtraStorageConfig{Verify: VerifyTrusted}).VerifyContent())
 }
 
 func TestExtraStorageJSON(t *testing.T) {
 	var c ExtraStorageConfig
-	assert.NilError(t, json.Unmarshal([]byte(`{"path":"/srv/x","device":"d","type":"nfs","options":"nolock"}`), &c))
-	assert.DeepEqual(t, c, ExtraStorageConfig{Path: "/srv/x", Device: "d", Type: "nfs", Options: "nolock"})
+	assert.NilError(t, json.Unmarshal([]byte(`{"path":"/srv/x","device":"d","type":"nfs","options":"nolock","verify":"trusted"}`), &c))
+	assert.DeepEqual(t, c, ExtraStorageConfig{Path: "/srv/x", Device: "d", Type: "nfs", Options: "nolock", Verify: VerifyTrusted})
 	err := json.Unmarshal([]byte(`{"paht":"/srv/x"}`), &c)
 	assert.Check(t, is.ErrorContains(err, `unknown field "paht"`))
 }

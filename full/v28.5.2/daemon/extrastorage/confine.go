@@ -1,85 +1,108 @@
 package extrastorage
 
 import (
+	"errors"
 	"io"
+	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
-	"syscall"
+	"path"
+
+	"github.com/docker/docker/daemon/extrastorage/beneath"
 )
 
-// lstatConfined checks every component of rel below root with Lstat, so no
-// symlink (and no "..") can lead a structural path out of the store, and
-// returns the full path and the final component's info.
-func lstatConfined(root, rel string) (string, os.FileInfo, error) {
-	full := filepath.Join(root, rel)
-	if !filepath.IsLocal(rel) {
-		return full, nil, badStore(full, "path leaves the store")
-	}
-	cur := root
-	var fi os.FileInfo
-	for _, part := range strings.Split(filepath.ToSlash(rel), "/") {
-		cur = filepath.Join(cur, part)
-		var err error
-		if fi, err = os.Lstat(cur); err != nil {
-			if os.IsNotExist(err) {
-				return full, nil, badStore(cur, "missing")
-			}
-			return full, nil, badStore(cur, "%v", err)
-		}
-		if fi.Mode()&os.ModeSymlink != 0 {
-			return full, nil, badStore(cur, "is a symlink; structural paths of the store must not be links")
-		}
-	}
-	return full, fi, nil
+// storeRoot is the store opened for one operation: every file is opened
+// below this handle, never by a path that the store could redirect between
+// a check and a use.
+type storeRoot struct {
+	dir  *os.File
+	path string // the configured path, for messages
 }
 
-// openConfined opens a regular file of the store for reading, refusing
-// links (also one swapped in after the check: O_NOFOLLOW) and files larger
-// than limit bytes.
-func openConfined(root, rel string, limit int64) (*os.File, error) {
-	full, fi, err := lstatConfined(root, rel)
+func (r *storeRoot) Close() error {
+	return r.dir.Close()
+}
+
+func (r *storeRoot) full(rel string) string {
+	return path.Join(r.path, rel)
+}
+
+// stat opens rel as a handle and returns its mode and size as opened.
+func (r *storeRoot) stat(rel string) (*os.File, os.FileInfo, error) {
+	h, err := beneath.Path(r.dir, rel)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, badStore(r.full(rel), "missing")
+		}
+		return nil, nil, badStore(r.full(rel), "%v", unwrapPath(err))
+	}
+	fi, err := h.Stat()
+	if err != nil {
+		h.Close()
+		return nil, nil, badStore(r.full(rel), "%v", err)
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		h.Close()
+		return nil, nil, badStore(r.full(rel), "is a symlink; structural paths of the store must not be links")
+	}
+	return h, fi, nil
+}
+
+// exists reports whether rel names anything in the store.
+func (r *storeRoot) exists(rel string) bool {
+	h, err := beneath.Path(r.dir, rel)
+	if err != nil {
+		return false
+	}
+	h.Close()
+	return true
+}
+
+// readFile reads a regular file of at most limit bytes: the file checked is
+// the file read, and neither a FIFO nor a device is ever opened for reading.
+func (r *storeRoot) readFile(rel string, limit int64) ([]byte, error) {
+	h, fi, err := r.stat(rel)
 	if err != nil {
 		return nil, err
 	}
+	defer h.Close()
 	if !fi.Mode().IsRegular() {
-		return nil, badStore(full, "not a regular file")
+		return nil, badStore(r.full(rel), "is a %s, not a regular file", beneath.Kind(fi.Mode()))
 	}
 	if fi.Size() > limit {
-		return nil, badStore(full, "%d bytes, more than the %d allowed", fi.Size(), limit)
+		return nil, badStore(r.full(rel), "%d bytes, more than the %d allowed", fi.Size(), limit)
 	}
-	f, err := os.OpenFile(full, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := beneath.Reopen(h)
 	if err != nil {
-		return nil, badStore(full, "%v", err)
-	}
-	return f, nil
-}
-
-// readConfined reads a small regular file of the store.
-func readConfined(root, rel string, limit int64) ([]byte, error) {
-	f, err := openConfined(root, rel, limit)
-	if err != nil {
-		return nil, err
+		return nil, badStore(r.full(rel), "%v", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, badStore(f.Name(), "%v", err)
+		return nil, badStore(r.full(rel), "%v", err)
 	}
 	if int64(len(data)) > limit {
-		return nil, badStore(f.Name(), "more than the %d bytes allowed", limit)
+		return nil, badStore(r.full(rel), "grew past the %d bytes allowed while read", limit)
 	}
 	return data, nil
 }
 
-// dirConfined checks that rel is a directory inside the store.
-func dirConfined(root, rel string) (string, error) {
-	full, fi, err := lstatConfined(root, rel)
+// checkDir checks that rel is a directory inside the store.
+func (r *storeRoot) checkDir(rel string) error {
+	h, fi, err := r.stat(rel)
 	if err != nil {
-		return "", err
+		return err
 	}
+	defer h.Close()
 	if !fi.IsDir() {
-		return "", badStore(full, "not a directory")
+		return badStore(r.full(rel), "is a %s, not a directory", beneath.Kind(fi.Mode()))
 	}
-	return full, nil
+	return nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -1,6 +1,9 @@
 package extrastorage
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // UnavailableError means the store itself cannot be read: not mounted,
 // removed, or its root is not a dockerd data-root.
@@ -17,6 +20,24 @@ func (e *UnavailableError) Unwrap() error { return e.Err }
 
 // Unavailable marks the error for the API (503).
 func (e *UnavailableError) Unavailable() {}
+
+// TimeoutError means the store did not answer in time (a hung network
+// filesystem), or too many pulls were already waiting on it (Busy).
+type TimeoutError struct {
+	Path  string
+	After time.Duration
+	Busy  bool
+}
+
+func (e *TimeoutError) Error() string {
+	if e.Busy {
+		return fmt.Sprintf("extra storage at %s: other pulls have been waiting on it for %s (is its server hung?); try again later", e.Path, e.After)
+	}
+	return fmt.Sprintf("extra storage at %s did not answer within %s (is its server reachable?); try again, or pull the tag without -extra", e.Path, e.After)
+}
+
+// Unavailable marks the error for the API (503).
+func (e *TimeoutError) Unavailable() {}
 
 // NotInStoreError means the store's repositories.json does not name the image.
 type NotInStoreError struct {

@@ -1,3 +1,5 @@
+//go:build linux
+
 package extrastorage
 
 import (
@@ -68,6 +70,36 @@ func TestMountStoreTimesOutAHungHelper(t *testing.T) {
 			} else {
 				assert.Check(t, is.ErrorContains(err, tc.want))
 			}
+		})
+	}
+}
+
+// TestWithStoreIsBoundedInTimeAndConcurrency: a store read that hangs fails
+// the pull in time, and pulls waiting behind hung reads give up too.
+func TestWithStoreIsBoundedInTimeAndConcurrency(t *testing.T) {
+	ts := newTestStore(t, 1)
+	hang := make(chan struct{})
+	defer close(hang)
+	s := New(ts.root, false)
+	s.readTimeout = 200 * time.Millisecond
+	hung := func(*storeRoot) error { <-hang; return nil }
+
+	cases := []struct {
+		name string
+		busy bool
+	}{
+		{name: "a read that hangs"},
+		{name: "a second read that hangs"},
+		{name: "a read waiting behind hung reads", busy: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			err := s.withStore(context.Background(), hung)
+			var timeout *TimeoutError
+			assert.Assert(t, errors.As(err, &timeout), "%v", err)
+			assert.Check(t, is.Equal(timeout.Busy, tc.busy))
+			assert.Check(t, time.Since(start) < 5*time.Second, "took %s", time.Since(start))
 		})
 	}
 }

@@ -1,8 +1,9 @@
+//go:build linux
+
 package extrastorage
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -24,11 +25,6 @@ type testStore struct {
 	diffIDs  []layer.DiffID
 	chainIDs []layer.ChainID
 	cacheIDs []string
-}
-
-func hexOf(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
 }
 
 func writeFile(t *testing.T, path, content string) {
@@ -83,28 +79,27 @@ func demoRef(t *testing.T, s string) reference.NamedTagged {
 	return tagged
 }
 
+// lookup resolves the demo image in the store at root.
+func lookup(t *testing.T, root, name string) (*Image, error) {
+	t.Helper()
+	return New(root, false).Lookup(context.Background(), demoRef(t, name))
+}
+
 func TestStoreReadsAGoodStore(t *testing.T) {
 	ts := newTestStore(t, 3)
-	s := New(ts.root)
-
-	id, err := s.Resolve(demoRef(t, "example.com/demo/app:1.0"))
+	img, err := lookup(t, ts.root, "example.com/demo/app:1.0")
 	assert.NilError(t, err)
-	assert.Equal(t, id, ts.imageID)
-
-	_, img, err := s.ReadImageConfig(id)
-	assert.NilError(t, err)
-	layers, err := s.Layers(img)
-	assert.NilError(t, err)
-	assert.Assert(t, is.Len(layers, 3))
-	for i, l := range layers {
+	assert.Equal(t, img.ID, ts.imageID)
+	assert.Equal(t, digest.FromBytes(img.Config), ts.imageID)
+	assert.Assert(t, is.Len(img.Layers, 3))
+	for i, l := range img.Layers {
 		assert.Equal(t, l.ChainID, ts.chainIDs[i])
 		assert.Equal(t, l.DiffID, ts.diffIDs[i])
 		assert.Equal(t, l.CacheID, ts.cacheIDs[i])
 		assert.Equal(t, l.Size, int64(1234))
-		assert.Equal(t, l.DiffDir, filepath.Join(ts.root, "overlay2", ts.cacheIDs[i], "diff"))
-		rc, err := l.OpenTarSplit()
-		assert.NilError(t, err)
-		rc.Close()
+		assert.Equal(t, l.Root, ts.root)
+		assert.Equal(t, l.DiffRel, filepath.Join("overlay2", ts.cacheIDs[i], "diff"))
+		assert.Check(t, len(l.TarSplit) > 0)
 	}
 }
 
@@ -113,15 +108,15 @@ func TestStoreResolvesFamiliarAndFullNames(t *testing.T) {
 	writeFile(t, filepath.Join(ts.root, graphDir, "repositories.json"), fmt.Sprintf(
 		`{"Repositories":{"busybox":{"busybox:latest":%q}}}`, ts.imageID))
 	for _, name := range []string{"busybox:latest", "docker.io/library/busybox:latest"} {
-		id, err := New(ts.root).Resolve(demoRef(t, name))
+		img, err := lookup(t, ts.root, name)
 		assert.NilError(t, err, name)
-		assert.Equal(t, id, ts.imageID)
+		assert.Equal(t, img.ID, ts.imageID)
 	}
 }
 
 func TestStoreUnknownNameIsNotInStore(t *testing.T) {
 	ts := newTestStore(t, 1)
-	_, err := New(ts.root).Resolve(demoRef(t, "example.com/demo/app:2.0"))
+	_, err := lookup(t, ts.root, "example.com/demo/app:2.0")
 	var notIn *NotInStoreError
 	assert.Assert(t, asError(err, &notIn), "%v", err)
 	assert.Equal(t, notIn.Ref, "example.com/demo/app:2.0")
@@ -129,7 +124,7 @@ func TestStoreUnknownNameIsNotInStore(t *testing.T) {
 
 func TestStoreMissingIsUnavailable(t *testing.T) {
 	for _, path := range []string{filepath.Join(t.TempDir(), "absent"), t.TempDir()} {
-		_, err := New(path).Resolve(demoRef(t, "example.com/demo/app:1.0"))
+		_, err := lookup(t, path, "example.com/demo/app:1.0")
 		var unavailable *UnavailableError
 		assert.Assert(t, asError(err, &unavailable), "%v", err)
 		assert.Equal(t, unavailable.Path, path)
@@ -139,13 +134,13 @@ func TestStoreMissingIsUnavailable(t *testing.T) {
 func TestStoreAvailableLayersStopsAtTheFirstMissing(t *testing.T) {
 	ts := newTestStore(t, 3)
 	assert.NilError(t, os.RemoveAll(ts.layerDir(1)))
-	layers, err := New(ts.root).AvailableLayers(ts.diffIDs)
+	layers, err := New(ts.root, false).LookupLayers(context.Background(), ts.diffIDs)
 	assert.NilError(t, err)
 	assert.Assert(t, is.Len(layers, 1))
 	assert.Equal(t, layers[0].ChainID, ts.chainIDs[0])
 
 	writeFile(t, filepath.Join(ts.layerDir(0), "size"), "x")
-	_, err = New(ts.root).AvailableLayers(ts.diffIDs)
+	_, err = New(ts.root, false).LookupLayers(context.Background(), ts.diffIDs)
 	var bad *BadStoreError
 	assert.Assert(t, asError(err, &bad), "%v", err)
 }

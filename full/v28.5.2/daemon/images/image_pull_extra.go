@@ -20,13 +20,14 @@ import (
 
 // pullFromExtraStorage serves a NAME:TAG-extra pull from the extra storage:
 // the image is resolved in the store, every layer validated before any is
-// linked, then linked (zero copy) and the image tagged base and extraRef.
+// linked, then linked (zero copy; hashed first with "verify": "content")
+// and the image tagged base and extraRef.
 func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.NamedTagged, extraRef reference.Named, platform *ocispec.Platform, metaHeaders map[string][]string, authConfig *registry.AuthConfig, outStream io.Writer) error {
 	po := streamformatter.NewJSONProgressOutput(outStream, false)
 	store := i.extraStorage
 	progress.Messagef(po, "", "%s: resolving in extra storage %s", reference.FamiliarString(base), store.Path())
 
-	id, err := store.Resolve(base)
+	img, err := store.Lookup(ctx, base)
 	var notIn *extrastorage.NotInStoreError
 	if errors.As(err, &notIn) {
 		return i.pullAssistedByRegistry(ctx, base, extraRef, platform, metaHeaders, authConfig, outStream)
@@ -34,33 +35,21 @@ func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.
 	if err != nil {
 		return err
 	}
-	config, img, err := store.ReadImageConfig(id)
-	if err != nil {
+	if err := checkExtraPlatform(img.Image, platform); err != nil {
 		return err
 	}
-	if err := checkExtraPlatform(img, platform); err != nil {
-		return err
-	}
-	layers, err := store.Layers(img)
-	if err != nil {
-		return err
-	}
-	refs, err := i.linkExtraLayers(ctx, layers, po)
-	defer func() {
-		for _, l := range refs {
-			layer.ReleaseAndLog(i.layerStore, l)
-		}
-	}()
+	refs, err := i.linkExtraLayers(ctx, img.Layers, po)
+	defer i.releaseLayers(refs)
 	if err != nil {
 		return err
 	}
 
-	imgID, err := i.imageStore.Create(config)
+	imgID, err := createWithLinkedLayers(i.imageStore, img.Config)
 	if err != nil {
 		return err
 	}
-	if imgID.Digest() != id {
-		return fmt.Errorf("extra storage: image %s was stored as %s", id, imgID)
+	if imgID.Digest() != img.ID {
+		return fmt.Errorf("extra storage: image %s was stored as %s", img.ID, imgID)
 	}
 	for _, ref := range []reference.Named{base, extraRef} {
 		if err := i.referenceStore.AddTag(ref, imgID.Digest(), true); err != nil {
@@ -68,10 +57,16 @@ func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.
 		}
 	}
 	i.LogImageEvent(ctx, imgID.String(), reference.FamiliarString(extraRef), events.ActionPull)
-	progress.Messagef(po, "", "Digest: %s", id)
-	progress.Messagef(po, "", "Status: Linked image for %s from extra storage (%d layers, no data copied)", reference.FamiliarString(base), len(layers))
-	log.G(ctx).WithFields(log.Fields{"image": reference.FamiliarString(extraRef), "id": id, "store": store.Path()}).Info("extra storage: image linked")
+	progress.Messagef(po, "", "Digest: %s", img.ID)
+	progress.Messagef(po, "", "Status: Linked image for %s from extra storage (%d layers, no data copied)", reference.FamiliarString(base), len(img.Layers))
+	log.G(ctx).WithFields(log.Fields{"image": reference.FamiliarString(extraRef), "id": img.ID, "store": store.Path(), "verify-content": store.VerifyContent()}).Info("extra storage: image linked")
 	return nil
+}
+
+func (i *ImageService) releaseLayers(refs []layer.Layer) {
+	for _, l := range refs {
+		layer.ReleaseAndLog(i.layerStore, l)
+	}
 }
 
 // linkExtraLayers registers each layer, base first, reusing local ones. It
@@ -82,6 +77,7 @@ func (i *ImageService) linkExtraLayers(ctx context.Context, layers []extrastorag
 	if !ok {
 		return nil, fmt.Errorf("extra storage: layer store %s cannot link layers", i.layerStore.DriverName())
 	}
+	verify := i.extraStorage.VerifyContent()
 	var refs []layer.Layer
 	var parent layer.ChainID
 	for _, src := range layers {
@@ -89,30 +85,27 @@ func (i *ImageService) linkExtraLayers(ctx context.Context, layers []extrastorag
 			return refs, err
 		}
 		short := stringid.TruncateID(src.DiffID.String())
-		l, err := i.layerStore.Get(src.ChainID)
-		if err == nil {
+		if verify {
+			progress.Update(po, short, "Verifying content")
+		}
+		existed := false
+		if l, err := i.layerStore.Get(src.ChainID); err == nil {
+			existed = true
+			layer.ReleaseAndLog(i.layerStore, l)
+		}
+		l, err := reg.RegisterExternal(layer.ExternalLayer{
+			DiffID: src.DiffID, Size: src.Size, Root: src.Root, DiffRel: src.DiffRel, TarSplit: src.TarSplit, Verify: verify,
+		}, parent)
+		if err != nil {
+			return refs, fmt.Errorf("extra storage: linking layer %s: %w", src.ChainID, err)
+		}
+		if existed {
 			progress.Update(po, short, "Already exists")
 		} else {
-			if l, err = registerExtraLayer(reg, src, parent); err != nil {
-				return refs, err
-			}
 			progress.Update(po, short, "Linked from extra storage")
 		}
 		refs = append(refs, l)
 		parent = src.ChainID
 	}
 	return refs, nil
-}
-
-func registerExtraLayer(reg layer.ExternalRegisterer, src extrastorage.Layer, parent layer.ChainID) (layer.Layer, error) {
-	ts, err := src.OpenTarSplit()
-	if err != nil {
-		return nil, err
-	}
-	defer ts.Close()
-	l, err := reg.RegisterExternal(layer.ExternalLayer{DiffID: src.DiffID, Size: src.Size, DiffDir: src.DiffDir, TarSplit: ts}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("extra storage: linking layer %s: %w", src.ChainID, err)
-	}
-	return l, nil
 }

@@ -7,9 +7,8 @@ import (
 	"io"
 	"os"
 	"path"
-	"strconv"
-	"strings"
 
+	"github.com/docker/docker/daemon/extrastorage/beneath"
 	"github.com/docker/docker/daemon/graphdriver"
 	"github.com/vbatts/tar-split/tar/storage"
 	"golang.org/x/sys/unix"
@@ -27,11 +26,15 @@ var _ graphdriver.DiffGetterDriver = (*Driver)(nil)
 // reading. Every other layer is served exactly as the layer
 // store serves a driver without DiffGetter: from its mounted view.
 func (d *Driver) DiffGetter(id string) (graphdriver.FileGetCloser, error) {
-	diff := path.Join(d.dir(id), diffDirName)
-	if fi, err := os.Lstat(diff); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+	x, err := d.links()
+	if err != nil {
+		return nil, err
+	}
+	l, ok := x.lookup("", id)
+	if !ok {
 		return d.mountedDiffGetter(id)
 	}
-	return openLinkedDiff(diff)
+	return openLinkedDiff(l)
 }
 
 // mountedDiff is the layer store's naiveDiffPathDriver getter: files of the
@@ -61,54 +64,17 @@ type linkedDiff struct {
 	dir  string
 }
 
-func openLinkedDiff(diff string) (graphdriver.FileGetCloser, error) {
-	if err := checkExternalDiff(diff); err != nil {
+func openLinkedDiff(l linkedLayer) (graphdriver.FileGetCloser, error) {
+	dir, err := openLinkedChecked(l)
+	if err != nil {
 		return nil, err
-	}
-	target, err := os.Readlink(diff)
-	if err != nil {
-		return nil, fmt.Errorf("layer data %s is unreadable (extra storage not mounted or failing?): %w", diff, err)
-	}
-	// checkExternalDiff saw no symlink on the way to target; opening it
-	// refusing symlinks at every step keeps it so, whatever the store swaps
-	// in meanwhile.
-	dir, err := openDirNoSymlinks(target)
-	if err != nil {
-		return nil, fmt.Errorf("refusing to read linked layer data %s: %w", target, err)
 	}
 	defer dir.Close()
-	root, err := os.OpenRoot(fdPath(dir))
+	root, err := os.OpenRoot(beneath.FdPath(dir))
 	if err != nil {
-		return nil, fmt.Errorf("layer data %s is unreadable (extra storage not mounted or failing?): %w", target, err)
+		return nil, fmt.Errorf("layer data %s is unreadable (extra storage not mounted or failing?): %w", path.Join(l.Root, l.Rel), err)
 	}
-	return &linkedDiff{root: root, dir: target}, nil
-}
-
-// openDirNoSymlinks opens the absolute path p as an O_PATH directory handle,
-// one component at a time, failing on any symlink.
-func openDirNoSymlinks(p string) (*os.File, error) {
-	fd, err := unix.Open("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, err
-	}
-	for _, part := range strings.Split(strings.Trim(path.Clean(p), "/"), "/") {
-		if part == "" {
-			continue
-		}
-		next, err := unix.Openat(fd, part, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-		_ = unix.Close(fd)
-		if err != nil {
-			return nil, &os.PathError{Op: "open without following symlinks", Path: p, Err: err}
-		}
-		fd = next
-	}
-	return os.NewFile(uintptr(fd), p), nil
-}
-
-// fdPath names an open file through /proc, so it can be reopened as that
-// very file and not whatever its path leads to now.
-func fdPath(f *os.File) string {
-	return "/proc/self/fd/" + strconv.Itoa(int(f.Fd()))
+	return &linkedDiff{root: root, dir: path.Join(l.Root, l.Rel)}, nil
 }
 
 func (l *linkedDiff) Get(name string) (io.ReadCloser, error) {
@@ -129,9 +95,9 @@ func (l *linkedDiff) Get(name string) (io.ReadCloser, error) {
 		return nil, wrap(err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, wrap(fmt.Errorf("is a %s, not the regular file its tar-split names (the extra storage is inconsistent)", fileKind(fi.Mode())))
+		return nil, wrap(fmt.Errorf("is a %s, not the regular file its tar-split names (the extra storage is inconsistent)", beneath.Kind(fi.Mode())))
 	}
-	f, err := os.OpenFile(fdPath(h), os.O_RDONLY, 0)
+	f, err := os.OpenFile(beneath.FdPath(h), os.O_RDONLY, 0)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -140,23 +106,4 @@ func (l *linkedDiff) Get(name string) (io.ReadCloser, error) {
 
 func (l *linkedDiff) Close() error {
 	return l.root.Close()
-}
-
-func fileKind(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "directory"
-	case m&os.ModeSymlink != 0:
-		return "symlink"
-	case m&os.ModeNamedPipe != 0:
-		return "FIFO"
-	case m&os.ModeCharDevice != 0:
-		return "character device"
-	case m&os.ModeDevice != 0:
-		return "block device"
-	case m&os.ModeSocket != 0:
-		return "socket"
-	default:
-		return m.Type().String()
-	}
 }

@@ -24,18 +24,18 @@ func TestDiffGetterConfinesALinkedLayer(t *testing.T) {
 	tmp := t.TempDir()
 	host := filepath.Join(tmp, "host-secret")
 	assert.NilError(t, os.WriteFile(host, []byte("host secret"), 0o600))
-	layer := filepath.Join(tmp, "store", "layer")
+	layer := filepath.Join(tmp, "store", "overlay2", "layer", "diff")
 	assert.NilError(t, os.MkdirAll(filepath.Join(layer, "etc"), 0o755))
 	assert.NilError(t, os.WriteFile(filepath.Join(layer, "etc", "motd"), []byte("from the store"), 0o644))
 	assert.NilError(t, os.Symlink("motd", filepath.Join(layer, "etc", "inner")))
 	assert.NilError(t, os.Symlink(host, filepath.Join(layer, "etc", "absolute")))
-	assert.NilError(t, os.Symlink("../../../host-secret", filepath.Join(layer, "etc", "relative")))
+	assert.NilError(t, os.Symlink("../../../../../host-secret", filepath.Join(layer, "etc", "relative")))
 	assert.NilError(t, syscall.Mkfifo(filepath.Join(layer, "etc", "fifo"), 0o644))
 	devNull := os.Getuid() == 0 && syscall.Mknod(filepath.Join(layer, "etc", "null"), syscall.S_IFCHR|0o666, 1<<8|3) == nil
 
-	d := &Driver{home: filepath.Join(tmp, "overlay2")}
-	assert.NilError(t, os.MkdirAll(d.dir("linked"), 0o700))
-	assert.NilError(t, os.Symlink(layer, filepath.Join(d.dir("linked"), diffDirName)))
+	d := newExtraTestDriver(t)
+	_, err := d.CreateFromExternalDiff("linked", "", filepath.Join(tmp, "store"), "overlay2/layer/diff")
+	assert.NilError(t, err)
 
 	getter, err := d.DiffGetter("linked")
 	assert.NilError(t, err)
@@ -90,18 +90,6 @@ func TestDiffGetterConfinesALinkedLayer(t *testing.T) {
 	}
 }
 
-func TestOpenDirNoSymlinksRefusesALinkOnTheWay(t *testing.T) {
-	tmp := t.TempDir()
-	assert.NilError(t, os.MkdirAll(filepath.Join(tmp, "real", "layer"), 0o755))
-	assert.NilError(t, os.Symlink(filepath.Join(tmp, "real"), filepath.Join(tmp, "swapped")))
-
-	f, err := openDirNoSymlinks(filepath.Join(tmp, "real", "layer"))
-	assert.NilError(t, err)
-	assert.NilError(t, f.Close())
-	_, err = openDirNoSymlinks(filepath.Join(tmp, "swapped", "layer"))
-	assert.Check(t, is.ErrorContains(err, "open without following symlinks"))
-}
-
 // TestDiffGetterServesOrdinaryLayersFromTheMount: a layer that is not linked
 // is read as the layer store reads a driver without DiffGetter, mounted
 // while the getter is open.
@@ -134,15 +122,15 @@ func TestDiffGetterServesOrdinaryLayersFromTheMount(t *testing.T) {
 // TestDiffGetterRefusesAChangedStore swaps the linked directory for a symlink
 // to another directory after the link was made.
 func TestDiffGetterRefusesAChangedStore(t *testing.T) {
-	tmp := t.TempDir()
-	layer := filepath.Join(tmp, "store", "layer")
+	d := newExtraTestDriver(t)
+	store := t.TempDir()
+	layer := filepath.Join(store, "overlay2", "layer", "diff")
 	assert.NilError(t, os.MkdirAll(layer, 0o755))
-	d := &Driver{home: filepath.Join(tmp, "overlay2")}
-	assert.NilError(t, os.MkdirAll(d.dir("linked"), 0o700))
-	assert.NilError(t, os.Symlink(layer, filepath.Join(d.dir("linked"), diffDirName)))
+	_, err := d.CreateFromExternalDiff("linked", "", store, "overlay2/layer/diff")
+	assert.NilError(t, err)
 
 	assert.NilError(t, os.Rename(layer, layer+".old"))
 	assert.NilError(t, os.Symlink("/", layer))
-	_, err := d.DiffGetter("linked")
-	assert.Check(t, is.ErrorContains(err, "refusing to mount linked layer data"))
+	_, err = d.DiffGetter("linked")
+	assert.Check(t, is.ErrorContains(err, "refusing linked layer data"))
 }

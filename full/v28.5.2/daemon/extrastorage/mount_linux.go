@@ -1,3 +1,5 @@
+//go:build linux
+
 package extrastorage
 
 import (
@@ -11,12 +13,6 @@ import (
 	"github.com/moby/sys/mount"
 	"github.com/moby/sys/mountinfo"
 )
-
-// defaultMountOptions keep the store read-only and inert; an option given by
-// the administrator replaces its opposite (rw → ro, dev → nodev, suid → nosuid).
-var defaultMountOptions = []string{"ro", "nodev", "nosuid"}
-
-var opposites = map[string]string{"rw": "ro", "dev": "nodev", "suid": "nosuid", "exec": "noexec"}
 
 // networkTypes are mounted through the system mount helper (mount.nfs and
 // friends resolve servers and negotiate versions; the syscall cannot).
@@ -32,37 +28,6 @@ var (
 	mountHelper        = "mount"
 	mountHelperTimeout = 30 * time.Second
 )
-
-// mountOptions merges the administrator's options into the defaults.
-func mountOptions(user string) string {
-	var given []string
-	dropped := map[string]bool{}
-	for _, o := range strings.Split(user, ",") {
-		if o = strings.TrimSpace(o); o == "" {
-			continue
-		}
-		given = append(given, o)
-		if opp, ok := opposites[o]; ok {
-			dropped[opp] = true
-		}
-	}
-	var out []string
-	for _, o := range defaultMountOptions {
-		if !dropped[o] && !contains(given, o) {
-			out = append(out, o)
-		}
-	}
-	return strings.Join(append(out, given...), ",")
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
 
 // mountStore mounts device at path unless something is mounted there
 // already. It reports whether it mounted, so only that is unmounted later.
