@@ -3,10 +3,10 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://dockerd-extra.invalid/schemas/daemon.v28.schema.json","type":"object","additionalProperties":false,"properties":{"allow-direct-routing":{"type":"boolean"},"allow-nondistributable-artifacts":{"type":"array","items":{"type":"string"}},"api-cors-header":{"type":"string"},"authorization-plugins":{"type":"array","items":{"type":"string"}},"bip":{"type":"string"},"bip6":{"type":"string"},"bridge":{"type":"string"},"builder":{"$ref":"#/$defs/builder"},"cdi-spec-dirs":{"type":"array","items":{"type":"string"}},"cgroup-parent":{"type":"string"},"containerd":{"type":"string"},"containerd-namespace":{"type":"string"},"containerd-plugin-namespace":{"type":"string"},"cpu-rt-period":{"type":"integer"},"cpu-rt-runtime":{"type":"integer"},"cri-containerd":{"type":"boolean"},"data-root":{"type":"string"},"debug":{"type":"boolean"},"default-address-pools":{"type":"array","items":{"$ref":"#/$defs/addressPool"}},"default-cgroupns-mode":{"type":"string","enum":["","host","private"]},"default-gateway":{"type":"string"},"default-gateway-v6":{"type":"string"},"default-init":{"type":"string"},"default-ipc-mode":{"type":"string","enum":["","private","shareable"]},"default-network-opts":{"type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"default-runtime":{"type":"string"},"default-shm-size":{"type":"string"},"default-ulimits":{"type":"object","additionalProperties":{"$ref":"#/$defs/ulimit"}},"deprecated-key-path":{"type":"string"},"dns":{"type":"array","items":{"type":"string"}},"dns-opts":{"type":"array","items":{"type":"string"}},"dns-search":{"type":"array","items":{"type":"string"}},"exec-opts":{"type":"array","items":{"type":"string"}},"exec-root":{"type":"string"},"experimental":{"type":"boolean"},"extra-storage":{"$ref":"#/$defs/extraStorage"},"features":{"type":"object","additionalProperties":{"type":"boolean"}},"fixed-cidr":{"type":"string"},"fixed-cidr-v6":{"type":"string"},"group":{"type":"string"},"host-gateway-ip":{"type":"string"},"host-gateway-ips":{"type":"array","items":{"type":"string"}},"hosts":{"type":"array","items":{"type":"string"}},"icc":{"type":"boolean"},"init":{"type":"boolean"},"init-path":{"type":"string"},"insecure-registries":{"type":"array","items":{"type":"string"}},"ip":{"type":"string"},"ip-forward":{"type":"boolean"},"ip-forward-no-drop":{"type":"boolean"},"ip-masq":{"type":"boolean"},"ip6tables":{"type":"boolean"},"iptables":{"type":"boolean"},"ipv6":{"type":"boolean"},"labels":{"type":"array","items":{"type":"string"}},"live-restore":{"type":"boolean"},"log-driver":{"type":"string"},"log-format":{"type":"string","enum":["","text","json"]},"log-level":{"type":"string"},"log-opts":{"type":"object","additionalProperties":{"type":"string"}},"max-concurrent-downloads":{"type":"integer"},"max-concurrent-uploads":{"type":"integer"},"max-download-attempts":{"type":"integer"},"metrics-addr":{"type":"string"},"mtu":{"type":"integer"},"network-control-plane-mtu":{"type":"integer"},"network-diagnostic-port":{"type":"integer"},"no-new-privileges":{"type":"boolean"},"node-generic-resources":{"type":"array","items":{"type":"string"}},"pidfile":{"type":"string"},"proxies":{"$ref":"#/$defs/proxies"},"raw-logs":{"type":"boolean"},"registry-mirrors":{"type":"array","items":{"type":"string"}},"resolv-conf":{"type":"string"},"rootless":{"type":"boolean"},"runtimes":{"type":"object","additionalProperties":{"$ref":"#/$defs/runtime"}},"seccomp-profile":{"type":"string"},"selinux-enabled":{"type":"boolean"},"shutdown-timeout":{"type":"integer"},"storage-driver":{"type":"string"},"storage-opts":{"type":"array","items":{"type":"string"}},"swarm-default-advertise-addr":{"type":"string"},"swarm-raft-election-tick":{"type":"integer","minimum":0,"maximum":4294967295},"swarm-raft-heartbeat-tick":{"type":"integer","minimum":0,"maximum":4294967295},"tls":{"type":"boolean"},"tlscacert":{"type":"string"},"tlscert":{"type":"string"},"tlskey":{"type":"string"},"tlsverify":{"type":"boolean"},"userland-proxy":{"type":"boolean"},"userland-proxy-path":{"type":"string"},"userns-remap":{"type":"string"}},"$defs":{"proxies":{"type":"object","additionalProperties":false,"properties":{"http-proxy":{"type":"string"},"https-proxy":{"type":"string"},"no-proxy":{"type":"string"}}},"addressPool":{"type":"object","additionalProperties":false,"properties":{"base":{"type":"string"},"size":{"type":"integer","minimum":0,"maximum":128}}},"ulimit":{"type":"object","additionalProperties":false,"properties":{"Name":{"type":"string"},"Hard":{"type":"integer"},"Soft":{"type":"integer"}}},"runtime":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string"},"runtimeArgs":{"type":"array","items":{"type":"string"}},"runtimeType":{"type":"string"},"options":{"type":"object"}}},"builder":{"type":"object","additionalProperties":false,"properties":{"gc":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"defaultKeepStorage":{"type":"string"},"defaultReservedSpace":{"type":"string"},"defaultMaxUsedSpace":{"type":"string"},"defaultMinFreeSpace":{"type":"string"},"policy":{"type":"array","items":{"$ref":"#/$defs/gcRule"}}}},"entitlements":{"type":"object","additionalProperties":false,"properties":{"network-host":{"type":"boolean"},"security-insecure":{"type":"boolean"}}},"history":{"type":"object","additionalProperties":false,"properties":{"maxAge":{"type":"string"},"maxEntries":{"type":"integer"}}}}},"gcRule":{"type":"object","additionalProperties":false,"properties":{"all":{"type":"boolean"},"filter":{"type":["array","object"],"items":{"type":"string"}},"keepStorage":{"type":"string"},"reservedSpace":{"type":"string"},"maxUsedSpace":{"type":"string"},"minFreeSpace":{"type":"string"}}},"extraStorage":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string"},"device":{"type":"string"},"type":{"type":"string"},"options":{"type":"string"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://dockerd-extra.invalid/schemas/daemon.v28.schema.json","type":"object","additionalProperties":false,"properties":{"allow-direct-routing":{"type":"boolean"},"allow-nondistributable-artifacts":{"type":"array","items":{"type":"string"}},"api-cors-header":{"type":"string"},"authorization-plugins":{"type":"array","items":{"type":"string"}},"bip":{"type":"string"},"bip6":{"type":"string"},"bridge":{"type":"string"},"builder":{"$ref":"#/$defs/builder"},"cdi-spec-dirs":{"type":"array","items":{"type":"string"}},"cgroup-parent":{"type":"string"},"containerd":{"type":"string"},"containerd-namespace":{"type":"string"},"containerd-plugin-namespace":{"type":"string"},"cpu-rt-period":{"type":"integer"},"cpu-rt-runtime":{"type":"integer"},"cri-containerd":{"type":"boolean"},"data-root":{"type":"string"},"debug":{"type":"boolean"},"default-address-pools":{"type":"array","items":{"$ref":"#/$defs/addressPool"}},"default-cgroupns-mode":{"type":"string","enum":["","host","private"]},"default-gateway":{"type":"string"},"default-gateway-v6":{"type":"string"},"default-init":{"type":"string"},"default-ipc-mode":{"type":"string","enum":["","private","shareable"]},"default-network-opts":{"type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"default-runtime":{"type":"string"},"default-shm-size":{"type":"string"},"default-ulimits":{"type":"object","additionalProperties":{"$ref":"#/$defs/ulimit"}},"deprecated-key-path":{"type":"string"},"dns":{"type":"array","items":{"type":"string"}},"dns-opts":{"type":"array","items":{"type":"string"}},"dns-search":{"type":"array","items":{"type":"string"}},"exec-opts":{"type":"array","items":{"type":"string"}},"exec-root":{"type":"string"},"experimental":{"type":"boolean"},"extra-storage":{"$ref":"#/$defs/extraStorage"},"features":{"type":"object","additionalProperties":{"type":"boolean"}},"fixed-cidr":{"type":"string"},"fixed-cidr-v6":{"type":"string"},"group":{"type":"string"},"host-gateway-ip":{"type":"string"},"host-gateway-ips":{"type":"array","items":{"type":"string"}},"hosts":{"type":"array","items":{"type":"string"}},"icc":{"type":"boolean"},"init":{"type":"boolean"},"init-path":{"type":"string"},"insecure-registries":{"type":"array","items":{"type":"string"}},"ip":{"type":"string"},"ip-forward":{"type":"boolean"},"ip-forward-no-drop":{"type":"boolean"},"ip-masq":{"type":"boolean"},"ip6tables":{"type":"boolean"},"iptables":{"type":"boolean"},"ipv6":{"type":"boolean"},"labels":{"type":"array","items":{"type":"string"}},"live-restore":{"type":"boolean"},"log-driver":{"type":"string"},"log-format":{"type":"string","enum":["","text","json"]},"log-level":{"type":"string"},"log-opts":{"type":"object","additionalProperties":{"type":"string"}},"max-concurrent-downloads":{"type":"integer"},"max-concurrent-uploads":{"type":"integer"},"max-download-attempts":{"type":"integer"},"metrics-addr":{"type":"string"},"mtu":{"type":"integer"},"network-control-plane-mtu":{"type":"integer"},"network-diagnostic-port":{"type":"integer"},"no-new-privileges":{"type":"boolean"},"node-generic-resources":{"type":"array","items":{"type":"string"}},"pidfile":{"type":"string"},"proxies":{"$ref":"#/$defs/proxies"},"raw-logs":{"type":"boolean"},"registry-mirrors":{"type":"array","items":{"type":"string"}},"resolv-conf":{"type":"string"},"rootless":{"type":"boolean"},"runtimes":{"type":"object","additionalProperties":{"$ref":"#/$defs/runtime"}},"seccomp-profile":{"type":"string"},"selinux-enabled":{"type":"boolean"},"shutdown-timeout":{"type":"integer"},"storage-driver":{"type":"string"},"storage-opts":{"type":"array","items":{"type":"string"}},"swarm-default-advertise-addr":{"type":"string"},"swarm-raft-election-tick":{"type":"integer","minimum":0,"maximum":4294967295},"swarm-raft-heartbeat-tick":{"type":"integer","minimum":0,"maximum":4294967295},"tls":{"type":"boolean"},"tlscacert":{"type":"string"},"tlscert":{"type":"string"},"tlskey":{"type":"string"},"tlsverify":{"type":"boolean"},"userland-proxy":{"type":"boolean"},"userland-proxy-path":{"type":"string"},"userns-remap":{"type":"string"}},"$defs":{"proxies":{"type":"object","additionalProperties":false,"properties":{"http-proxy":{"type":"string"},"https-proxy":{"type":"string"},"no-proxy":{"type":"string"}}},"addressPool":{"type":"object","additionalProperties":false,"properties":{"base":{"type":"string"},"size":{"type":"integer","minimum":0,"maximum":128}}},"ulimit":{"type":"object","additionalProperties":false,"properties":{"Name":{"type":"string"},"Hard":{"type":"integer"},"Soft":{"type":"integer"}}},"runtime":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string"},"runtimeArgs":{"type":"array","items":{"type":"string"}},"runtimeType":{"type":"string"},"options":{"type":"object"}}},"builder":{"type":"object","additionalProperties":false,"properties":{"gc":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"defaultKeepStorage":{"type":"string"},"defaultReservedSpace":{"type":"string"},"defaultMaxUsedSpace":{"type":"string"},"defaultMinFreeSpace":{"type":"string"},"policy":{"type":"array","items":{"$ref":"#/$defs/gcRule"}}}},"entitlements":{"type":"object","additionalProperties":false,"properties":{"network-host":{"type":"boolean"},"security-insecure":{"type":"boolean"}}},"history":{"type":"object","additionalProperties":false,"properties":{"maxAge":{"type":"string"},"maxEntries":{"type":"integer"}}}}},"gcRule":{"type":"object","additionalProperties":false,"properties":{"all":{"type":"boolean"},"filter":{"type":["array","object"],"items":{"type":"string"}},"keepStorage":{"type":"string"},"reservedSpace":{"type":"string"},"maxUsedSpace":{"type":"string"},"minFreeSpace":{"type":"string"}}},"extraStorage":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string"},"device":{"type":"string"},"type":{"type":"string"},"options":{"type":"string"},"verify":{"enum":["content","trusted"]}}}}};
 const schema34 = {"type":"object","additionalProperties":false,"properties":{"base":{"type":"string"},"size":{"type":"integer","minimum":0,"maximum":128}}};
 const schema35 = {"type":"object","additionalProperties":false,"properties":{"Name":{"type":"string"},"Hard":{"type":"integer"},"Soft":{"type":"integer"}}};
-const schema36 = {"type":"object","additionalProperties":false,"properties":{"path":{"type":"string"},"device":{"type":"string"},"type":{"type":"string"},"options":{"type":"string"}}};
+const schema36 = {"type":"object","additionalProperties":false,"properties":{"path":{"type":"string"},"device":{"type":"string"},"type":{"type":"string"},"options":{"type":"string"},"verify":{"enum":["content","trusted"]}}};
 const schema37 = {"type":"object","additionalProperties":false,"properties":{"http-proxy":{"type":"string"},"https-proxy":{"type":"string"},"no-proxy":{"type":"string"}}};
 const schema38 = {"type":"object","additionalProperties":false,"properties":{"path":{"type":"string"},"runtimeArgs":{"type":"array","items":{"type":"string"}},"runtimeType":{"type":"string"},"options":{"type":"object"}}};
 const func1 = Object.prototype.hasOwnProperty;
@@ -1128,7 +1128,7 @@ if(data["extra-storage"] !== undefined){
 let data51 = data["extra-storage"];
 if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
 for(const key6 in data51){
-if(!((((key6 === "path") || (key6 === "device")) || (key6 === "type")) || (key6 === "options"))){
+if(!(((((key6 === "path") || (key6 === "device")) || (key6 === "type")) || (key6 === "options")) || (key6 === "verify"))){
 const err57 = {instancePath:instancePath+"/extra-storage",schemaPath:"#/$defs/extraStorage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err57];
@@ -1187,9 +1187,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/extra-storage",schemaPath:"#/$defs/extraStorage/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data51.verify !== undefined){
+let data56 = data51.verify;
+if(!((data56 === "content") || (data56 === "trusted"))){
+const err62 = {instancePath:instancePath+"/extra-storage/verify",schemaPath:"#/$defs/extraStorage/properties/verify/enum",keyword:"enum",params:{allowedValues: schema36.properties.verify.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1199,12 +1200,9 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data.features !== undefined){
-let data56 = data.features;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key7 in data56){
-if(typeof data56[key7] !== "boolean"){
-const err63 = {instancePath:instancePath+"/features/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/features/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err63 = {instancePath:instancePath+"/extra-storage",schemaPath:"#/$defs/extraStorage/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1214,9 +1212,12 @@ vErrors.push(err63);
 errors++;
 }
 }
-}
-else {
-const err64 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.features !== undefined){
+let data57 = data.features;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+for(const key7 in data57){
+if(typeof data57[key7] !== "boolean"){
+const err64 = {instancePath:instancePath+"/features/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/features/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1226,9 +1227,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data["fixed-cidr"] !== undefined){
-if(typeof data["fixed-cidr"] !== "string"){
-const err65 = {instancePath:instancePath+"/fixed-cidr",schemaPath:"#/properties/fixed-cidr/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err65 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1238,9 +1239,9 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data["fixed-cidr-v6"] !== undefined){
-if(typeof data["fixed-cidr-v6"] !== "string"){
-const err66 = {instancePath:instancePath+"/fixed-cidr-v6",schemaPath:"#/properties/fixed-cidr-v6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["fixed-cidr"] !== undefined){
+if(typeof data["fixed-cidr"] !== "string"){
+const err66 = {instancePath:instancePath+"/fixed-cidr",schemaPath:"#/properties/fixed-cidr/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1250,9 +1251,9 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data.group !== undefined){
-if(typeof data.group !== "string"){
-const err67 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["fixed-cidr-v6"] !== undefined){
+if(typeof data["fixed-cidr-v6"] !== "string"){
+const err67 = {instancePath:instancePath+"/fixed-cidr-v6",schemaPath:"#/properties/fixed-cidr-v6/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1262,9 +1263,9 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data["host-gateway-ip"] !== undefined){
-if(typeof data["host-gateway-ip"] !== "string"){
-const err68 = {instancePath:instancePath+"/host-gateway-ip",schemaPath:"#/properties/host-gateway-ip/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.group !== undefined){
+if(typeof data.group !== "string"){
+const err68 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1274,13 +1275,9 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data["host-gateway-ips"] !== undefined){
-let data62 = data["host-gateway-ips"];
-if(Array.isArray(data62)){
-const len8 = data62.length;
-for(let i8=0; i8<len8; i8++){
-if(typeof data62[i8] !== "string"){
-const err69 = {instancePath:instancePath+"/host-gateway-ips/" + i8,schemaPath:"#/properties/host-gateway-ips/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["host-gateway-ip"] !== undefined){
+if(typeof data["host-gateway-ip"] !== "string"){
+const err69 = {instancePath:instancePath+"/host-gateway-ip",schemaPath:"#/properties/host-gateway-ip/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1290,9 +1287,13 @@ vErrors.push(err69);
 errors++;
 }
 }
-}
-else {
-const err70 = {instancePath:instancePath+"/host-gateway-ips",schemaPath:"#/properties/host-gateway-ips/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data["host-gateway-ips"] !== undefined){
+let data63 = data["host-gateway-ips"];
+if(Array.isArray(data63)){
+const len8 = data63.length;
+for(let i8=0; i8<len8; i8++){
+if(typeof data63[i8] !== "string"){
+const err70 = {instancePath:instancePath+"/host-gateway-ips/" + i8,schemaPath:"#/properties/host-gateway-ips/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1302,13 +1303,9 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data.hosts !== undefined){
-let data64 = data.hosts;
-if(Array.isArray(data64)){
-const len9 = data64.length;
-for(let i9=0; i9<len9; i9++){
-if(typeof data64[i9] !== "string"){
-const err71 = {instancePath:instancePath+"/hosts/" + i9,schemaPath:"#/properties/hosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err71 = {instancePath:instancePath+"/host-gateway-ips",schemaPath:"#/properties/host-gateway-ips/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1318,9 +1315,13 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
-else {
-const err72 = {instancePath:instancePath+"/hosts",schemaPath:"#/properties/hosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.hosts !== undefined){
+let data65 = data.hosts;
+if(Array.isArray(data65)){
+const len9 = data65.length;
+for(let i9=0; i9<len9; i9++){
+if(typeof data65[i9] !== "string"){
+const err72 = {instancePath:instancePath+"/hosts/" + i9,schemaPath:"#/properties/hosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1330,9 +1331,9 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data.icc !== undefined){
-if(typeof data.icc !== "boolean"){
-const err73 = {instancePath:instancePath+"/icc",schemaPath:"#/properties/icc/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err73 = {instancePath:instancePath+"/hosts",schemaPath:"#/properties/hosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1342,9 +1343,9 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data.init !== undefined){
-if(typeof data.init !== "boolean"){
-const err74 = {instancePath:instancePath+"/init",schemaPath:"#/properties/init/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.icc !== undefined){
+if(typeof data.icc !== "boolean"){
+const err74 = {instancePath:instancePath+"/icc",schemaPath:"#/properties/icc/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1354,9 +1355,9 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data["init-path"] !== undefined){
-if(typeof data["init-path"] !== "string"){
-const err75 = {instancePath:instancePath+"/init-path",schemaPath:"#/properties/init-path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.init !== undefined){
+if(typeof data.init !== "boolean"){
+const err75 = {instancePath:instancePath+"/init",schemaPath:"#/properties/init/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1366,13 +1367,9 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data["insecure-registries"] !== undefined){
-let data69 = data["insecure-registries"];
-if(Array.isArray(data69)){
-const len10 = data69.length;
-for(let i10=0; i10<len10; i10++){
-if(typeof data69[i10] !== "string"){
-const err76 = {instancePath:instancePath+"/insecure-registries/" + i10,schemaPath:"#/properties/insecure-registries/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["init-path"] !== undefined){
+if(typeof data["init-path"] !== "string"){
+const err76 = {instancePath:instancePath+"/init-path",schemaPath:"#/properties/init-path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1382,9 +1379,13 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
-else {
-const err77 = {instancePath:instancePath+"/insecure-registries",schemaPath:"#/properties/insecure-registries/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data["insecure-registries"] !== undefined){
+let data70 = data["insecure-registries"];
+if(Array.isArray(data70)){
+const len10 = data70.length;
+for(let i10=0; i10<len10; i10++){
+if(typeof data70[i10] !== "string"){
+const err77 = {instancePath:instancePath+"/insecure-registries/" + i10,schemaPath:"#/properties/insecure-registries/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1394,9 +1395,9 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data.ip !== undefined){
-if(typeof data.ip !== "string"){
-const err78 = {instancePath:instancePath+"/ip",schemaPath:"#/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err78 = {instancePath:instancePath+"/insecure-registries",schemaPath:"#/properties/insecure-registries/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1406,9 +1407,9 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data["ip-forward"] !== undefined){
-if(typeof data["ip-forward"] !== "boolean"){
-const err79 = {instancePath:instancePath+"/ip-forward",schemaPath:"#/properties/ip-forward/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.ip !== undefined){
+if(typeof data.ip !== "string"){
+const err79 = {instancePath:instancePath+"/ip",schemaPath:"#/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1418,9 +1419,9 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data["ip-forward-no-drop"] !== undefined){
-if(typeof data["ip-forward-no-drop"] !== "boolean"){
-const err80 = {instancePath:instancePath+"/ip-forward-no-drop",schemaPath:"#/properties/ip-forward-no-drop/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data["ip-forward"] !== undefined){
+if(typeof data["ip-forward"] !== "boolean"){
+const err80 = {instancePath:instancePath+"/ip-forward",schemaPath:"#/properties/ip-forward/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1430,9 +1431,9 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data["ip-masq"] !== undefined){
-if(typeof data["ip-masq"] !== "boolean"){
-const err81 = {instancePath:instancePath+"/ip-masq",schemaPath:"#/properties/ip-masq/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data["ip-forward-no-drop"] !== undefined){
+if(typeof data["ip-forward-no-drop"] !== "boolean"){
+const err81 = {instancePath:instancePath+"/ip-forward-no-drop",schemaPath:"#/properties/ip-forward-no-drop/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1442,9 +1443,9 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data.ip6tables !== undefined){
-if(typeof data.ip6tables !== "boolean"){
-const err82 = {instancePath:instancePath+"/ip6tables",schemaPath:"#/properties/ip6tables/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data["ip-masq"] !== undefined){
+if(typeof data["ip-masq"] !== "boolean"){
+const err82 = {instancePath:instancePath+"/ip-masq",schemaPath:"#/properties/ip-masq/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1454,9 +1455,9 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data.iptables !== undefined){
-if(typeof data.iptables !== "boolean"){
-const err83 = {instancePath:instancePath+"/iptables",schemaPath:"#/properties/iptables/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.ip6tables !== undefined){
+if(typeof data.ip6tables !== "boolean"){
+const err83 = {instancePath:instancePath+"/ip6tables",schemaPath:"#/properties/ip6tables/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1466,9 +1467,9 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data.ipv6 !== undefined){
-if(typeof data.ipv6 !== "boolean"){
-const err84 = {instancePath:instancePath+"/ipv6",schemaPath:"#/properties/ipv6/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.iptables !== undefined){
+if(typeof data.iptables !== "boolean"){
+const err84 = {instancePath:instancePath+"/iptables",schemaPath:"#/properties/iptables/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1478,13 +1479,9 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data.labels !== undefined){
-let data78 = data.labels;
-if(Array.isArray(data78)){
-const len11 = data78.length;
-for(let i11=0; i11<len11; i11++){
-if(typeof data78[i11] !== "string"){
-const err85 = {instancePath:instancePath+"/labels/" + i11,schemaPath:"#/properties/labels/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.ipv6 !== undefined){
+if(typeof data.ipv6 !== "boolean"){
+const err85 = {instancePath:instancePath+"/ipv6",schemaPath:"#/properties/ipv6/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1494,9 +1491,13 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-else {
-const err86 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.labels !== undefined){
+let data79 = data.labels;
+if(Array.isArray(data79)){
+const len11 = data79.length;
+for(let i11=0; i11<len11; i11++){
+if(typeof data79[i11] !== "string"){
+const err86 = {instancePath:instancePath+"/labels/" + i11,schemaPath:"#/properties/labels/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1506,9 +1507,9 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data["live-restore"] !== undefined){
-if(typeof data["live-restore"] !== "boolean"){
-const err87 = {instancePath:instancePath+"/live-restore",schemaPath:"#/properties/live-restore/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err87 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1518,9 +1519,9 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data["log-driver"] !== undefined){
-if(typeof data["log-driver"] !== "string"){
-const err88 = {instancePath:instancePath+"/log-driver",schemaPath:"#/properties/log-driver/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["live-restore"] !== undefined){
+if(typeof data["live-restore"] !== "boolean"){
+const err88 = {instancePath:instancePath+"/live-restore",schemaPath:"#/properties/live-restore/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1530,10 +1531,9 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data["log-format"] !== undefined){
-let data82 = data["log-format"];
-if(typeof data82 !== "string"){
-const err89 = {instancePath:instancePath+"/log-format",schemaPath:"#/properties/log-format/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["log-driver"] !== undefined){
+if(typeof data["log-driver"] !== "string"){
+const err89 = {instancePath:instancePath+"/log-driver",schemaPath:"#/properties/log-driver/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1542,8 +1542,11 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(!(((data82 === "") || (data82 === "text")) || (data82 === "json"))){
-const err90 = {instancePath:instancePath+"/log-format",schemaPath:"#/properties/log-format/enum",keyword:"enum",params:{allowedValues: schema31.properties["log-format"].enum},message:"must be equal to one of the allowed values"};
+}
+if(data["log-format"] !== undefined){
+let data83 = data["log-format"];
+if(typeof data83 !== "string"){
+const err90 = {instancePath:instancePath+"/log-format",schemaPath:"#/properties/log-format/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1552,10 +1555,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data["log-level"] !== undefined){
-if(typeof data["log-level"] !== "string"){
-const err91 = {instancePath:instancePath+"/log-level",schemaPath:"#/properties/log-level/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data83 === "") || (data83 === "text")) || (data83 === "json"))){
+const err91 = {instancePath:instancePath+"/log-format",schemaPath:"#/properties/log-format/enum",keyword:"enum",params:{allowedValues: schema31.properties["log-format"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1565,12 +1566,9 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data["log-opts"] !== undefined){
-let data84 = data["log-opts"];
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key8 in data84){
-if(typeof data84[key8] !== "string"){
-const err92 = {instancePath:instancePath+"/log-opts/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/log-opts/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["log-level"] !== undefined){
+if(typeof data["log-level"] !== "string"){
+const err92 = {instancePath:instancePath+"/log-level",schemaPath:"#/properties/log-level/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1580,9 +1578,12 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
-else {
-const err93 = {instancePath:instancePath+"/log-opts",schemaPath:"#/properties/log-opts/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data["log-opts"] !== undefined){
+let data85 = data["log-opts"];
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+for(const key8 in data85){
+if(typeof data85[key8] !== "string"){
+const err93 = {instancePath:instancePath+"/log-opts/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/log-opts/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1592,10 +1593,9 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data["max-concurrent-downloads"] !== undefined){
-let data86 = data["max-concurrent-downloads"];
-if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
-const err94 = {instancePath:instancePath+"/max-concurrent-downloads",schemaPath:"#/properties/max-concurrent-downloads/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err94 = {instancePath:instancePath+"/log-opts",schemaPath:"#/properties/log-opts/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1605,10 +1605,10 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data["max-concurrent-uploads"] !== undefined){
-let data87 = data["max-concurrent-uploads"];
+if(data["max-concurrent-downloads"] !== undefined){
+let data87 = data["max-concurrent-downloads"];
 if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
-const err95 = {instancePath:instancePath+"/max-concurrent-uploads",schemaPath:"#/properties/max-concurrent-uploads/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err95 = {instancePath:instancePath+"/max-concurrent-downloads",schemaPath:"#/properties/max-concurrent-downloads/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1618,10 +1618,10 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data["max-download-attempts"] !== undefined){
-let data88 = data["max-download-attempts"];
+if(data["max-concurrent-uploads"] !== undefined){
+let data88 = data["max-concurrent-uploads"];
 if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
-const err96 = {instancePath:instancePath+"/max-download-attempts",schemaPath:"#/properties/max-download-attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err96 = {instancePath:instancePath+"/max-concurrent-uploads",schemaPath:"#/properties/max-concurrent-uploads/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1631,9 +1631,10 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data["metrics-addr"] !== undefined){
-if(typeof data["metrics-addr"] !== "string"){
-const err97 = {instancePath:instancePath+"/metrics-addr",schemaPath:"#/properties/metrics-addr/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["max-download-attempts"] !== undefined){
+let data89 = data["max-download-attempts"];
+if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
+const err97 = {instancePath:instancePath+"/max-download-attempts",schemaPath:"#/properties/max-download-attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1643,10 +1644,9 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data.mtu !== undefined){
-let data90 = data.mtu;
-if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
-const err98 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data["metrics-addr"] !== undefined){
+if(typeof data["metrics-addr"] !== "string"){
+const err98 = {instancePath:instancePath+"/metrics-addr",schemaPath:"#/properties/metrics-addr/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1656,10 +1656,10 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data["network-control-plane-mtu"] !== undefined){
-let data91 = data["network-control-plane-mtu"];
+if(data.mtu !== undefined){
+let data91 = data.mtu;
 if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
-const err99 = {instancePath:instancePath+"/network-control-plane-mtu",schemaPath:"#/properties/network-control-plane-mtu/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err99 = {instancePath:instancePath+"/mtu",schemaPath:"#/properties/mtu/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1669,10 +1669,10 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data["network-diagnostic-port"] !== undefined){
-let data92 = data["network-diagnostic-port"];
+if(data["network-control-plane-mtu"] !== undefined){
+let data92 = data["network-control-plane-mtu"];
 if(!(((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92))) && (isFinite(data92)))){
-const err100 = {instancePath:instancePath+"/network-diagnostic-port",schemaPath:"#/properties/network-diagnostic-port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err100 = {instancePath:instancePath+"/network-control-plane-mtu",schemaPath:"#/properties/network-control-plane-mtu/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1682,9 +1682,10 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data["no-new-privileges"] !== undefined){
-if(typeof data["no-new-privileges"] !== "boolean"){
-const err101 = {instancePath:instancePath+"/no-new-privileges",schemaPath:"#/properties/no-new-privileges/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data["network-diagnostic-port"] !== undefined){
+let data93 = data["network-diagnostic-port"];
+if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
+const err101 = {instancePath:instancePath+"/network-diagnostic-port",schemaPath:"#/properties/network-diagnostic-port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1694,13 +1695,9 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data["node-generic-resources"] !== undefined){
-let data94 = data["node-generic-resources"];
-if(Array.isArray(data94)){
-const len12 = data94.length;
-for(let i12=0; i12<len12; i12++){
-if(typeof data94[i12] !== "string"){
-const err102 = {instancePath:instancePath+"/node-generic-resources/" + i12,schemaPath:"#/properties/node-generic-resources/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["no-new-privileges"] !== undefined){
+if(typeof data["no-new-privileges"] !== "boolean"){
+const err102 = {instancePath:instancePath+"/no-new-privileges",schemaPath:"#/properties/no-new-privileges/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1710,9 +1707,13 @@ vErrors.push(err102);
 errors++;
 }
 }
-}
-else {
-const err103 = {instancePath:instancePath+"/node-generic-resources",schemaPath:"#/properties/node-generic-resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data["node-generic-resources"] !== undefined){
+let data95 = data["node-generic-resources"];
+if(Array.isArray(data95)){
+const len12 = data95.length;
+for(let i12=0; i12<len12; i12++){
+if(typeof data95[i12] !== "string"){
+const err103 = {instancePath:instancePath+"/node-generic-resources/" + i12,schemaPath:"#/properties/node-generic-resources/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1722,9 +1723,9 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data.pidfile !== undefined){
-if(typeof data.pidfile !== "string"){
-const err104 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err104 = {instancePath:instancePath+"/node-generic-resources",schemaPath:"#/properties/node-generic-resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1734,12 +1735,9 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data.proxies !== undefined){
-let data97 = data.proxies;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-for(const key9 in data97){
-if(!(((key9 === "http-proxy") || (key9 === "https-proxy")) || (key9 === "no-proxy"))){
-const err105 = {instancePath:instancePath+"/proxies",schemaPath:"#/$defs/proxies/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data.pidfile !== undefined){
+if(typeof data.pidfile !== "string"){
+const err105 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1749,9 +1747,12 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data97["http-proxy"] !== undefined){
-if(typeof data97["http-proxy"] !== "string"){
-const err106 = {instancePath:instancePath+"/proxies/http-proxy",schemaPath:"#/$defs/proxies/properties/http-proxy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.proxies !== undefined){
+let data98 = data.proxies;
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+for(const key9 in data98){
+if(!(((key9 === "http-proxy") || (key9 === "https-proxy")) || (key9 === "no-proxy"))){
+const err106 = {instancePath:instancePath+"/proxies",schemaPath:"#/$defs/proxies/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1761,9 +1762,9 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data97["https-proxy"] !== undefined){
-if(typeof data97["https-proxy"] !== "string"){
-const err107 = {instancePath:instancePath+"/proxies/https-proxy",schemaPath:"#/$defs/proxies/properties/https-proxy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data98["http-proxy"] !== undefined){
+if(typeof data98["http-proxy"] !== "string"){
+const err107 = {instancePath:instancePath+"/proxies/http-proxy",schemaPath:"#/$defs/proxies/properties/http-proxy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1773,9 +1774,9 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data97["no-proxy"] !== undefined){
-if(typeof data97["no-proxy"] !== "string"){
-const err108 = {instancePath:instancePath+"/proxies/no-proxy",schemaPath:"#/$defs/proxies/properties/no-proxy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data98["https-proxy"] !== undefined){
+if(typeof data98["https-proxy"] !== "string"){
+const err108 = {instancePath:instancePath+"/proxies/https-proxy",schemaPath:"#/$defs/proxies/properties/https-proxy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1785,9 +1786,9 @@ vErrors.push(err108);
 errors++;
 }
 }
-}
-else {
-const err109 = {instancePath:instancePath+"/proxies",schemaPath:"#/$defs/proxies/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data98["no-proxy"] !== undefined){
+if(typeof data98["no-proxy"] !== "string"){
+const err109 = {instancePath:instancePath+"/proxies/no-proxy",schemaPath:"#/$defs/proxies/properties/no-proxy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1797,9 +1798,9 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data["raw-logs"] !== undefined){
-if(typeof data["raw-logs"] !== "boolean"){
-const err110 = {instancePath:instancePath+"/raw-logs",schemaPath:"#/properties/raw-logs/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err110 = {instancePath:instancePath+"/proxies",schemaPath:"#/$defs/proxies/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1809,13 +1810,9 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data["registry-mirrors"] !== undefined){
-let data102 = data["registry-mirrors"];
-if(Array.isArray(data102)){
-const len13 = data102.length;
-for(let i13=0; i13<len13; i13++){
-if(typeof data102[i13] !== "string"){
-const err111 = {instancePath:instancePath+"/registry-mirrors/" + i13,schemaPath:"#/properties/registry-mirrors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["raw-logs"] !== undefined){
+if(typeof data["raw-logs"] !== "boolean"){
+const err111 = {instancePath:instancePath+"/raw-logs",schemaPath:"#/properties/raw-logs/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1825,9 +1822,13 @@ vErrors.push(err111);
 errors++;
 }
 }
-}
-else {
-const err112 = {instancePath:instancePath+"/registry-mirrors",schemaPath:"#/properties/registry-mirrors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data["registry-mirrors"] !== undefined){
+let data103 = data["registry-mirrors"];
+if(Array.isArray(data103)){
+const len13 = data103.length;
+for(let i13=0; i13<len13; i13++){
+if(typeof data103[i13] !== "string"){
+const err112 = {instancePath:instancePath+"/registry-mirrors/" + i13,schemaPath:"#/properties/registry-mirrors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1837,9 +1838,9 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data["resolv-conf"] !== undefined){
-if(typeof data["resolv-conf"] !== "string"){
-const err113 = {instancePath:instancePath+"/resolv-conf",schemaPath:"#/properties/resolv-conf/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err113 = {instancePath:instancePath+"/registry-mirrors",schemaPath:"#/properties/registry-mirrors/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1849,9 +1850,9 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data.rootless !== undefined){
-if(typeof data.rootless !== "boolean"){
-const err114 = {instancePath:instancePath+"/rootless",schemaPath:"#/properties/rootless/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data["resolv-conf"] !== undefined){
+if(typeof data["resolv-conf"] !== "string"){
+const err114 = {instancePath:instancePath+"/resolv-conf",schemaPath:"#/properties/resolv-conf/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1861,15 +1862,9 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data.runtimes !== undefined){
-let data106 = data.runtimes;
-if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
-for(const key10 in data106){
-let data107 = data106[key10];
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-for(const key11 in data107){
-if(!((((key11 === "path") || (key11 === "runtimeArgs")) || (key11 === "runtimeType")) || (key11 === "options"))){
-const err115 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/runtime/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data.rootless !== undefined){
+if(typeof data.rootless !== "boolean"){
+const err115 = {instancePath:instancePath+"/rootless",schemaPath:"#/properties/rootless/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1879,9 +1874,15 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data107.path !== undefined){
-if(typeof data107.path !== "string"){
-const err116 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/$defs/runtime/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.runtimes !== undefined){
+let data107 = data.runtimes;
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+for(const key10 in data107){
+let data108 = data107[key10];
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+for(const key11 in data108){
+if(!((((key11 === "path") || (key11 === "runtimeArgs")) || (key11 === "runtimeType")) || (key11 === "options"))){
+const err116 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/runtime/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1891,13 +1892,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data107.runtimeArgs !== undefined){
-let data109 = data107.runtimeArgs;
-if(Array.isArray(data109)){
-const len14 = data109.length;
-for(let i14=0; i14<len14; i14++){
-if(typeof data109[i14] !== "string"){
-const err117 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/runtimeArgs/" + i14,schemaPath:"#/$defs/runtime/properties/runtimeArgs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data108.path !== undefined){
+if(typeof data108.path !== "string"){
+const err117 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/$defs/runtime/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1907,9 +1904,13 @@ vErrors.push(err117);
 errors++;
 }
 }
-}
-else {
-const err118 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/runtimeArgs",schemaPath:"#/$defs/runtime/properties/runtimeArgs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data108.runtimeArgs !== undefined){
+let data110 = data108.runtimeArgs;
+if(Array.isArray(data110)){
+const len14 = data110.length;
+for(let i14=0; i14<len14; i14++){
+if(typeof data110[i14] !== "string"){
+const err118 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/runtimeArgs/" + i14,schemaPath:"#/$defs/runtime/properties/runtimeArgs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1919,9 +1920,9 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data107.runtimeType !== undefined){
-if(typeof data107.runtimeType !== "string"){
-const err119 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/runtimeType",schemaPath:"#/$defs/runtime/properties/runtimeType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err119 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/runtimeArgs",schemaPath:"#/$defs/runtime/properties/runtimeArgs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1931,10 +1932,9 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data107.options !== undefined){
-let data112 = data107.options;
-if(!(data112 && typeof data112 == "object" && !Array.isArray(data112))){
-const err120 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/options",schemaPath:"#/$defs/runtime/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data108.runtimeType !== undefined){
+if(typeof data108.runtimeType !== "string"){
+const err120 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/runtimeType",schemaPath:"#/$defs/runtime/properties/runtimeType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1944,9 +1944,10 @@ vErrors.push(err120);
 errors++;
 }
 }
-}
-else {
-const err121 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/runtime/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data108.options !== undefined){
+let data113 = data108.options;
+if(!(data113 && typeof data113 == "object" && !Array.isArray(data113))){
+const err121 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/options",schemaPath:"#/$defs/runtime/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1958,7 +1959,7 @@ errors++;
 }
 }
 else {
-const err122 = {instancePath:instancePath+"/runtimes",schemaPath:"#/properties/runtimes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err122 = {instancePath:instancePath+"/runtimes/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/runtime/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1968,9 +1969,9 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data["seccomp-profile"] !== undefined){
-if(typeof data["seccomp-profile"] !== "string"){
-const err123 = {instancePath:instancePath+"/seccomp-profile",schemaPath:"#/properties/seccomp-profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err123 = {instancePath:instancePath+"/runtimes",schemaPath:"#/properties/runtimes/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1980,9 +1981,9 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data["selinux-enabled"] !== undefined){
-if(typeof data["selinux-enabled"] !== "boolean"){
-const err124 = {instancePath:instancePath+"/selinux-enabled",schemaPath:"#/properties/selinux-enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data["seccomp-profile"] !== undefined){
+if(typeof data["seccomp-profile"] !== "string"){
+const err124 = {instancePath:instancePath+"/seccomp-profile",schemaPath:"#/properties/seccomp-profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1992,10 +1993,9 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data["shutdown-timeout"] !== undefined){
-let data115 = data["shutdown-timeout"];
-if(!(((typeof data115 == "number") && (!(data115 % 1) && !isNaN(data115))) && (isFinite(data115)))){
-const err125 = {instancePath:instancePath+"/shutdown-timeout",schemaPath:"#/properties/shutdown-timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data["selinux-enabled"] !== undefined){
+if(typeof data["selinux-enabled"] !== "boolean"){
+const err125 = {instancePath:instancePath+"/selinux-enabled",schemaPath:"#/properties/selinux-enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -2005,9 +2005,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data["storage-driver"] !== undefined){
-if(typeof data["storage-driver"] !== "string"){
-const err126 = {instancePath:instancePath+"/storage-driver",schemaPath:"#/properties/storage-driver/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["shutdown-timeout"] !== undefined){
+let data116 = data["shutdown-timeout"];
+if(!(((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116))) && (isFinite(data116)))){
+const err126 = {instancePath:instancePath+"/shutdown-timeout",schemaPath:"#/properties/shutdown-timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -2017,13 +2018,9 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data["storage-opts"] !== undefined){
-let data117 = data["storage-opts"];
-if(Array.isArray(data117)){
-const len15 = data117.length;
-for(let i15=0; i15<len15; i15++){
-if(typeof data117[i15] !== "string"){
-const err127 = {instancePath:instancePath+"/storage-opts/" + i15,schemaPath:"#/properties/storage-opts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["storage-driver"] !== undefined){
+if(typeof data["storage-driver"] !== "string"){
+const err127 = {instancePath:instancePath+"/storage-driver",schemaPath:"#/properties/storage-driver/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -2033,9 +2030,13 @@ vErrors.push(err127);
 errors++;
 }
 }
-}
-else {
-const err128 = {instancePath:instancePath+"/storage-opts",schemaPath:"#/properties/storage-opts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data["storage-opts"] !== undefined){
+let data118 = data["storage-opts"];
+if(Array.isArray(data118)){
+const len15 = data118.length;
+for(let i15=0; i15<len15; i15++){
+if(typeof data118[i15] !== "string"){
+const err128 = {instancePath:instancePath+"/storage-opts/" + i15,schemaPath:"#/properties/storage-opts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -2045,9 +2046,9 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data["swarm-default-advertise-addr"] !== undefined){
-if(typeof data["swarm-default-advertise-addr"] !== "string"){
-const err129 = {instancePath:instancePath+"/swarm-default-advertise-addr",schemaPath:"#/properties/swarm-default-advertise-addr/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err129 = {instancePath:instancePath+"/storage-opts",schemaPath:"#/properties/storage-opts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -2057,10 +2058,9 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data["swarm-raft-election-tick"] !== undefined){
-let data120 = data["swarm-raft-election-tick"];
-if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
-const err130 = {instancePath:instancePath+"/swarm-raft-election-tick",schemaPath:"#/properties/swarm-raft-election-tick/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data["swarm-default-advertise-addr"] !== undefined){
+if(typeof data["swarm-default-advertise-addr"] !== "string"){
+const err130 = {instancePath:instancePath+"/swarm-default-advertise-addr",schemaPath:"#/properties/swarm-default-advertise-addr/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -2069,9 +2069,11 @@ vErrors.push(err130);
 }
 errors++;
 }
-if((typeof data120 == "number") && (isFinite(data120))){
-if(data120 > 4294967295 || isNaN(data120)){
-const err131 = {instancePath:instancePath+"/swarm-raft-election-tick",schemaPath:"#/properties/swarm-raft-election-tick/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
+}
+if(data["swarm-raft-election-tick"] !== undefined){
+let data121 = data["swarm-raft-election-tick"];
+if(!(((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121))) && (isFinite(data121)))){
+const err131 = {instancePath:instancePath+"/swarm-raft-election-tick",schemaPath:"#/properties/swarm-raft-election-tick/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -2080,8 +2082,9 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data120 < 0 || isNaN(data120)){
-const err132 = {instancePath:instancePath+"/swarm-raft-election-tick",schemaPath:"#/properties/swarm-raft-election-tick/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data121 == "number") && (isFinite(data121))){
+if(data121 > 4294967295 || isNaN(data121)){
+const err132 = {instancePath:instancePath+"/swarm-raft-election-tick",schemaPath:"#/properties/swarm-raft-election-tick/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -2090,12 +2093,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-}
-if(data["swarm-raft-heartbeat-tick"] !== undefined){
-let data121 = data["swarm-raft-heartbeat-tick"];
-if(!(((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121))) && (isFinite(data121)))){
-const err133 = {instancePath:instancePath+"/swarm-raft-heartbeat-tick",schemaPath:"#/properties/swarm-raft-heartbeat-tick/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data121 < 0 || isNaN(data121)){
+const err133 = {instancePath:instancePath+"/swarm-raft-election-tick",schemaPath:"#/properties/swarm-raft-election-tick/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -2104,9 +2103,12 @@ vErrors.push(err133);
 }
 errors++;
 }
-if((typeof data121 == "number") && (isFinite(data121))){
-if(data121 > 4294967295 || isNaN(data121)){
-const err134 = {instancePath:instancePath+"/swarm-raft-heartbeat-tick",schemaPath:"#/properties/swarm-raft-heartbeat-tick/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
+}
+}
+if(data["swarm-raft-heartbeat-tick"] !== undefined){
+let data122 = data["swarm-raft-heartbeat-tick"];
+if(!(((typeof data122 == "number") && (!(data122 % 1) && !isNaN(data122))) && (isFinite(data122)))){
+const err134 = {instancePath:instancePath+"/swarm-raft-heartbeat-tick",schemaPath:"#/properties/swarm-raft-heartbeat-tick/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -2115,8 +2117,9 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data121 < 0 || isNaN(data121)){
-const err135 = {instancePath:instancePath+"/swarm-raft-heartbeat-tick",schemaPath:"#/properties/swarm-raft-heartbeat-tick/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data122 == "number") && (isFinite(data122))){
+if(data122 > 4294967295 || isNaN(data122)){
+const err135 = {instancePath:instancePath+"/swarm-raft-heartbeat-tick",schemaPath:"#/properties/swarm-raft-heartbeat-tick/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -2125,11 +2128,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-}
-if(data.tls !== undefined){
-if(typeof data.tls !== "boolean"){
-const err136 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data122 < 0 || isNaN(data122)){
+const err136 = {instancePath:instancePath+"/swarm-raft-heartbeat-tick",schemaPath:"#/properties/swarm-raft-heartbeat-tick/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -2139,9 +2139,10 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data.tlscacert !== undefined){
-if(typeof data.tlscacert !== "string"){
-const err137 = {instancePath:instancePath+"/tlscacert",schemaPath:"#/properties/tlscacert/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.tls !== undefined){
+if(typeof data.tls !== "boolean"){
+const err137 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -2151,9 +2152,9 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data.tlscert !== undefined){
-if(typeof data.tlscert !== "string"){
-const err138 = {instancePath:instancePath+"/tlscert",schemaPath:"#/properties/tlscert/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.tlscacert !== undefined){
+if(typeof data.tlscacert !== "string"){
+const err138 = {instancePath:instancePath+"/tlscacert",schemaPath:"#/properties/tlscacert/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -2163,9 +2164,9 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data.tlskey !== undefined){
-if(typeof data.tlskey !== "string"){
-const err139 = {instancePath:instancePath+"/tlskey",schemaPath:"#/properties/tlskey/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.tlscert !== undefined){
+if(typeof data.tlscert !== "string"){
+const err139 = {instancePath:instancePath+"/tlscert",schemaPath:"#/properties/tlscert/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -2175,9 +2176,9 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data.tlsverify !== undefined){
-if(typeof data.tlsverify !== "boolean"){
-const err140 = {instancePath:instancePath+"/tlsverify",schemaPath:"#/properties/tlsverify/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.tlskey !== undefined){
+if(typeof data.tlskey !== "string"){
+const err140 = {instancePath:instancePath+"/tlskey",schemaPath:"#/properties/tlskey/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -2187,9 +2188,9 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data["userland-proxy"] !== undefined){
-if(typeof data["userland-proxy"] !== "boolean"){
-const err141 = {instancePath:instancePath+"/userland-proxy",schemaPath:"#/properties/userland-proxy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.tlsverify !== undefined){
+if(typeof data.tlsverify !== "boolean"){
+const err141 = {instancePath:instancePath+"/tlsverify",schemaPath:"#/properties/tlsverify/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -2199,9 +2200,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data["userland-proxy-path"] !== undefined){
-if(typeof data["userland-proxy-path"] !== "string"){
-const err142 = {instancePath:instancePath+"/userland-proxy-path",schemaPath:"#/properties/userland-proxy-path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["userland-proxy"] !== undefined){
+if(typeof data["userland-proxy"] !== "boolean"){
+const err142 = {instancePath:instancePath+"/userland-proxy",schemaPath:"#/properties/userland-proxy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -2211,9 +2212,9 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data["userns-remap"] !== undefined){
-if(typeof data["userns-remap"] !== "string"){
-const err143 = {instancePath:instancePath+"/userns-remap",schemaPath:"#/properties/userns-remap/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data["userland-proxy-path"] !== undefined){
+if(typeof data["userland-proxy-path"] !== "string"){
+const err143 = {instancePath:instancePath+"/userland-proxy-path",schemaPath:"#/properties/userland-proxy-path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -2223,14 +2224,26 @@ vErrors.push(err143);
 errors++;
 }
 }
-}
-else {
-const err144 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data["userns-remap"] !== undefined){
+if(typeof data["userns-remap"] !== "string"){
+const err144 = {instancePath:instancePath+"/userns-remap",schemaPath:"#/properties/userns-remap/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err144];
 }
 else {
 vErrors.push(err144);
+}
+errors++;
+}
+}
+}
+else {
+const err145 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
 }
 errors++;
 }
