@@ -27,9 +27,22 @@ export interface GoTestRun {
 }
 
 export async function runGoTests(tree: string, packages: readonly string[], logFile: string, signal: AbortSignal): Promise<GoTestRun> {
-  const result = await run('./hack/with-go-mod.sh', ['go', 'test', '-mod=vendor', '-modfile=vendor.mod', '-count=1', ...packages], {
+  return runGo(tree, ['test', '-count=1'], packages, {}, logFile, signal);
+}
+
+/**
+ * `go vet` of the packages for another GOOS: moby cross-builds the daemon for Windows, so the
+ * feature's packages must compile there (Linux-only code behind build tags). darwin is not a daemon
+ * target (stock moby's daemon/config does not build there), so it is not asked for.
+ */
+export async function vetGoPackages(tree: string, packages: readonly string[], goos: string, logFile: string, signal: AbortSignal): Promise<GoTestRun> {
+  return runGo(tree, ['vet'], packages, { GOOS: goos }, logFile, signal);
+}
+
+async function runGo(tree: string, command: readonly string[], packages: readonly string[], env: Record<string, string>, logFile: string, signal: AbortSignal): Promise<GoTestRun> {
+  const result = await run('./hack/with-go-mod.sh', ['go', ...command, '-mod=vendor', '-modfile=vendor.mod', ...packages], {
     cwd: tree,
-    env: { GO111MODULE: 'on', GOTOOLCHAIN: 'local', GOFLAGS: '' },
+    env: { GO111MODULE: 'on', GOTOOLCHAIN: 'local', GOFLAGS: '', ...env },
     logFile,
     timeoutMs: 12 * 60_000,
     signal,
@@ -40,7 +53,7 @@ export async function runGoTests(tree: string, packages: readonly string[], logF
   return {
     packages: [...packages],
     exitCode: result.exitCode,
-    failures: lines.filter((l) => /^(--- FAIL|FAIL\s|panic:)/.test(l)).slice(0, 10),
+    failures: lines.filter((l) => /^(--- FAIL|FAIL\s|panic:|vet: |# )/.test(l)).slice(0, 10),
     summary: lines.filter((l) => /^(ok|FAIL|\?)\s/.test(l)),
   };
 }

@@ -14,7 +14,7 @@ import { buildThroughCli, clonePristine } from './build.ts';
 import { errorText, type E2eContext } from './context.ts';
 import { findDockerCli } from './docker.ts';
 import { NotRootError } from './errors.ts';
-import { newTestPackages, runGoTests } from './go-tests.ts';
+import { newTestPackages, runGoTests, vetGoPackages } from './go-tests.ts';
 import { testImageSpec } from './image-spec.ts';
 import { parseMountInfo, unmountAll } from './mounts.ts';
 import { runDevicePhase } from './phase-device.ts';
@@ -90,6 +90,8 @@ async function goTestStep(ctx: E2eContext, tree: string | undefined): Promise<vo
   ctx.results.note(`go test ${packages.join(' ')} (log ${join(ctx.logDir, 'go-test.log')})`);
   const run = await runGoTests(tree, packages, join(ctx.logDir, 'go-test.log'), ctx.signal);
   ctx.results.check(`${name}: ${packages.join(' ')}`, run.exitCode === 0, [...run.failures, ...run.summary].join('; ') || `exit ${run.exitCode}`);
+  const vet = await vetGoPackages(tree, packages, 'windows', join(ctx.logDir, 'go-vet-windows.log'), ctx.signal);
+  ctx.results.check(`go vet with GOOS=windows of the feature packages (moby cross-builds the daemon)`, vet.exitCode === 0, vet.failures.join('; ') || `exit ${vet.exitCode}`);
 }
 
 async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
