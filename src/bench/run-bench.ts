@@ -17,6 +17,7 @@ import { prepareStore, READ_ONLY, type PreparedStore } from '../e2e/store.ts';
 import { Teardown } from '../e2e/teardown.ts';
 import { hashFile } from '../e2e/tree-checksum.ts';
 import { sample } from './measure.ts';
+import { scaledImageSpec } from './scaled-image.ts';
 import { startRegistry } from './registry.ts';
 import { summarize, type BenchRecord, type RunSample, type ScenarioName, type ScenarioResult } from './stats.ts';
 
@@ -25,6 +26,9 @@ export interface BenchOptions {
   runs: number;
   busybox: string;
   bigFileSize: number;
+  /** A generated image of this many layers and bytes instead of the e2e's test image. */
+  scaled?: { layers: number; totalBytes: number };
+  scenarios: readonly ScenarioName[];
   signal: AbortSignal;
   onEvent: (event: E2eEvent) => void;
 }
@@ -37,11 +41,13 @@ export async function runBench(options: BenchOptions): Promise<BenchRecord> {
   const results = new Results(options.onEvent);
   const ctx: E2eContext = { work, logDir: join(work, 'logs'), dockerCli: await findDockerCli(), dockerd: options.dockerd, teardown, results, signal: options.signal };
   try {
-    const spec = testImageSpec({ busybox: options.busybox, busyboxSha256: (await hashFile(options.busybox)).sha256, bigFileSize: options.bigFileSize });
+    const spec = options.scaled
+      ? scaledImageSpec({ busybox: options.busybox, ...options.scaled })
+      : testImageSpec({ busybox: options.busybox, busyboxSha256: (await hashFile(options.busybox)).sha256, bigFileSize: options.bigFileSize });
     const image = await buildImageArchive(spec, join(work, 'image'), options.signal);
     const store = await prepareStore(ctx, spec, image);
     const samples: ScenarioResult[] = [];
-    for (const scenario of ['local', 'registry', 'store'] as const) {
+    for (const scenario of options.scenarios) {
       results.note(`scenario ${scenario}: ${options.runs} runs`);
       samples.push(await measureScenario(ctx, scenario, image, store, options.runs));
     }
@@ -62,7 +68,9 @@ export async function runBench(options: BenchOptions): Promise<BenchRecord> {
 async function measureScenario(ctx: E2eContext, scenario: ScenarioName, image: BuiltImage, store: PreparedStore, runs: number): Promise<ScenarioResult> {
   const runSamples: RunSample[] = [];
   try {
-    const config = scenario === 'store' ? { 'extra-storage': { path: store.mountPoint } } : {};
+    const fromStore = scenario === 'store' || scenario === 'store-content';
+    const verify = scenario === 'store-content' ? 'content' : 'trusted';
+    const config = fromStore ? { 'extra-storage': { path: store.mountPoint, verify } } : {};
     const daemon = await startPrivateDaemon(ctx, `bench-${scenario}`, config);
     const docker = daemon.docker;
     let pullRef: string | undefined;
@@ -83,9 +91,9 @@ async function measureScenario(ctx: E2eContext, scenario: ScenarioName, image: B
     for (let i = 0; i < runs; i++) {
       if (ctx.signal.aborted) break;
       // Remounting drops the store's page cache, so each run reads from the device as a fresh host would.
-      if (scenario === 'store') await remount(store);
-      runSamples.push(await sample(ctx.dockerCli, docker, pullRef, runRef, scenario === 'store' ? store.device : undefined));
-      if (pullRef) await docker.call(['rmi', ...(scenario === 'store' ? [image.ref, pullRef] : [pullRef])], { reject: false });
+      if (fromStore) await remount(store);
+      runSamples.push(await sample(ctx.dockerCli, docker, pullRef, runRef, fromStore ? store.device : undefined));
+      if (pullRef) await docker.call(['rmi', ...(fromStore ? [image.ref, pullRef] : [pullRef])], { reject: false });
     }
     await daemon.release();
     return { scenario, samples: runSamples };

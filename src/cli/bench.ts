@@ -6,7 +6,7 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
 import { PROJECT_ROOT } from '../e2e/build.ts';
-import { formatTable, recordFileName } from '../bench/stats.ts';
+import { formatTable, recordFileName, SCENARIOS, type ScenarioName } from '../bench/stats.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { parseCommandArgs } from './args.ts';
 import type { Command } from './command.ts';
@@ -17,7 +17,35 @@ const FLAGS = {
   'big-mib': { type: 'string' },
   busybox: { type: 'string' },
   out: { type: 'string' },
+  size: { type: 'string' },
+  layers: { type: 'string' },
+  scenarios: { type: 'string' },
 } as const;
+
+/** "64M", "1G", "512K" or plain bytes → bytes. */
+export function parseSize(text: string): number | undefined {
+  const m = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * unit;
+}
+
+function parseScenarios(text: string | undefined): ScenarioName[] {
+  if (text === undefined) return [...SCENARIOS];
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !SCENARIOS.includes(n as ScenarioName));
+  if (unknown.length || names.length === 0) throw new UsageError(`--scenarios takes a comma-separated list of ${SCENARIOS.join(', ')} (got "${text}")`);
+  return names as ScenarioName[];
+}
+
+function parseScaled(size: string | undefined, layers: string | undefined): { layers: number; totalBytes: number } | undefined {
+  if (size === undefined && layers === undefined) return undefined;
+  const totalBytes = parseSize(size ?? '1G');
+  if (totalBytes === undefined || totalBytes < 1024 * 1024 || totalBytes > 16 * 1024 ** 3) throw new UsageError(`--size takes a size from 1M to 16G such as 64M or 1G (got "${size}")`);
+  const count = Number(layers ?? '10');
+  if (!Number.isInteger(count) || count < 2 || count > 100) throw new UsageError(`--layers must be a whole number from 2 to 100 (got "${layers}")`);
+  return { layers: count, totalBytes };
+}
 
 export const command: Command = async (ctx): Promise<ExitCode> => {
   const { values } = parseCommandArgs('bench', ctx.argv, FLAGS);
@@ -33,6 +61,8 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
     runs,
     busybox: resolve(ctx.cwd, values.busybox ?? '/bin/busybox'),
     bigFileSize: bigMiB * 1024 * 1024,
+    scaled: parseScaled(values.size, values.layers),
+    scenarios: parseScenarios(values.scenarios),
     signal: ctx.signal,
     onEvent: (event) => (event.type === 'note' ? ctx.stdout.write(`  ${event.text}\n`) : undefined),
   });

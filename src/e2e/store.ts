@@ -36,7 +36,9 @@ export async function prepareStore(ctx: E2eContext, spec: ImageSpec, image: Buil
   const imageFile = join(ctx.work, 'store.img');
   const mountPoint = join(ctx.work, 'store');
   await mkdir(mountPoint, { recursive: true });
-  await makeExt4Image(imageFile, STORE_SIZE_MIB, ctx.signal);
+  // Room for the unpacked layers twice over (the store daemon unpacks a loaded archive), at least the default.
+  const needMiB = Math.ceil((2 * image.layerSizes.reduce((a, b) => a + b, 0)) / 2 ** 20) + 128;
+  await makeExt4Image(imageFile, Math.max(STORE_SIZE_MIB, needMiB), ctx.signal);
   const device = await attachLoop(imageFile, ctx.signal);
   ctx.teardown.defer(`losetup -d ${device}`, () => detachLoop(device));
   await mount(device, mountPoint, [], ctx.signal);
