@@ -103,3 +103,18 @@ func TestWithStoreIsBoundedInTimeAndConcurrency(t *testing.T) {
 		})
 	}
 }
+
+func TestLinkTimeoutGrowsWithWhatIsHashed(t *testing.T) {
+	cases := []struct {
+		size   int64
+		verify bool
+		want   time.Duration
+	}{
+		{size: 1 << 30, verify: false, want: defaultReadTimeout},
+		{size: 0, verify: true, want: defaultReadTimeout},
+		{size: 1 << 30, verify: true, want: defaultReadTimeout + 64*time.Second},
+	}
+	for _, tc := range cases {
+		assert.Check(t, is.Equal(LinkTimeout(tc.size, tc.verify), tc.want), "size %d verify %v", tc.size, tc.verify)
+	}
+}

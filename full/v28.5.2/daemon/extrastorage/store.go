@@ -171,6 +171,17 @@ func (s *Store) withStore(ctx context.Context, read func(*storeRoot) error) erro
 	}
 }
 
+// LinkTimeout bounds the linking of one layer of size bytes: the metadata
+// deadline, plus, when the content is hashed, the time to read it at a
+// slow 16 MiB/s. A store that stops answering fails the pull instead of
+// hanging it.
+func LinkTimeout(size int64, verifyContent bool) time.Duration {
+	if !verifyContent {
+		return defaultReadTimeout
+	}
+	return defaultReadTimeout + time.Duration(size/(16<<20))*time.Second
+}
+
 // withTimeout runs f, giving up waiting after d (answered false). f keeps
 // running in its goroutine: a call blocked in the kernel cannot be cancelled.
 func withTimeout(d time.Duration, f func() error) (answered bool, err error) {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
+	"time"
 
 	"github.com/containerd/log"
 	"github.com/distribution/reference"
@@ -93,7 +95,7 @@ func (i *ImageService) linkExtraLayers(ctx context.Context, layers []extrastorag
 			existed = true
 			layer.ReleaseAndLog(i.layerStore, l)
 		}
-		l, err := reg.RegisterExternal(layer.ExternalLayer{
+		l, err := i.registerWithDeadline(ctx, reg, layer.ExternalLayer{
 			DiffID: src.DiffID, Size: src.Size, Root: src.Root, DiffRel: src.DiffRel, TarSplit: src.TarSplit, Verify: verify,
 		}, parent)
 		if err != nil {
@@ -108,4 +110,40 @@ func (i *ImageService) linkExtraLayers(ctx context.Context, layers []extrastorag
 		parent = src.ChainID
 	}
 	return refs, nil
+}
+
+// registerWithDeadline links one layer, giving up waiting when the client
+// goes away or the store stops answering: the deadline grows with what the
+// content check has to read. A registration blocked in the kernel cannot be
+// cancelled; when it finishes after all, its layer is released.
+func (i *ImageService) registerWithDeadline(ctx context.Context, reg layer.ExternalRegisterer, src layer.ExternalLayer, parent layer.ChainID) (layer.Layer, error) {
+	type result struct {
+		l   layer.Layer
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		l, err := reg.RegisterExternal(src, parent)
+		done <- result{l, err}
+	}()
+	limit := extrastorage.LinkTimeout(src.Size, src.Verify)
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	abandon := func() {
+		go func() {
+			if r := <-done; r.err == nil {
+				layer.ReleaseAndLog(i.layerStore, r.l)
+			}
+		}()
+	}
+	select {
+	case r := <-done:
+		return r.l, r.err
+	case <-ctx.Done():
+		abandon()
+		return nil, ctx.Err()
+	case <-timer.C:
+		abandon()
+		return nil, &extrastorage.TimeoutError{Path: path.Join(src.Root, src.DiffRel), After: limit}
+	}
 }
