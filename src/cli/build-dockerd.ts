@@ -14,16 +14,16 @@ import { unwrapTaskError } from './render.ts';
 import { applyPlan, appliedRecordFor, RECORD_FILE } from '../patchset/apply.ts';
 import type { FullPlan } from '../patchset/full.ts';
 import type { FileWrite } from '../patchset/plan.ts';
-import { BuildRolledBackError } from '../build/errors.ts';
+import { BuildRolledBackError } from '../dockerd/errors.ts';
 import { undoApply } from '../build/undo.ts';
 import { putBack, takeBack } from '../build/upgrade.ts';
-import { checkGo } from '../build/go.ts';
-import { BINARIES, buildDockerd } from '../build/make.ts';
-import { buildInputs, detectStep, headTime, loadStep, logFileOf, need, openStep, planStep, type BuildOptions, type BuildState } from '../build/pipeline.ts';
-import { projectRoot } from '../build/project.ts';
-import { BUILD_USAGE, closingLine, formatPlan, isEmptySet, type Outcome } from '../build/report.ts';
-import { canonical, hashBinaries, isUpToDate, readStamp, writeStamp } from '../build/stamp.ts';
-import { validateExtraStorage, verifyVersion } from '../build/verify.ts';
+import { checkGo } from '../dockerd/go.ts';
+import { BINARIES, buildDockerd } from '../dockerd/make.ts';
+import { buildInputs, detectStep, headTime, loadStep, logFileOf, need, openStep, planStep, type BuildOptions, type BuildState } from '../dockerd/pipeline.ts';
+import { projectRoot } from '../project.ts';
+import { BUILD_USAGE, closingLine, formatPlan, isEmptySet, type Outcome } from './messages.ts';
+import { canonical, hashBinaries, isUpToDate, readStamp, writeStamp } from '../dockerd/stamp.ts';
+import { validateExtraStorage, verifyVersion } from '../dockerd/verify.ts';
 
 const FLAGS = {
   moby: { type: 'string' },

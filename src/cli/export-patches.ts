@@ -10,7 +10,7 @@ import type { Command, CommandContext } from './command.ts';
 import { createTaskList } from './renderer.ts';
 import { openTree, resolveSource } from '../moby/checkout.ts';
 import { branchBase } from '../moby/version.ts';
-import { projectRoot } from '../build/project.ts';
+import { projectRoot } from '../project.ts';
 import { exportPatchSet, type ExportResult } from '../patchset/export.ts';
 import { supportedBases } from '../patchset/patch-set.ts';
 

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { UsageError, type ExitCode } from '../errors.ts';
 import { run } from '../exec/run.ts';
-import { projectRoot } from '../build/project.ts';
+import { projectRoot } from '../project.ts';
 import { defaultCacheRoot } from '../moby/checkout.ts';
 import { initialState, STEPS, type Mode, type RpmRequest, type RpmState } from '../rpm/pipeline.ts';
 import type { RpmFacts } from '../rpm/verify.ts';

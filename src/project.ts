@@ -4,5 +4,5 @@ import { fileURLToPath } from 'node:url';
 
 export function projectRoot(env: NodeJS.ProcessEnv, cwd: string): string {
   if (env.DOCKERD_EXTRA_ROOT) return resolve(cwd, env.DOCKERD_EXTRA_ROOT);
-  return fileURLToPath(new URL('../..', import.meta.url));
+  return fileURLToPath(new URL('..', import.meta.url));
 }

@@ -16,9 +16,9 @@ import { baseBlobReader, fullReader, treeReader } from '../patchset/readers.ts';
 import { git } from '../exec/git.ts';
 import { PatchConflictError } from './errors.ts';
 import { stampFor, type Stamp } from './make.ts';
-import { formatConflict } from './report.ts';
+import { formatConflict } from '../cli/messages.ts';
 import { hashChanges, type BuildInputs } from './stamp.ts';
-import { baseView, readPrior, type PriorSet } from './upgrade.ts';
+import { baseView, readPrior, type PriorSet } from '../build/upgrade.ts';
 
 export type Strategy = 'diff' | 'full';
 

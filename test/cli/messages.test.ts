@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { closingLine, formatConflict, formatPlan } from '../../src/build/report.ts';
+import { closingLine, formatConflict, formatPlan } from '../../src/cli/messages.ts';
 import type { PatchSet } from '../../src/patchset/patch-set.ts';
 import type { HunkFailure } from '../../src/patchset/plan.ts';
 
-const Report = suite('build/report');
+const Report = suite('cli/messages');
 
 const hunk = { header: '@@ -4,4 +4,5 @@', line: 5, oldStart: 4, oldLines: 4, newStart: 4, newLines: 5, lines: [] };
 const set = {
