@@ -3,10 +3,10 @@
  * src/rpm/pipeline.ts; this file parses the flags, shows the steps with listr2, and prints what was
  * built (rpm -qpi, the file list, the packaged dockerd --version) and one closing line.
  */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
 import { run } from '../exec/run.ts';
-import { projectRoot } from '../project.ts';
+import { PACKAGE_ROOT, projectRoot } from '../project.ts';
 import { defaultCacheRoot } from '../moby/checkout.ts';
 import { initialState, STEPS, type Mode, type RpmRequest, type RpmState } from '../rpm/pipeline.ts';
 import type { RpmFacts } from '../rpm/verify.ts';
@@ -47,7 +47,7 @@ async function parseRequest(ctx: CommandContext): Promise<RpmRequest> {
     force: values.force === true,
     cwd: ctx.cwd,
     projectRoot: projectRoot(ctx.env, ctx.cwd),
-    projectRpmDir: fileURLToPath(new URL('../../rpm', import.meta.url)),
+    projectRpmDir: join(PACKAGE_ROOT, 'rpm'),
     cacheDir: defaultCacheRoot(ctx.env),
     tiniStatic: ctx.env.DOCKERD_EXTRA_TINI_STATIC ?? '/usr/bin/tini-static',
     uid: process.getuid?.() ?? -1,

@@ -5,14 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { chmod, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gitSync, makeRepo, removeDir, tempDir, writeFiles } from '../helpers.ts';
 import { makeToyEngine, makeToyPackaging, nativeSkipReason, TOY_SPEC } from '../rpm/fixtures.ts';
+import { PACKAGE_ROOT as REPO } from '../../src/project.ts';
 
 const Cli = suite('rpm CLI');
-const BIN = fileURLToPath(new URL('../../src/bin.ts', import.meta.url));
+const BIN = join(REPO, 'src/bin.ts');
 
 interface Ran {
   status: number | null;
@@ -24,7 +24,7 @@ function rpm(args: string[], env: Record<string, string> = {}): Ran {
   const result = spawnSync(process.execPath, ['--import', 'tsx', BIN, 'rpm', ...args], {
     encoding: 'utf8',
     env: { ...process.env, DOCKERD_EXTRA_QUIET: '1', ...env },
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    cwd: REPO,
     timeout: 240_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tempDir, writeFiles } from '../helpers.ts';
 import { MOBY_FILES } from '../moby/fixtures.ts';
+import { PACKAGE_ROOT as REPO } from '../../src/project.ts';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -59,7 +59,6 @@ export async function makeProject(options: { empty?: boolean; release?: number; 
   return root;
 }
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = join(REPO, 'node_modules/tsx/dist/loader.mjs');
 
 export interface CliResult {
