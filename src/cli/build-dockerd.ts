@@ -22,7 +22,8 @@ import { BINARIES, buildDockerd } from '../dockerd/make.ts';
 import { buildInputs, detectStep, headTime, loadStep, logFileOf, need, openStep, planStep, type BuildOptions, type BuildState } from '../dockerd/pipeline.ts';
 import { projectRoot } from '../project.ts';
 import { BUILD_USAGE, closingLine, formatPlan, isEmptySet, type Outcome } from './messages.ts';
-import { canonical, hashBinaries, isUpToDate, readStamp, writeStamp } from '../dockerd/stamp.ts';
+import { sortedJson } from '../digest.ts';
+import { hashBinaries, isUpToDate, readStamp, writeStamp } from '../dockerd/stamp.ts';
 import { validateExtraStorage, verifyVersion } from '../dockerd/verify.ts';
 
 const FLAGS = {
@@ -144,7 +145,7 @@ function applyAndBuildTasks(options: BuildOptions, plan: FullPlan, signal: Abort
         const hashed = await hashBinaries(options.outDir, BINARIES, stamp);
         s.upToDate = isUpToDate(stamp, await buildInputs(s), hashed.binaries);
         // A stamp from before stats were recorded (or after a touch): record them, next time is faster.
-        if (s.upToDate && stamp && canonical(stamp.binaryStats) !== canonical(hashed.binaryStats)) await writeStamp(options.outDir, { ...stamp, ...hashed });
+        if (s.upToDate && stamp && sortedJson(stamp.binaryStats) !== sortedJson(hashed.binaryStats)) await writeStamp(options.outDir, { ...stamp, ...hashed });
         task.title = s.upToDate ? `Up to date: ${dockerd} was built from this tree and patch set` : 'Build needed';
       },
     },

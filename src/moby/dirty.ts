@@ -3,9 +3,9 @@
  * tree we patched must not be refused, so the applied record and the files it lists do not count,
  * as long as they hold what the record says.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256 } from '../digest.ts';
 import { git } from '../exec/git.ts';
 import { DirtyTreeError } from './errors.ts';
 
@@ -46,7 +46,7 @@ export async function filesAsApplied(dir: string, changed: readonly string[], ap
     const expected = applied[path];
     if (expected === undefined) continue;
     const now = await readFile(join(dir, path)).catch(() => undefined);
-    if (now && createHash('sha256').update(now).digest('hex') === expected) ours.push(path);
+    if (now && sha256(now) === expected) ours.push(path);
   }
   return ours;
 }

@@ -9,7 +9,7 @@ import { chmod, chown, mkdir, readFile, rename, rm, stat, unlink, writeFile } fr
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { CancelledError, UserError } from '../errors.ts';
 import { ApplyError, PatchSetError, StaleTreeError, TreeFileError } from './errors.ts';
-import { sha256 } from './manifest.ts';
+import { sha256, sortedJsonFile } from '../digest.ts';
 import type { PatchSet } from './patch-set.ts';
 import type { FileWrite, Plan } from './plan.ts';
 
@@ -134,8 +134,7 @@ function describe(error: unknown): string {
 }
 
 export function formatRecord(record: AppliedRecord): string {
-  const files = Object.fromEntries(Object.entries(record.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return JSON.stringify({ base: record.base, release: record.release, strategy: record.strategy, files }, null, 2) + '\n';
+  return sortedJsonFile({ base: record.base, release: record.release, strategy: record.strategy, files: record.files });
 }
 
 export async function readAppliedRecord(treeDir: string): Promise<AppliedRecord | undefined> {

@@ -7,7 +7,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { MalformedPatchError, PatchSetError, UnsupportedBaseError } from './errors.ts';
-import { byCodePoint, parseManifest, type Manifest } from './manifest.ts';
+import { byCodePoint } from '../digest.ts';
+import { parseManifest, type Manifest } from './manifest.ts';
 import { parsePatchText, type ParsedPatch } from './parse.ts';
 import { parseSeries, type SeriesEntry } from './series.ts';
 

@@ -5,7 +5,7 @@
  */
 import { ManifestMismatchError, PatchSetError } from './errors.ts';
 import { applyHunk, joinText, startState } from './hunks.ts';
-import { sha256 } from './manifest.ts';
+import { sha256 } from '../digest.ts';
 import { touchedPaths, type PatchSet } from './patch-set.ts';
 
 /** Content of a moby path (or a full/ path); undefined when the file is absent. */

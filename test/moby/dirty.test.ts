@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rm, writeFile, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../src/digest.ts';
 import { APPLIED_RECORD_FILE, assertClean, changedFiles, dirtyFiles, parsePorcelainZ } from '../../src/moby/dirty.ts';
 import { DirtyTreeError } from '../../src/moby/errors.ts';
 import { gitSync, removeDir } from '../helpers.ts';
@@ -49,7 +49,7 @@ Dirty('a file the patch set wrote is ours only while it holds what the record sa
   try {
     const patched = 'package daemon // patched by the set\n';
     await writeFile(join(dir, 'daemon/daemon.go'), patched);
-    const applied = { 'daemon/daemon.go': createHash('sha256').update(patched).digest('hex') };
+    const applied = { 'daemon/daemon.go': sha256(patched) };
     assert.equal(await assertClean(dir, applied, false), []);
     await writeFile(join(dir, 'daemon/daemon.go'), patched + '// a local edit on top\n');
     try {
