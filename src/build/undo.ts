@@ -5,7 +5,7 @@
  */
 import { readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { RECORD_FILE } from '../patchset/apply.ts';
+import { RECORD_FILE } from '../patchset/record.ts';
 import type { FileWrite } from '../patchset/plan.ts';
 
 /** Returns one line per file that could not be put back. */

@@ -8,7 +8,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { git } from '../exec/git.ts';
-import { RECORD_FILE, type AppliedRecord } from '../patchset/apply.ts';
+import { RECORD_FILE, type AppliedRecord } from '../patchset/record.ts';
 import { sha256 } from '../digest.ts';
 import type { FileReader } from '../patchset/plan.ts';
 import { removeEmptyParents } from './undo.ts';

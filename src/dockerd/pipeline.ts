@@ -5,10 +5,11 @@
  */
 import { join } from 'node:path';
 import { defaultCacheRoot, obtainCheckout, resolveSource, type Checkout } from '../moby/checkout.ts';
-import { assertClean, changedFiles } from '../moby/dirty.ts';
+import { changedFiles } from '../exec/git.ts';
+import { assertClean } from '../moby/dirty.ts';
 import { assertBaseTag, detectVersion, newestBase, pickBase, type EngineVersion } from '../moby/version.ts';
 import { UnsupportedVersionError } from '../moby/errors.ts';
-import { readAppliedRecord, type AppliedRecord } from '../patchset/apply.ts';
+import { readAppliedRecord, type AppliedRecord } from '../patchset/record.ts';
 import { planFull, type FullPlan } from '../patchset/full.ts';
 import { loadPatchSet, supportedBases, type PatchSet } from '../patchset/patch-set.ts';
 import { planDiff, type FileReader } from '../patchset/plan.ts';

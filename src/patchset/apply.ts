@@ -8,20 +8,9 @@
 import { chmod, chown, mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { CancelledError, UserError } from '../errors.ts';
-import { ApplyError, PatchSetError, StaleTreeError, TreeFileError } from './errors.ts';
-import { sha256, sortedJsonFile } from '../digest.ts';
-import type { PatchSet } from './patch-set.ts';
+import { ApplyError, PatchSetError, StaleTreeError } from './errors.ts';
+import { absentAsUndefined, formatRecord, RECORD_FILE, type AppliedRecord } from './record.ts';
 import type { FileWrite, Plan } from './plan.ts';
-
-export const RECORD_FILE = '.dockerd-extra-applied.json';
-
-export interface AppliedRecord {
-  base: string;
-  release: number;
-  strategy: 'diff' | 'full';
-  /** Every file the patch set owns in the tree → sha256 of the content it has now. */
-  files: Record<string, string>;
-}
 
 export interface ApplyOptions {
   /** Called after each file is in place (progress display). */
@@ -123,36 +112,7 @@ function inside(treeDir: string, path: string): string {
   return target;
 }
 
-function absentAsUndefined(error: NodeJS.ErrnoException): undefined {
-  if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
-  throw error;
-}
-
 function describe(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   return e.code ? `${e.code}: ${e.message.replace(/^\w+: /, '')}` : String(e.message ?? error);
-}
-
-export function formatRecord(record: AppliedRecord): string {
-  return sortedJsonFile({ base: record.base, release: record.release, strategy: record.strategy, files: record.files });
-}
-
-export async function readAppliedRecord(treeDir: string): Promise<AppliedRecord | undefined> {
-  const text = await readFile(join(treeDir, RECORD_FILE), 'utf8').catch(absentAsUndefined);
-  if (text === undefined) return undefined;
-  try {
-    const data = JSON.parse(text) as AppliedRecord;
-    if (typeof data.base === 'string' && typeof data.release === 'number' && data.files && typeof data.files === 'object') return data;
-  } catch {
-    // fall through: reported below with the file's path
-  }
-  throw new TreeFileError(join(treeDir, RECORD_FILE), 'is not a valid record of an applied patch set', `delete it; git -C ${treeDir} status then lists what an earlier run changed: restore those files and run build-dockerd again`);
-}
-
-/** The record for a tree after `plan`: the manifest's promises, with the sha of what was written. */
-export function appliedRecordFor(set: PatchSet, strategy: AppliedRecord['strategy'], plan: ApplyPlan): AppliedRecord {
-  const files: Record<string, string> = { ...set.manifest.full };
-  for (const [path, sums] of Object.entries(set.manifest.files)) files[path] = sums.patched;
-  for (const write of plan.writes) files[write.path] = sha256(write.after);
-  return { base: set.base, release: set.manifest.release, strategy, files };
 }

@@ -15,7 +15,7 @@ import { formatManifest, parseManifest, type Manifest } from './manifest.ts';
 import { parsePatchText } from './parse.ts';
 import { runPatches } from './plan.ts';
 import { formatSeries, parseSeries } from './series.ts';
-import { RECORD_FILE } from './apply.ts';
+import { RECORD_FILE } from './record.ts';
 
 export interface ExportResult {
   base: string;

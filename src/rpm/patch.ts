@@ -3,7 +3,8 @@
  * set with the diff strategy unless its applied record says it has it already. Returns what it did
  * and the patch-set release, which stamps the RPM release and `dockerd --version`.
  */
-import { appliedRecordFor, applyPlan, readAppliedRecord } from '../patchset/apply.ts';
+import { applyPlan } from '../patchset/apply.ts';
+import { appliedRecordFor, readAppliedRecord } from '../patchset/record.ts';
 import { loadPatchSet } from '../patchset/patch-set.ts';
 import { planDiff } from '../patchset/plan.ts';
 import { fullReader, treeReader } from '../patchset/readers.ts';

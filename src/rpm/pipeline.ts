@@ -7,7 +7,7 @@ import { MissingToolError, assertNever } from '../errors.ts';
 import { which } from '../exec/run.ts';
 import { obtainCheckout, resolveSource } from '../moby/checkout.ts';
 import { assertClean } from '../moby/dirty.ts';
-import { readAppliedRecord } from '../patchset/apply.ts';
+import { readAppliedRecord } from '../patchset/record.ts';
 import { detectVersion, newestBase, type EngineVersion } from '../moby/version.ts';
 import { supportedBases } from '../patchset/patch-set.ts';
 import { runContainerBuild } from './container-run.ts';

@@ -3,7 +3,9 @@ import * as assert from 'uvu/assert';
 import { rm, writeFile, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '../../src/digest.ts';
-import { APPLIED_RECORD_FILE, assertClean, changedFiles, dirtyFiles, parsePorcelainZ } from '../../src/moby/dirty.ts';
+import { changedFiles, parsePorcelainZ } from '../../src/exec/git.ts';
+import { assertClean, dirtyFiles } from '../../src/moby/dirty.ts';
+import { RECORD_FILE } from '../../src/patchset/record.ts';
 import { DirtyTreeError } from '../../src/moby/errors.ts';
 import { gitSync, removeDir } from '../helpers.ts';
 import { makeMobyTree } from './fixtures.ts';
@@ -16,7 +18,7 @@ Dirty('parsePorcelainZ reads paths, skipping the source of a rename', () => {
 });
 
 Dirty('dirtyFiles leaves out the applied record and the files it lists', () => {
-  const changed = ['daemon/daemon.go', APPLIED_RECORD_FILE, 'daemon/extra/storage.go', 'local.txt'];
+  const changed = ['daemon/daemon.go', RECORD_FILE, 'daemon/extra/storage.go', 'local.txt'];
   assert.equal(dirtyFiles(changed, ['daemon/daemon.go', 'daemon/extra/storage.go']), ['local.txt']);
 });
 
