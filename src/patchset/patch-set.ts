@@ -6,6 +6,8 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { UnsupportedVersionError } from '../moby/errors.ts';
+import { newestBase, pickBase } from '../moby/version.ts';
 import { MalformedPatchError, PatchSetError, UnsupportedBaseError } from './errors.ts';
 import { byCodePoint } from '../digest.ts';
 import { parseManifest, type Manifest } from './manifest.ts';
@@ -36,6 +38,23 @@ const versionOrder = new Intl.Collator('en', { numeric: true }).compare;
 export async function supportedBases(projectRoot: string): Promise<string[]> {
   const entries = await readdir(join(projectRoot, 'patches'), { withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(versionOrder);
+}
+
+/** The newest base: what a clone without --ref checks out; refused, with the list, when there is none. */
+export async function defaultBase(projectRoot: string): Promise<string> {
+  const bases = await supportedBases(projectRoot);
+  const newest = newestBase(bases);
+  if (!newest) throw new UnsupportedVersionError('(any)', bases);
+  return newest;
+}
+
+/** The base whose set fits a tree at `tag`; refused, with the supported tags, when there is none. */
+export async function supportedBase(projectRoot: string, tag: string): Promise<string> {
+  return pickBase(tag, await supportedBases(projectRoot));
+}
+
+export function isEmptySet(set: Pick<PatchSet, 'patches' | 'fullFiles'>): boolean {
+  return set.patches.length === 0 && set.fullFiles.length === 0;
 }
 
 export async function loadPatchSet(projectRoot: string, base: string): Promise<PatchSet> {

@@ -12,10 +12,13 @@ import type { Plan } from './plan.ts';
 
 export const RECORD_FILE = '.dockerd-extra-applied.json';
 
+/** diff: the patches applied with fuzz; full: touched files rebuilt from the base tag's blobs. */
+export type Strategy = 'diff' | 'full';
+
 export interface AppliedRecord {
   base: string;
   release: number;
-  strategy: 'diff' | 'full';
+  strategy: Strategy;
   /** Every file the patch set owns in the tree → sha256 of the content it has now. */
   files: Record<string, string>;
 }
@@ -37,10 +40,10 @@ export async function readAppliedRecord(treeDir: string): Promise<AppliedRecord 
 }
 
 /** The record for a tree after `plan`: the manifest's promises, with the sha of what was written. */
-export function appliedRecordFor(set: PatchSet, strategy: AppliedRecord['strategy'], plan: Extract<Plan, { kind: 'apply' }>): AppliedRecord {
+export function appliedRecordFor(set: PatchSet, strategy: Strategy, plan: Extract<Plan, { kind: 'apply' }>): AppliedRecord {
   const files: Record<string, string> = { ...set.manifest.full };
   for (const [path, sums] of Object.entries(set.manifest.files)) files[path] = sums.patched;
-  for (const write of plan.writes) files[write.path] = sha256(write.after);
+  for (const write of plan.writes) if (write.source !== 'take-back' && write.after !== undefined) files[write.path] = sha256(write.after);
   return { base: set.base, release: set.manifest.release, strategy, files };
 }
 

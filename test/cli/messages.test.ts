@@ -1,8 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { closingLine, formatConflict, formatPlan } from '../../src/cli/messages.ts';
+import { closingLine, formatPlan } from '../../src/cli/messages.ts';
 import type { PatchSet } from '../../src/patchset/patch-set.ts';
-import type { HunkFailure } from '../../src/patchset/plan.ts';
 
 const Report = suite('cli/messages');
 
@@ -39,20 +38,6 @@ Report('formatPlan lists files with hunk counts, offsets and replaced edits', ()
   assert.match(formatPlan(set, { kind: 'already-applied' }, '/t')[1]!, 'already applied');
   const empty = { ...set, patches: [], fullFiles: [] } as unknown as PatchSet;
   assert.match(formatPlan(empty, { kind: 'already-applied' }, '/t')[1]!, 'is empty: nothing to apply');
-});
-
-Report('formatConflict shows where, why, expected and found', () => {
-  const failure: HunkFailure = {
-    patch: '0001-a.patch', file: 'daemon/daemon.go', hunk: '@@ -4,4 +4,5 @@', expected: ['\tflagB()'], found: ['\tflagC()'],
-    offsetTried: 10, line: 4, reason: 'mismatch',
-  };
-  assert.equal(formatConflict([failure]), [
-    'daemon/daemon.go @@ -4,4 +4,5 @@ (0001-a.patch): context does not match, at line 4, tried offsets up to ±10',
-    '  expected:',
-    '    | \tflagB()',
-    '  found:',
-    '    | \tflagC()',
-  ]);
 });
 
 Report('closingLine says what happened and where', () => {
