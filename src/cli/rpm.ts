@@ -12,7 +12,7 @@ import { initialState, STEPS, type Mode, type RpmRequest, type RpmState } from '
 import type { RpmFacts } from '../rpm/verify.ts';
 import { parseCommandArgs } from './args.ts';
 import type { Command, CommandContext } from './command.ts';
-import { createTaskList } from './renderer.ts';
+import { runStepList } from './renderer.ts';
 
 const FLAGS = {
   moby: { type: 'string' },
@@ -23,9 +23,6 @@ const FLAGS = {
   out: { type: 'string' },
   force: { type: 'boolean' },
 } as const;
-
-/** Build-log lines worth showing as progress: rpmbuild's stages, moby's bundles, the results. */
-const PROGRESS = /^(Executing\(%\w+\)|---> Making bundle|Building (dynamic|static) |Created binary|Wrote: |PASS: |== Building)/;
 
 /** Neither flag: the packaging containers when an engine answers, else rpmbuild on this host. */
 async function pickMode(native: boolean, container: boolean, ctx: CommandContext): Promise<Mode> {
@@ -76,17 +73,7 @@ function report(state: RpmState): string[] {
 
 export const command: Command = async (ctx): Promise<ExitCode> => {
   const request = await parseRequest(ctx);
-  const state = initialState(request);
-  const tasks = STEPS.map((step) => ({
-    title: step.title,
-    task: async (s: RpmState, task: { title: string; output: string }) => {
-      const note = await step.run(s, ctx.signal, (line) => {
-        if (PROGRESS.test(line)) task.output = line;
-      });
-      if (note) task.title = `${step.title}: ${note}`;
-    },
-  }));
-  await createTaskList<RpmState>(tasks, ctx).run(state);
+  const state = await runStepList(STEPS, initialState(request), ctx);
   ctx.stdout.write(report(state).join('\n') + '\n');
   const paths = state.rpms.map((r) => r.path).join(' ');
   // An empty patch set builds a stock engine with our version stamp: say so rather than "patched".
