@@ -9,8 +9,8 @@ import { which } from '../exec/run.ts';
 import { obtainCheckout, resolveSource } from '../moby/checkout.ts';
 import { assertClean } from '../moby/dirty.ts';
 import { readAppliedRecord } from '../patchset/record.ts';
-import { detectVersion, newestBase, type EngineVersion } from '../moby/version.ts';
-import { supportedBases } from '../patchset/patch-set.ts';
+import { detectVersion, type EngineVersion } from '../moby/version.ts';
+import { defaultBase } from '../patchset/patch-set.ts';
 import { runContainerBuild } from './container-run.ts';
 import { parseDistro, type Distro } from './distro.ts';
 import { NoRpmsError, UnknownDistroError, VerifyError } from './errors.ts';
@@ -83,12 +83,11 @@ const WORK: readonly Step<RpmState>[] = [
     title: 'Open the moby tree',
     async run(state, { signal }) {
       const { request } = state;
-      const newest = newestBase(await supportedBases(request.projectRoot)) ?? 'v28.5.2';
       const source = await resolveSource({
         ...(request.moby !== undefined ? { moby: request.moby } : {}),
         cwd: request.cwd,
         cacheRoot: request.cacheDir,
-        defaultRef: async () => newest,
+        defaultRef: () => defaultBase(request.projectRoot),
       });
       // Only read: the tree is copied in the staging step, never patched or built in place.
       const { dir } = await obtainCheckout(source, signal);

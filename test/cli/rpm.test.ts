@@ -95,6 +95,19 @@ Cli('an engine line without a packaging branch is refused (exit 2)', async () =>
   }
 });
 
+Cli('without a patch set to default to, upstream is not cloned: refused with the supported tags (exit 2)', async () => {
+  const docker = await fakeDocker(0);
+  const root = await tempDir('dockerd-extra-root-');
+  try {
+    const r = rpm(['--container'], { PATH: docker.PATH, DOCKERD_EXTRA_ROOT: root, DOCKERD_EXTRA_CACHE: join(root, 'cache') });
+    assert.is(r.status, 2);
+    assert.match(oneLine(r)[0]!, 'has no patch set; supported versions: none (patches/ is empty)');
+  } finally {
+    await removeDir(root);
+    await removeDir(docker.dir);
+  }
+});
+
 Cli('a packaging checkout on the wrong branch is refused with the branch to use (exit 2)', async () => {
   const docker = await fakeDocker(0);
   const tree = await makeToyEngine();
