@@ -16,7 +16,7 @@ export function pickRenderer(ctx: Pick<CommandContext, 'env' | 'stdout'>): Rende
   return 'default';
 }
 
-export function createTaskList<C>(
+function createTaskList<C>(
   tasks: ListrTask<C>[],
   ctx: Pick<CommandContext, 'env' | 'stdout'>,
 ): Listr<C> {
