@@ -26,19 +26,18 @@ export function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value !== 'object' || value === null) return value;
-  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => byCodePoint(a, b));
-  return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
+/** A JSON.stringify replacer that writes every object's keys in code-point order. */
+function sortKeys(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => byCodePoint(a, b)));
 }
 
 /** JSON with keys sorted at every level: equal values give equal text whatever their key order. */
 export function sortedJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return JSON.stringify(value, sortKeys);
 }
 
 /** The same as a file's text: two-space indent and a final newline, byte-identical on every write. */
 export function sortedJsonFile(value: unknown): string {
-  return JSON.stringify(sortKeys(value), null, 2) + '\n';
+  return JSON.stringify(value, sortKeys, 2) + '\n';
 }

@@ -5,8 +5,9 @@
  * rollback is the one rollback step, taken when the build fails or is cancelled.
  */
 import { join } from 'node:path';
+import { sortedJson } from '../digest.ts';
 import { UserError } from '../errors.ts';
-import { changedFiles, git } from '../exec/git.ts';
+import { changedFiles } from '../exec/git.ts';
 import { defaultCacheRoot, obtainCheckout, resolveSource, type Checkout } from '../moby/checkout.ts';
 import { assertClean } from '../moby/dirty.ts';
 import { detectVersion, type EngineVersion } from '../moby/version.ts';
@@ -22,7 +23,6 @@ import { checkGo } from './go.ts';
 import { BINARIES, buildDockerd, stampFor, type Stamp } from './make.ts';
 import { hashBinaries, hashChanges, isUpToDate, readStamp, writeStamp, type BuildInputs } from './stamp.ts';
 import { validateExtraStorage, verifyVersion } from './verify.ts';
-import { sortedJson } from '../digest.ts';
 
 export interface BuildOptions {
   moby?: string;
@@ -149,13 +149,11 @@ export function buildSteps(options: BuildOptions): Step<BuildState>[] {
       keepGoing: true,
       async run(s, io) {
         const inputs = await buildInputs(s);
-        const epoch = await headTime(dir(s));
         s.binaries = await buildDockerd(dir(s), {
           stamp: need(s.stamp, 'the stamp'),
           outDir: options.outDir,
           logFile: logFileOf(options),
           env: options.env,
-          ...(epoch ? { sourceDateEpoch: epoch } : {}),
           signal: io.signal,
           onLine: io.progress,
         });
@@ -199,10 +197,4 @@ export async function buildInputs(state: BuildState): Promise<BuildInputs> {
     applied: record ?? null,
     changes: await hashChanges(checkout.dir, await changedFiles(checkout.dir)),
   };
-}
-
-/** HEAD's commit time: SOURCE_DATE_EPOCH for a BUILDTIME that does not change between builds. */
-async function headTime(dir: string): Promise<number | undefined> {
-  const out = await git(dir).raw(['show', '-s', '--format=%ct', 'HEAD']).catch(() => ''); // no time: BUILDTIME is now
-  return Number(out.trim()) || undefined;
 }
