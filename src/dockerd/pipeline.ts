@@ -14,7 +14,7 @@ import { detectVersion, type EngineVersion } from '../moby/version.ts';
 import { applyPlan, type TreeChange } from '../patchset/apply.ts';
 import type { TreePlan } from '../patchset/change.ts';
 import { PatchConflictError } from '../patchset/errors.ts';
-import { defaultBase, isEmptySet, loadPatchSet, supportedBase, type PatchSet } from '../patchset/patch-set.ts';
+import { defaultBase, isEmptySet, loadPatchSet, type PatchSet } from '../patchset/patch-set.ts';
 import { planTree } from '../patchset/plan-tree.ts';
 import { appliedRecordFor, readAppliedRecord, type Strategy } from '../patchset/record.ts';
 import { need, type Step } from '../steps.ts';
@@ -83,7 +83,7 @@ export function planSteps(options: BuildOptions): Step<BuildState>[] {
       async run(s) {
         const checkout = need(s.checkout, 'the checkout');
         const engine = await detectVersion(checkout.dir);
-        const set = await loadPatchSet(options.projectRoot, await supportedBase(options.projectRoot, engine.tag));
+        const set = await loadPatchSet(options.projectRoot, engine.tag);
         Object.assign(s, { engine, set, stamp: stampFor(engine.version, checkout.shortHead, set.manifest.release) });
         const ahead = engine.ahead ? `, ${engine.ahead} commit(s) past it` : '';
         return `moby ${engine.tag}${ahead} → patch set ${set.base} release ${set.manifest.release} (${set.patches.length} patch(es), ${set.fullFiles.length} new file(s))`;

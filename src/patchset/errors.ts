@@ -32,19 +32,6 @@ export class UnsupportedPatchError extends UserError {
   }
 }
 
-export class UnsupportedBaseError extends UserError {
-  readonly code = 'BASE_UNSUPPORTED';
-  constructor(
-    readonly base: string,
-    readonly supported: readonly string[],
-  ) {
-    super(
-      `no patch set for ${base}; supported bases: ${supported.length ? supported.join(', ') : '(none)'}`,
-    );
-    this.name = 'UnsupportedBaseError';
-  }
-}
-
 /** The patch set's own files disagree with each other (series, manifest, full/). */
 export class PatchSetError extends UserError {
   readonly code = 'PATCHSET_INCONSISTENT';

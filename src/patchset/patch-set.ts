@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { UnsupportedVersionError } from '../moby/errors.ts';
 import { newestBase, pickBase } from '../moby/version.ts';
-import { MalformedPatchError, PatchSetError, UnsupportedBaseError } from './errors.ts';
+import { MalformedPatchError, PatchSetError } from './errors.ts';
 import { byCodePoint } from '../digest.ts';
 import { parseManifest, type Manifest } from './manifest.ts';
 import { parsePatchText, type ParsedPatch } from './parse.ts';
@@ -48,18 +48,13 @@ export async function defaultBase(projectRoot: string): Promise<string> {
   return newest;
 }
 
-/** The base whose set fits a tree at `tag`; refused, with the supported tags, when there is none. */
-export async function supportedBase(projectRoot: string, tag: string): Promise<string> {
-  return pickBase(tag, await supportedBases(projectRoot));
-}
-
 export function isEmptySet(set: Pick<PatchSet, 'patches' | 'fullFiles'>): boolean {
   return set.patches.length === 0 && set.fullFiles.length === 0;
 }
 
-export async function loadPatchSet(projectRoot: string, base: string): Promise<PatchSet> {
-  const bases = await supportedBases(projectRoot);
-  if (!bases.includes(base)) throw new UnsupportedBaseError(base, bases);
+/** The set for a tree at `tag` (a base, or a tag of the same version); refused with the supported tags. */
+export async function loadPatchSet(projectRoot: string, tag: string): Promise<PatchSet> {
+  const base = pickBase(tag, await supportedBases(projectRoot));
   const patchesDir = join(projectRoot, 'patches', base);
   const fullDir = join(projectRoot, 'full', base);
   const shown = (name: string) => join('patches', base, name);

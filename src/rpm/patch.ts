@@ -6,7 +6,7 @@
 import { assertNever } from '../errors.ts';
 import { applyPlan } from '../patchset/apply.ts';
 import { PatchConflictError } from '../patchset/errors.ts';
-import { isEmptySet, loadPatchSet, supportedBase } from '../patchset/patch-set.ts';
+import { isEmptySet, loadPatchSet } from '../patchset/patch-set.ts';
 import { planTree } from '../patchset/plan-tree.ts';
 import { appliedRecordFor, readAppliedRecord } from '../patchset/record.ts';
 
@@ -24,7 +24,7 @@ export async function applyPatchSet(projectRoot: string, tag: string, treeDir: s
     const empty = Object.keys(record.files).length === 0;
     return { note: `patch set ${record.base} release ${record.release} was already applied`, release: record.release, empty };
   }
-  const set = await loadPatchSet(projectRoot, await supportedBase(projectRoot, tag));
+  const set = await loadPatchSet(projectRoot, tag);
   const { base, manifest } = set;
   const plan = await planTree(treeDir, set, 'diff', signal);
   switch (plan.kind) {
