@@ -157,7 +157,7 @@ const REASONS: Record<HunkFailure['reason'], string> = {
 };
 
 /** Every failing hunk: where, why, and the lines expected against the lines found. */
-export function conflictLines(failures: readonly HunkFailure[]): string[] {
+function conflictLines(failures: readonly HunkFailure[]): string[] {
   const lines: string[] = [];
   for (const f of failures) {
     const offset = f.offsetTried ? `, tried offsets up to ±${Math.abs(f.offsetTried)}` : '';
