@@ -15,7 +15,7 @@ import { Results, type E2eEvent } from '../e2e/results.ts';
 import { mount, unmountAll } from '../e2e/mounts.ts';
 import { prepareStore, READ_ONLY, type PreparedStore } from '../e2e/store.ts';
 import { Teardown } from '../e2e/teardown.ts';
-import { hashFile } from '../e2e/tree-checksum.ts';
+import { sha256File } from '../digest.ts';
 import { sample } from './measure.ts';
 import { startRegistry } from './registry.ts';
 import { summarize, type BenchRecord, type RunSample, type ScenarioName, type ScenarioResult } from './stats.ts';
@@ -37,7 +37,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRecord> {
   const results = new Results(options.onEvent);
   const ctx: E2eContext = { work, logDir: join(work, 'logs'), dockerCli: await findDockerCli(), dockerd: options.dockerd, teardown, results, signal: options.signal };
   try {
-    const spec = testImageSpec({ busybox: options.busybox, busyboxSha256: (await hashFile(options.busybox)).sha256, bigFileSize: options.bigFileSize });
+    const spec = testImageSpec({ busybox: options.busybox, busyboxSha256: await sha256File(options.busybox), bigFileSize: options.bigFileSize });
     const image = await buildImageArchive(spec, join(work, 'image'), options.signal);
     const store = await prepareStore(ctx, spec, image);
     const samples: ScenarioResult[] = [];

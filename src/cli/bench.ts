@@ -5,7 +5,7 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
-import { PROJECT_ROOT } from '../e2e/build.ts';
+import { PACKAGE_ROOT } from '../project.ts';
 import { formatTable, recordFileName } from '../bench/stats.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { parseCommandArgs } from './args.ts';
@@ -37,7 +37,7 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
     onEvent: (event) => (event.type === 'note' ? ctx.stdout.write(`  ${event.text}\n`) : undefined),
   });
   for (const line of formatTable(record.results)) ctx.stdout.write(`${line}\n`);
-  const outDir = resolve(ctx.cwd, values.out ?? join(PROJECT_ROOT, 'bench/results'));
+  const outDir = resolve(ctx.cwd, values.out ?? join(PACKAGE_ROOT, 'bench/results'));
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, recordFileName(new Date(record.date), record.host));
   await writeFile(file, `${JSON.stringify(record, null, 2)}\n`);

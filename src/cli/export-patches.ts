@@ -7,10 +7,11 @@ import { relative, resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
 import { parseCommandArgs } from './args.ts';
 import type { Command, CommandContext } from './command.ts';
-import { createTaskList } from './renderer.ts';
+import { runStepList } from './renderer.ts';
+import { need, type Step, type StepState } from '../steps.ts';
 import { openTree, resolveSource } from '../moby/checkout.ts';
 import { branchBase } from '../moby/version.ts';
-import { projectRoot } from '../build/project.ts';
+import { projectRoot } from '../project.ts';
 import { exportPatchSet, type ExportResult } from '../patchset/export.ts';
 import { supportedBases } from '../patchset/patch-set.ts';
 
@@ -52,10 +53,38 @@ function parseOptions(ctx: CommandContext): Options {
   };
 }
 
-interface State {
+interface State extends StepState {
   dir?: string;
   base?: string;
   result?: ExportResult;
+}
+
+function steps(options: Options, ctx: CommandContext): Step<State>[] {
+  return [
+    {
+      title: `Open ${options.moby}`,
+      async run(s) {
+        const source = await resolveSource({ moby: options.moby, cwd: ctx.cwd, cacheRoot: '', defaultRef: async () => '' });
+        if (source.kind !== 'tree') {
+          throw new UsageError(`export-patches reads a branch from a work tree; ${options.moby} is not one: pass --moby the path of your moby checkout`);
+        }
+        const checkout = await openTree(source.dir, 'opened');
+        s.dir = checkout.dir;
+        s.base = options.base ?? (await branchBase(checkout.dir, await supportedBases(options.root)));
+        return `${checkout.dir} at ${checkout.shortHead}, base ${s.base}`;
+      },
+    },
+    {
+      title: 'Export the branch',
+      async run(s, io) {
+        s.result = await exportPatchSet(need(s.dir, 'the tree'), need(s.base, 'the base'), options.root, {
+          ...(options.release !== undefined ? { release: options.release } : {}),
+          signal: io.signal,
+        });
+        return `Exported ${s.result.patches.length} patch(es), ${s.result.full.length} new file(s)`;
+      },
+    },
+  ];
 }
 
 export const command: Command = async (ctx): Promise<ExitCode> => {
@@ -64,46 +93,13 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
     return 0;
   }
   const options = parseOptions(ctx);
-  const state: State = {};
-  await createTaskList<State>(
-    [
-      {
-        title: `Open ${options.moby}`,
-        task: async (s, task) => {
-          const source = await resolveSource({
-            moby: options.moby,
-            cwd: ctx.cwd,
-            cacheRoot: '',
-            defaultRef: async () => '',
-          });
-          if (source.kind !== 'tree') {
-            throw new UsageError(`export-patches reads a branch from a work tree; ${options.moby} is not one: pass --moby the path of your moby checkout`);
-          }
-          const checkout = await openTree(source.dir, 'opened');
-          s.dir = checkout.dir;
-          s.base = options.base ?? (await branchBase(checkout.dir, await supportedBases(options.root)));
-          task.title = `${checkout.dir} at ${checkout.shortHead}, base ${s.base}`;
-        },
-      },
-      {
-        title: 'Export the branch',
-        task: async (s, task) => {
-          s.result = await exportPatchSet(s.dir!, s.base!, options.root, {
-            ...(options.release !== undefined ? { release: options.release } : {}),
-            signal: ctx.signal,
-          });
-          task.title = `Exported ${s.result.patches.length} patch(es), ${s.result.full.length} new file(s)`;
-        },
-      },
-    ],
-    ctx,
-  ).run(state);
-  const r = state.result!;
+  const state = await runStepList<State>(steps(options, ctx), {}, ctx);
+  const r = need(state.result, 'the export');
   for (const path of r.uncommitted) ctx.stdout.write(`warning: ${path} has uncommitted changes, not exported (commit them and export again)\n`);
   const where = (p: string) => relative(ctx.cwd, p) || '.';
   const removed = r.removed.length ? `, ${r.removed.length} stale file(s) removed` : '';
   ctx.stdout.write(
-    `exported ${r.patches.length} patch(es) and ${r.full.length} new file(s) from ${resolve(state.dir!)} (${r.base}..HEAD) ` +
+    `exported ${r.patches.length} patch(es) and ${r.full.length} new file(s) from ${resolve(need(state.dir, 'the tree'))} (${r.base}..HEAD) ` +
       `to ${where(r.patchesDir)} and ${where(r.fullDir)}, release ${r.release}${removed}\n`,
   );
   return 0;

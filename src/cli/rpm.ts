@@ -3,16 +3,16 @@
  * src/rpm/pipeline.ts; this file parses the flags, shows the steps with listr2, and prints what was
  * built (rpm -qpi, the file list, the packaged dockerd --version) and one closing line.
  */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
 import { run } from '../exec/run.ts';
-import { projectRoot } from '../build/project.ts';
+import { PACKAGE_ROOT, projectRoot } from '../project.ts';
 import { defaultCacheRoot } from '../moby/checkout.ts';
 import { initialState, STEPS, type Mode, type RpmRequest, type RpmState } from '../rpm/pipeline.ts';
 import type { RpmFacts } from '../rpm/verify.ts';
 import { parseCommandArgs } from './args.ts';
 import type { Command, CommandContext } from './command.ts';
-import { createTaskList } from './renderer.ts';
+import { runStepList } from './renderer.ts';
 
 const FLAGS = {
   moby: { type: 'string' },
@@ -23,9 +23,6 @@ const FLAGS = {
   out: { type: 'string' },
   force: { type: 'boolean' },
 } as const;
-
-/** Build-log lines worth showing as progress: rpmbuild's stages, moby's bundles, the results. */
-const PROGRESS = /^(Executing\(%\w+\)|---> Making bundle|Building (dynamic|static) |Created binary|Wrote: |PASS: |== Building)/;
 
 /** Neither flag: the packaging containers when an engine answers, else rpmbuild on this host. */
 async function pickMode(native: boolean, container: boolean, ctx: CommandContext): Promise<Mode> {
@@ -47,7 +44,7 @@ async function parseRequest(ctx: CommandContext): Promise<RpmRequest> {
     force: values.force === true,
     cwd: ctx.cwd,
     projectRoot: projectRoot(ctx.env, ctx.cwd),
-    projectRpmDir: fileURLToPath(new URL('../../rpm', import.meta.url)),
+    projectRpmDir: join(PACKAGE_ROOT, 'rpm'),
     cacheDir: defaultCacheRoot(ctx.env),
     tiniStatic: ctx.env.DOCKERD_EXTRA_TINI_STATIC ?? '/usr/bin/tini-static',
     uid: process.getuid?.() ?? -1,
@@ -76,17 +73,7 @@ function report(state: RpmState): string[] {
 
 export const command: Command = async (ctx): Promise<ExitCode> => {
   const request = await parseRequest(ctx);
-  const state = initialState(request);
-  const tasks = STEPS.map((step) => ({
-    title: step.title,
-    task: async (s: RpmState, task: { title: string; output: string }) => {
-      const note = await step.run(s, ctx.signal, (line) => {
-        if (PROGRESS.test(line)) task.output = line;
-      });
-      if (note) task.title = `${step.title}: ${note}`;
-    },
-  }));
-  await createTaskList<RpmState>(tasks, ctx).run(state);
+  const state = await runStepList(STEPS, initialState(request), ctx);
   ctx.stdout.write(report(state).join('\n') + '\n');
   const paths = state.rpms.map((r) => r.path).join(' ');
   // An empty patch set builds a stock engine with our version stamp: say so rather than "patched".

@@ -12,7 +12,8 @@ import { inspectImageId } from './docker.ts';
 import type { ImageSpec } from './image-spec.ts';
 import { attachLoop, detachLoop, makeExt4Image, mount, unmountAll } from './mounts.ts';
 import { checkSave } from './save-check.ts';
-import { digestEntries, hashFile, scanTree, type TreeEntry } from './tree-checksum.ts';
+import { sha256File } from '../digest.ts';
+import { digestEntries, scanTree, type TreeEntry } from './tree-checksum.ts';
 
 export interface PreparedStore {
   imageFile: string;
@@ -55,7 +56,7 @@ export async function prepareStore(ctx: E2eContext, spec: ImageSpec, image: Buil
   await daemon.release();
 
   await unmountAll(mountPoint);
-  const blockDigest = (await hashFile(imageFile)).sha256;
+  const blockDigest = await sha256File(imageFile);
   await mount(device, mountPoint, READ_ONLY, ctx.signal);
   const { entries, digest } = await fingerprintTree(mountPoint);
   await checkLayout(ctx, mountPoint, image);

@@ -15,3 +15,21 @@ export function git(baseDir: string, signal?: AbortSignal): SimpleGit {
     ...(signal ? { abort: signal } : {}),
   });
 }
+
+/** Parse `git status --porcelain=v1 -z`: "XY path\0", renames and copies carry a second "old path\0". */
+export function parsePorcelainZ(text: string): string[] {
+  const fields = text.split('\0');
+  const paths: string[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i]!;
+    if (entry.length < 4) continue;
+    paths.push(entry.slice(3));
+    if (entry[0] === 'R' || entry[0] === 'C') i++; // skip the source path of a rename or copy
+  }
+  return paths;
+}
+
+/** Every path that differs from HEAD: modified, added, deleted, renamed (new name) and untracked. */
+export async function changedFiles(dir: string, signal?: AbortSignal): Promise<string[]> {
+  return parsePorcelainZ(await git(dir, signal).raw(['status', '--porcelain=v1', '-z', '--untracked-files=all']));
+}

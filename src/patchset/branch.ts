@@ -4,7 +4,7 @@
  * down by explicit options, so a user's git config (noprefix, algorithm, context, colour, external
  * diff drivers) cannot change the bytes an export writes.
  */
-import { git, type SimpleGit } from '../exec/git.ts';
+import { changedFiles, git, type SimpleGit } from '../exec/git.ts';
 import { ExportRefusedError } from './errors.ts';
 
 export interface Change {
@@ -62,8 +62,7 @@ export class Branch {
 
   /** Files changed or added but not committed: an export reads commits only, so the user should know. */
   async uncommitted(): Promise<string[]> {
-    const out = await this.repo.raw(['status', '--porcelain', '-z', '--untracked-files=all']);
-    return out.split('\0').filter(Boolean).map((line) => line.slice(3)).sort();
+    return (await changedFiles(this.mobyDir)).sort();
   }
 
   /** Blob bytes at the base tag or at HEAD. */

@@ -3,6 +3,7 @@
  * moby path) and builds its one-line message from it; callers tell them apart by `code`.
  */
 import { UserError } from '../errors.ts';
+import type { HunkFailure } from './plan.ts';
 
 /** A patch file (or series/manifest) that cannot be read as what it claims to be. */
 export class MalformedPatchError extends UserError {
@@ -28,19 +29,6 @@ export class UnsupportedPatchError extends UserError {
   ) {
     super(`${patchFile}:${line}: ${kind} patches are not supported; ${hint}`);
     this.name = 'UnsupportedPatchError';
-  }
-}
-
-export class UnsupportedBaseError extends UserError {
-  readonly code = 'BASE_UNSUPPORTED';
-  constructor(
-    readonly base: string,
-    readonly supported: readonly string[],
-  ) {
-    super(
-      `no patch set for ${base}; supported bases: ${supported.length ? supported.join(', ') : '(none)'}`,
-    );
-    this.name = 'UnsupportedBaseError';
   }
 }
 
@@ -143,4 +131,43 @@ export class ExportRefusedError extends UserError {
   override detailLines(): readonly string[] {
     return this.paths.length > 3 ? this.paths : [];
   }
+}
+
+/** Hunks that do not apply to the tree: nothing was written. Every failing hunk is in the details. */
+export class PatchConflictError extends UserError {
+  readonly code = 'PATCH_CONFLICT';
+  constructor(
+    readonly treeDir: string,
+    readonly failures: readonly HunkFailure[],
+  ) {
+    const files = new Set(failures.map((f) => f.file)).size;
+    super(`${failures.length} hunk(s) in ${files} file(s) do not apply to ${treeDir}; nothing was written (every failing hunk is listed below)`);
+    this.name = 'PatchConflictError';
+  }
+  override detailLines(): readonly string[] {
+    return conflictLines(this.failures);
+  }
+}
+
+const REASONS: Record<HunkFailure['reason'], string> = {
+  mismatch: 'context does not match',
+  'missing-file': 'file is missing from the tree',
+  'already-applied': 'already patched while other files are not (partly applied tree)',
+  'full-file-differs': 'a different file already exists where full/ puts one',
+};
+
+/** Every failing hunk: where, why, and the lines expected against the lines found. */
+function conflictLines(failures: readonly HunkFailure[]): string[] {
+  const lines: string[] = [];
+  for (const f of failures) {
+    const offset = f.offsetTried ? `, tried offsets up to ±${Math.abs(f.offsetTried)}` : '';
+    lines.push(`${f.file} ${f.hunk} (${f.patch}): ${REASONS[f.reason]}, at line ${f.line}${offset}`);
+    if (f.expected.length || f.found.length) {
+      lines.push('  expected:');
+      for (const l of f.expected) lines.push(`    | ${l}`);
+      lines.push('  found:');
+      for (const l of f.found) lines.push(`    | ${l}`);
+    }
+  }
+  return lines;
 }

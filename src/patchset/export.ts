@@ -10,11 +10,12 @@ import { chmod, mkdir, readFile, readdir, rmdir, unlink, writeFile } from 'node:
 import { dirname, join } from 'node:path';
 import { Branch, type Change } from './branch.ts';
 import { ExportRefusedError, PatchSetError } from './errors.ts';
-import { byCodePoint, formatManifest, parseManifest, sha256, type Manifest } from './manifest.ts';
+import { byCodePoint, sha256 } from '../digest.ts';
+import { formatManifest, parseManifest, type Manifest } from './manifest.ts';
 import { parsePatchText } from './parse.ts';
 import { runPatches } from './plan.ts';
 import { formatSeries, parseSeries } from './series.ts';
-import { RECORD_FILE } from './apply.ts';
+import { RECORD_FILE } from './record.ts';
 
 export interface ExportResult {
   base: string;

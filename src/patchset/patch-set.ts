@@ -6,8 +6,11 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { MalformedPatchError, PatchSetError, UnsupportedBaseError } from './errors.ts';
-import { byCodePoint, parseManifest, type Manifest } from './manifest.ts';
+import { UnsupportedVersionError } from '../moby/errors.ts';
+import { newestBase, pickBase } from '../moby/version.ts';
+import { MalformedPatchError, PatchSetError } from './errors.ts';
+import { byCodePoint } from '../digest.ts';
+import { parseManifest, type Manifest } from './manifest.ts';
 import { parsePatchText, type ParsedPatch } from './parse.ts';
 import { parseSeries, type SeriesEntry } from './series.ts';
 
@@ -37,9 +40,21 @@ export async function supportedBases(projectRoot: string): Promise<string[]> {
   return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(versionOrder);
 }
 
-export async function loadPatchSet(projectRoot: string, base: string): Promise<PatchSet> {
+/** The newest base: what a clone without --ref checks out; refused, with the list, when there is none. */
+export async function defaultBase(projectRoot: string): Promise<string> {
   const bases = await supportedBases(projectRoot);
-  if (!bases.includes(base)) throw new UnsupportedBaseError(base, bases);
+  const newest = newestBase(bases);
+  if (!newest) throw new UnsupportedVersionError('(any)', bases);
+  return newest;
+}
+
+export function isEmptySet(set: Pick<PatchSet, 'patches' | 'fullFiles'>): boolean {
+  return set.patches.length === 0 && set.fullFiles.length === 0;
+}
+
+/** The set for a tree at `tag` (a base, or a tag of the same version); refused with the supported tags. */
+export async function loadPatchSet(projectRoot: string, tag: string): Promise<PatchSet> {
+  const base = pickBase(tag, await supportedBases(projectRoot));
   const patchesDir = join(projectRoot, 'patches', base);
   const fullDir = join(projectRoot, 'full', base);
   const shown = (name: string) => join('patches', base, name);

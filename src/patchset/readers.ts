@@ -25,17 +25,23 @@ export function fullReader(set: PatchSet): FileReader {
 }
 
 /**
- * The base blobs (`git show <base>:<path>`) of every file the patch set touches, read up front so
- * that planFull stays synchronous and pure. A path absent at the base reads as undefined.
+ * The blobs at `rev` (`git show <rev>:<path>`) of the given paths, read up front so that the planners
+ * stay synchronous and pure. A path absent at `rev` reads as undefined.
  */
-export async function baseBlobReader(mobyDir: string, set: PatchSet, signal?: AbortSignal): Promise<FileReader> {
+export async function blobReader(mobyDir: string, rev: string, paths: readonly string[], signal?: AbortSignal): Promise<FileReader> {
   const repo = git(mobyDir, signal);
   const blobs = new Map<string, string | undefined>();
-  for (const path of touchedPaths(set)) {
-    const bytes = await repo.showBuffer([`${set.base}:${path}`]).catch(() => undefined);
+  for (const path of paths) {
+    // Absent at rev is normal (a new file); a git that cannot run fails the next git call loudly.
+    const bytes = await repo.showBuffer([`${rev}:${path}`]).catch(() => undefined);
     blobs.set(path, bytes?.toString('utf8'));
   }
   return (path) => blobs.get(path);
+}
+
+/** The base blobs of every file the patch set touches (the full strategy starts from them). */
+export function baseBlobReader(mobyDir: string, set: PatchSet, signal?: AbortSignal): Promise<FileReader> {
+  return blobReader(mobyDir, set.base, touchedPaths(set), signal);
 }
 
 function readOrUndefined(root: string, path: string): string | undefined {

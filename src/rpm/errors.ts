@@ -113,21 +113,6 @@ export class PackagingCloneError extends UserError {
   }
 }
 
-/** The patch set does not apply to the staged copy of the user's tree. */
-export class PatchConflictError extends UserError {
-  readonly code = 'RPM_PATCH_CONFLICT';
-  constructor(
-    readonly base: string,
-    readonly failures: readonly { patch: string; file: string; hunk: string; line: number }[],
-  ) {
-    super(`the ${base} patch set does not apply to this tree (${failures.length} failing hunk(s)); run npm run build-dockerd -- --dry-run --moby PATH for the details, or build from a clean ${base} tree`);
-    this.name = 'PatchConflictError';
-  }
-  override detailLines(): readonly string[] {
-    return this.failures.map((f) => `${f.patch}: ${f.file} ${f.hunk} (tree line ${f.line})`);
-  }
-}
-
 /** rpmbuild (or the packaging make) failed: its last lines and where the whole log is. */
 export class RpmBuildFailedError extends UserError {
   readonly code = 'RPM_BUILD_FAILED';

@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadPatchSet, supportedBases } from '../../src/patchset/patch-set.ts';
-import { MalformedPatchError, PatchSetError, UnsupportedBaseError, UnsupportedPatchError } from '../../src/patchset/errors.ts';
+import { UnsupportedVersionError } from '../../src/moby/errors.ts';
+import { MalformedPatchError, PatchSetError, UnsupportedPatchError } from '../../src/patchset/errors.ts';
 import { removeDir, tempDir } from '../helpers.ts';
 import { BASE_TAG, FULL, PATCHES, makeProject } from './fixtures.ts';
 
@@ -43,8 +44,8 @@ Load('supported bases are the folders under patches/, in version order', async (
 });
 
 Load('an unsupported base names the supported ones', async () => {
-  const error = (await failure(await makeProject(), 'v27.0.0')) as UnsupportedBaseError;
-  assert.instance(error, UnsupportedBaseError);
+  const error = (await failure(await makeProject(), 'v27.0.0')) as UnsupportedVersionError;
+  assert.instance(error, UnsupportedVersionError);
   assert.equal(error.supported, [BASE_TAG]);
 });
 

@@ -44,34 +44,6 @@ export class VersionMismatchError extends UserError {
   }
 }
 
-/** One failing hunk, as the conflict report shows it. */
-export interface ConflictLine {
-  patch: string;
-  file: string;
-  hunk: string;
-  reason: string;
-  line: number;
-  offsetTried: number;
-  expected: readonly string[];
-  found: readonly string[];
-}
-
-export class PatchConflictError extends UserError {
-  readonly code = 'PATCH_CONFLICT';
-  constructor(
-    readonly treeDir: string,
-    readonly failures: readonly ConflictLine[],
-    private readonly report: readonly string[],
-  ) {
-    const files = new Set(failures.map((f) => f.file)).size;
-    super(`${failures.length} hunk(s) in ${files} file(s) do not apply to ${treeDir}; nothing was written (every failing hunk is listed below)`);
-    this.name = 'PatchConflictError';
-  }
-  override detailLines(): readonly string[] {
-    return this.report;
-  }
-}
-
 /** The build failed after this run applied the patch set; the apply was taken back (or not fully). */
 export class BuildRolledBackError extends UserError {
   readonly code = 'BUILD_ROLLED_BACK';
