@@ -7,16 +7,6 @@ import type { HunkFailure } from '../patchset/plan.ts';
 import type { PatchSet } from '../patchset/patch-set.ts';
 import { assertNever } from '../errors.ts';
 
-export const BUILD_USAGE = `usage: npm run build-dockerd -- [--moby PATH|URL] [--ref TAG] [--strategy diff|full] [--out DIR]
-                                [--dry-run] [--no-build] [--force]
-  --moby      a moby checkout (used in place), a bare mirror or a git URL (cloned at --ref into
-              ~/.cache/dockerd-extra/moby-<ref>-<source hash>); default: upstream moby at the newest
-              supported tag
-  --strategy  diff (default): apply the patches with fuzz; full: rebuild touched files from the base tag
-  --out       where dockerd, docker-proxy, build-dockerd.log and build-stamp.json go (default: dist)
-  --dry-run   print the plan and stop;  --no-build: stop after applying;  --force: accept local changes
-`;
-
 export function isEmptySet(set: PatchSet): boolean {
   return set.patches.length === 0 && set.fullFiles.length === 0;
 }

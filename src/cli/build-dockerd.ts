@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ListrTask } from 'listr2';
 import { UserError, type ExitCode } from '../errors.ts';
-import { parseCommandArgs, oneOf } from './args.ts';
-import type { Command, CommandContext } from './command.ts';
+import { oneOf, type FlagValues } from './args.ts';
+import { defineCommand, type CommandContext } from './command.ts';
 import { createTaskList } from './renderer.ts';
 import { unwrapTaskError } from './render.ts';
 import { applyPlan, appliedRecordFor, RECORD_FILE } from '../patchset/apply.ts';
@@ -21,23 +21,32 @@ import { checkGo } from '../build/go.ts';
 import { BINARIES, buildDockerd } from '../build/make.ts';
 import { buildInputs, detectStep, headTime, loadStep, logFileOf, need, openStep, planStep, type BuildOptions, type BuildState } from '../build/pipeline.ts';
 import { projectRoot } from '../build/project.ts';
-import { BUILD_USAGE, closingLine, formatPlan, isEmptySet, type Outcome } from '../build/report.ts';
+import { closingLine, formatPlan, isEmptySet, type Outcome } from '../build/report.ts';
 import { canonical, hashBinaries, isUpToDate, readStamp, writeStamp } from '../build/stamp.ts';
 import { validateExtraStorage, verifyVersion } from '../build/verify.ts';
 
-const FLAGS = {
-  moby: { type: 'string' },
-  ref: { type: 'string' },
-  strategy: { type: 'string' },
-  out: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  'no-build': { type: 'boolean' },
-  force: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
+const SPEC = {
+  invocation: 'npm run build-dockerd --',
+  name: 'build-dockerd',
+  synopsis: '[--moby PATH|URL] [--ref TAG] [--strategy diff|full] [--out DIR] [--dry-run] [--no-build] [--force]',
+  summary: [
+    'Opens (or clones) the moby tree, detects the engine version and picks patches/<base>/, checks every',
+    'hunk before writing anything, applies the patch set atomically, builds dockerd with hack/make.sh',
+    'dynbinary and checks the binary. Exit 0 done, 1 patch or build failure, 2 usage or bad input.',
+  ].join('\n'),
+  options: {
+    moby: { type: 'string', value: 'PATH|URL', help: 'an existing checkout (used in place), a bare mirror or a git URL (cloned at --ref into ~/.cache/dockerd-extra); default: upstream moby' },
+    ref: { type: 'string', value: 'TAG', help: 'the tag to clone (default: the newest supported tag)' },
+    strategy: { type: 'string', value: 'diff|full', help: 'diff (default): apply the patches, with offsets where lines moved; full: rebuild every touched file from the base tag' },
+    out: { type: 'string', value: 'DIR', help: 'where dockerd, docker-proxy, build-dockerd.log and build-stamp.json go (default: dist)' },
+    'dry-run': { type: 'boolean', help: 'print the plan and write nothing' },
+    'no-build': { type: 'boolean', help: 'stop after applying' },
+    force: { type: 'boolean', help: 'accept a tree with local changes (a dirty tree is refused)' },
+  },
+  example: 'npm run build-dockerd -- --moby ~/src/moby',
 } as const;
 
-function parseOptions(ctx: CommandContext): BuildOptions {
-  const { values } = parseCommandArgs('build-dockerd', ctx.argv, FLAGS);
+function parseOptions(ctx: CommandContext, values: FlagValues<typeof SPEC.options>): BuildOptions {
   return {
     ...(values.moby !== undefined ? { moby: values.moby } : {}),
     ...(values.ref !== undefined ? { ref: values.ref } : {}),
@@ -66,12 +75,8 @@ interface RunState extends BuildState {
   rollbackProblems?: string[];
 }
 
-export const command: Command = async (ctx): Promise<ExitCode> => {
-  if (ctx.argv.includes('--help') || ctx.argv.includes('-h')) {
-    ctx.stdout.write(BUILD_USAGE);
-    return 0;
-  }
-  const options = parseOptions(ctx);
+export const command = defineCommand(SPEC, async (ctx, { values }): Promise<ExitCode> => {
+  const options = parseOptions(ctx, values);
   const state: RunState = { options, forced: [], written: [] };
   const { signal } = ctx;
 
@@ -127,7 +132,7 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
   const version = need(state.stamp).version;
   if (state.upToDate) return finish(ctx, { kind: 'up-to-date', binary: join(options.outDir, 'dockerd'), version });
   return finish(ctx, { kind: 'built', binaries: need(state.binaries), version, logFile: logFileOf(options) });
-};
+});
 
 /** Stamp and Go are checked before anything is written, so "no Go" leaves the tree untouched. */
 function applyAndBuildTasks(options: BuildOptions, plan: FullPlan, signal: AbortSignal): ListrTask<RunState>[] {

@@ -5,8 +5,8 @@
  */
 import { relative, resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
-import { parseCommandArgs } from './args.ts';
-import type { Command, CommandContext } from './command.ts';
+import type { FlagValues } from './args.ts';
+import { defineCommand, type CommandContext } from './command.ts';
 import { createTaskList } from './renderer.ts';
 import { openTree, resolveSource } from '../moby/checkout.ts';
 import { branchBase } from '../moby/version.ts';
@@ -14,18 +14,22 @@ import { projectRoot } from '../build/project.ts';
 import { exportPatchSet, type ExportResult } from '../patchset/export.ts';
 import { supportedBases } from '../patchset/patch-set.ts';
 
-const FLAGS = {
-  moby: { type: 'string' },
-  base: { type: 'string' },
-  release: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+const SPEC = {
+  invocation: 'npm run export-patches --',
+  name: 'export-patches',
+  synopsis: '--moby PATH [--base TAG] [--release N]',
+  summary: [
+    'Turns the commits of a moby branch built on the base tag into patches/<base>/ (one patch per changed',
+    'moby file), full/<base>/ (files the branch adds) and manifest.json. A second export of the same',
+    'branch is byte-identical.',
+  ].join('\n'),
+  options: {
+    moby: { type: 'string', value: 'PATH', help: 'the moby checkout whose branch holds the feature commits' },
+    base: { type: 'string', value: 'TAG', help: 'the base tag (default: the newest supported tag that HEAD contains, else its nearest tag)' },
+    release: { type: 'string', value: 'N', help: 'the release number (default: the release of the previous export, else 1)' },
+  },
+  example: 'npm run export-patches -- --moby ~/src/moby --base v28.5.2',
 } as const;
-
-const USAGE = `usage: npm run export-patches -- --moby PATH [--base TAG] [--release N]
-  turns the commits of the branch checked out at PATH on top of TAG into patches/TAG/, full/TAG/
-  and manifest.json (TAG default: the newest supported tag that HEAD contains, else its nearest tag;
-  N default: the release of the previous export, else 1)
-`;
 
 interface Options {
   moby: string;
@@ -40,8 +44,7 @@ export function parseRelease(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-function parseOptions(ctx: CommandContext): Options {
-  const { values } = parseCommandArgs('export-patches', ctx.argv, FLAGS);
+function parseOptions(ctx: CommandContext, values: FlagValues<typeof SPEC.options>): Options {
   if (!values.moby) throw new UsageError('export-patches needs --moby PATH: the moby checkout whose branch holds the feature commits');
   const release = parseRelease(values.release);
   return {
@@ -58,12 +61,8 @@ interface State {
   result?: ExportResult;
 }
 
-export const command: Command = async (ctx): Promise<ExitCode> => {
-  if (ctx.argv.includes('--help') || ctx.argv.includes('-h')) {
-    ctx.stdout.write(USAGE);
-    return 0;
-  }
-  const options = parseOptions(ctx);
+export const command = defineCommand(SPEC, async (ctx, { values }): Promise<ExitCode> => {
+  const options = parseOptions(ctx, values);
   const state: State = {};
   await createTaskList<State>(
     [
@@ -107,4 +106,4 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
       `to ${where(r.patchesDir)} and ${where(r.fullDir)}, release ${r.release}${removed}\n`,
   );
   return 0;
-};
+});
