@@ -62,6 +62,17 @@ export class MissingToolError extends UserError {
   }
 }
 
+/**
+ * For `.catch()` on a file read: `fallback` when the path does not exist (ENOENT), the caller having
+ * said why absence is normal there; any other failure (EACCES, EISDIR, EIO) propagates.
+ */
+export function orIfMissing<T>(fallback: T): (error: unknown) => T {
+  return (error) => {
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return fallback;
+    throw error;
+  };
+}
+
 /** Exhaustiveness guard for switches over closed unions. */
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);

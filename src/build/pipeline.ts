@@ -138,7 +138,7 @@ export async function buildInputs(state: BuildState): Promise<BuildInputs> {
 
 /** HEAD's commit time: SOURCE_DATE_EPOCH for a BUILDTIME that does not change between builds. */
 export async function headTime(dir: string): Promise<number | undefined> {
-  const out = await git(dir).raw(['show', '-s', '--format=%ct', 'HEAD']).catch(() => '');
+  const out = await git(dir).raw(['show', '-s', '--format=%ct', 'HEAD']);
   return Number(out.trim()) || undefined;
 }
 

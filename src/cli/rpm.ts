@@ -5,9 +5,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { UsageError, type ExitCode } from '../errors.ts';
-import { run } from '../exec/run.ts';
 import { projectRoot } from '../build/project.ts';
 import { defaultCacheRoot } from '../moby/checkout.ts';
+import { engineVersion } from '../rpm/container.ts';
 import { initialState, STEPS, type Mode, type RpmRequest, type RpmState } from '../rpm/pipeline.ts';
 import type { RpmFacts } from '../rpm/verify.ts';
 import type { FlagValues } from './args.ts';
@@ -43,8 +43,7 @@ async function pickMode(native: boolean, container: boolean, ctx: CommandContext
   if (native && container) throw new UsageError('rpm: --native and --container exclude each other; pass one of them');
   if (native) return 'native';
   if (container) return 'container';
-  const info = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { cwd: ctx.cwd, reject: false, timeoutMs: 10_000 }).catch(() => undefined);
-  return info?.exitCode === 0 && info.stdout.trim() ? 'container' : 'native';
+  return (await engineVersion(ctx.cwd, ctx.signal)) ? 'container' : 'native';
 }
 
 async function parseRequest(ctx: CommandContext, values: FlagValues<typeof SPEC.options>): Promise<RpmRequest> {

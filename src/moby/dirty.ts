@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git } from '../exec/git.ts';
 import { DirtyTreeError } from './errors.ts';
+import { orIfMissing } from '../errors.ts';
 
 /** Written at the tree's root by src/patchset/apply.ts. */
 export const APPLIED_RECORD_FILE = '.dockerd-extra-applied.json';
@@ -45,7 +46,7 @@ export async function filesAsApplied(dir: string, changed: readonly string[], ap
   for (const path of changed) {
     const expected = applied[path];
     if (expected === undefined) continue;
-    const now = await readFile(join(dir, path)).catch(() => undefined);
+    const now = await readFile(join(dir, path)).catch(orIfMissing(undefined)); // a deleted file is not as applied
     if (now && createHash('sha256').update(now).digest('hex') === expected) ours.push(path);
   }
   return ours;

@@ -31,9 +31,14 @@ export function fullReader(set: PatchSet): FileReader {
 export async function baseBlobReader(mobyDir: string, set: PatchSet, signal?: AbortSignal): Promise<FileReader> {
   const repo = git(mobyDir, signal);
   const blobs = new Map<string, string | undefined>();
-  for (const path of touchedPaths(set)) {
-    const bytes = await repo.showBuffer([`${set.base}:${path}`]).catch(() => undefined);
-    blobs.set(path, bytes?.toString('utf8'));
+  const paths = touchedPaths(set);
+  // A checkout without the base tag has no base blob: planFull says which one it needed.
+  const hasBase = (await repo.raw(['rev-parse', '--verify', '-q', `${set.base}^{tree}`])).trim() !== '';
+  // Which paths the base has, asked once; any other failure of git propagates.
+  const listed = hasBase && paths.length ? await repo.raw(['ls-tree', '-r', '-z', '--name-only', set.base, '--', ...paths]) : '';
+  const atBase = new Set(listed.split('\0'));
+  for (const path of paths) {
+    blobs.set(path, atBase.has(path) ? (await repo.showBuffer([`${set.base}:${path}`])).toString('utf8') : undefined);
   }
   return (path) => blobs.get(path);
 }
