@@ -6,7 +6,6 @@ import { UserError } from '../errors.ts';
 
 /** A patch file (or series/manifest) that cannot be read as what it claims to be. */
 export class MalformedPatchError extends UserError {
-  readonly code = 'PATCH_MALFORMED';
   constructor(
     readonly patchFile: string,
     readonly line: number,
@@ -19,7 +18,6 @@ export class MalformedPatchError extends UserError {
 
 /** A patch that is well formed but does something the engine refuses (binary, new or deleted file). */
 export class UnsupportedPatchError extends UserError {
-  readonly code = 'PATCH_UNSUPPORTED';
   constructor(
     readonly patchFile: string,
     readonly line: number,
@@ -32,7 +30,6 @@ export class UnsupportedPatchError extends UserError {
 }
 
 export class UnsupportedBaseError extends UserError {
-  readonly code = 'BASE_UNSUPPORTED';
   constructor(
     readonly base: string,
     readonly supported: readonly string[],
@@ -46,7 +43,6 @@ export class UnsupportedBaseError extends UserError {
 
 /** The patch set's own files disagree with each other (series, manifest, full/). */
 export class PatchSetError extends UserError {
-  readonly code = 'PATCHSET_INCONSISTENT';
   constructor(
     readonly file: string,
     readonly problem: string,
@@ -58,7 +54,6 @@ export class PatchSetError extends UserError {
 
 /** Something in the moby tree is not what a checkout has there; the patch set is not at fault. */
 export class TreeFileError extends UserError {
-  readonly code = 'TREE_FILE_UNEXPECTED';
   constructor(
     readonly file: string,
     readonly problem: string,
@@ -71,7 +66,6 @@ export class TreeFileError extends UserError {
 
 /** A file's content does not have the sha256 the manifest promises. */
 export class ManifestMismatchError extends UserError {
-  readonly code = 'MANIFEST_MISMATCH';
   constructor(
     readonly path: string,
     readonly which: 'base' | 'patched' | 'full',
@@ -89,7 +83,6 @@ export class ManifestMismatchError extends UserError {
 
 /** The full strategy needs the base blob of a touched file and the checkout has none. */
 export class MissingBaseBlobError extends UserError {
-  readonly code = 'BASE_BLOB_MISSING';
   constructor(
     readonly base: string,
     readonly path: string,
@@ -101,7 +94,6 @@ export class MissingBaseBlobError extends UserError {
 
 /** A write failed (or was cancelled) and every file already written was put back. */
 export class ApplyError extends UserError {
-  readonly code = 'APPLY_FAILED';
   constructor(
     readonly path: string,
     readonly reason: string,
@@ -122,7 +114,6 @@ export class ApplyError extends UserError {
 
 /** The tree changed between planning and writing. */
 export class StaleTreeError extends UserError {
-  readonly code = 'TREE_CHANGED';
   constructor(readonly path: string) {
     super(`${path} changed since the plan was made; nothing was written, run again`);
     this.name = 'StaleTreeError';
@@ -131,7 +122,6 @@ export class StaleTreeError extends UserError {
 
 /** export-patches refuses a branch it cannot express as hooks + new files. */
 export class ExportRefusedError extends UserError {
-  readonly code = 'EXPORT_REFUSED';
   constructor(
     readonly paths: readonly string[],
     readonly reason: 'vendor' | 'deleted' | 'type-change' | 'binary' | 'mode-change' | 'missing-base' | 'empty',
