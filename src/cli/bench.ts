@@ -8,19 +8,27 @@ import { UsageError, type ExitCode } from '../errors.ts';
 import { PACKAGE_ROOT } from '../project.ts';
 import { formatTable, recordFileName } from '../bench/stats.ts';
 import { runBench } from '../bench/run-bench.ts';
-import { parseCommandArgs } from './args.ts';
-import type { Command } from './command.ts';
+import { defineCommand } from './command.ts';
 
-const FLAGS = {
-  dockerd: { type: 'string' },
-  runs: { type: 'string' },
-  'big-mib': { type: 'string' },
-  busybox: { type: 'string' },
-  out: { type: 'string' },
+const SPEC = {
+  invocation: 'npm run bench --',
+  name: 'bench',
+  synopsis: '--dockerd PATH [--runs 5] [--big-mib 64] [--busybox PATH] [--out DIR]',
+  summary: [
+    'Compares pull + first output from the store, from a loopback docker-registry and of an image',
+    "already local (medians, bytes read from the store's device); a table, and a JSON record in --out.",
+  ].join('\n'),
+  options: {
+    dockerd: { type: 'string', value: 'PATH', help: 'the patched dockerd (build-dockerd writes it to dist/)' },
+    runs: { type: 'string', value: 'N', help: 'runs per scenario, 1 to 100 (default: 5)' },
+    'big-mib': { type: 'string', value: 'N', help: "size of the test image's big file in MiB, 1 to 200 (default: 64)" },
+    busybox: { type: 'string', value: 'PATH', help: 'a static busybox for the test image (default: /bin/busybox)' },
+    out: { type: 'string', value: 'DIR', help: 'where the JSON record goes (default: bench/results)' },
+  },
+  example: 'npm run bench -- --dockerd dist/dockerd --runs 5',
 } as const;
 
-export const command: Command = async (ctx): Promise<ExitCode> => {
-  const { values } = parseCommandArgs('bench', ctx.argv, FLAGS);
+export const command = defineCommand(SPEC, async (ctx, { values }): Promise<ExitCode> => {
   if (!values.dockerd) throw new UsageError('bench needs --dockerd PATH (a patched dockerd, e.g. the one build-dockerd wrote to dist/)');
   const dockerd = resolve(ctx.cwd, values.dockerd);
   if (!(await access(dockerd).then(() => true, () => false))) throw new UsageError(`--dockerd ${dockerd} does not exist`);
@@ -43,4 +51,4 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
   await writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
   ctx.stdout.write(`bench: ${runs} runs per scenario; record written to ${file}\n`);
   return record.results.some((r) => r.error) ? 1 : 0;
-};
+});

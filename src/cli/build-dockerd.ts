@@ -9,24 +9,33 @@ import type { ExitCode } from '../errors.ts';
 import { buildSteps, logFileOf, planSteps, type BuildOptions, type BuildState } from '../dockerd/pipeline.ts';
 import { projectRoot } from '../project.ts';
 import { need } from '../steps.ts';
-import { parseCommandArgs, oneOf } from './args.ts';
-import type { Command, CommandContext } from './command.ts';
-import { BUILD_USAGE, closingLine, formatPlan, type Outcome } from './messages.ts';
+import { oneOf, type FlagValues } from './args.ts';
+import { defineCommand, type CommandContext } from './command.ts';
+import { closingLine, formatPlan, type Outcome } from './messages.ts';
 import { runStepList } from './renderer.ts';
 
-const FLAGS = {
-  moby: { type: 'string' },
-  ref: { type: 'string' },
-  strategy: { type: 'string' },
-  out: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  'no-build': { type: 'boolean' },
-  force: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
+const SPEC = {
+  invocation: 'npm run build-dockerd --',
+  name: 'build-dockerd',
+  synopsis: '[--moby PATH|URL] [--ref TAG] [--strategy diff|full] [--out DIR] [--dry-run] [--no-build] [--force]',
+  summary: [
+    'Opens (or clones) the moby tree, detects the engine version and picks patches/<base>/, checks every',
+    'hunk before writing anything, applies the patch set atomically, builds dockerd with hack/make.sh',
+    'dynbinary and checks the binary. Exit 0 done, 1 patch or build failure, 2 usage or bad input.',
+  ].join('\n'),
+  options: {
+    moby: { type: 'string', value: 'PATH|URL', help: 'an existing checkout (used in place), a bare mirror or a git URL (cloned at --ref into ~/.cache/dockerd-extra); default: upstream moby' },
+    ref: { type: 'string', value: 'TAG', help: 'the tag to clone (default: the newest supported tag)' },
+    strategy: { type: 'string', value: 'diff|full', help: 'diff (default): apply the patches, with offsets where lines moved; full: rebuild every touched file from the base tag' },
+    out: { type: 'string', value: 'DIR', help: 'where dockerd, docker-proxy, build-dockerd.log and build-stamp.json go (default: dist)' },
+    'dry-run': { type: 'boolean', help: 'print the plan and write nothing' },
+    'no-build': { type: 'boolean', help: 'stop after applying' },
+    force: { type: 'boolean', help: 'accept a tree with local changes (a dirty tree is refused)' },
+  },
+  example: 'npm run build-dockerd -- --moby ~/src/moby',
 } as const;
 
-function parseOptions(ctx: CommandContext): BuildOptions {
-  const { values } = parseCommandArgs('build-dockerd', ctx.argv, FLAGS);
+function parseOptions(ctx: CommandContext, values: FlagValues<typeof SPEC.options>): BuildOptions {
   return {
     ...(values.moby !== undefined ? { moby: values.moby } : {}),
     ...(values.ref !== undefined ? { ref: values.ref } : {}),
@@ -41,12 +50,8 @@ function parseOptions(ctx: CommandContext): BuildOptions {
   };
 }
 
-export const command: Command = async (ctx): Promise<ExitCode> => {
-  if (ctx.argv.includes('--help') || ctx.argv.includes('-h')) {
-    ctx.stdout.write(BUILD_USAGE);
-    return 0;
-  }
-  const options = parseOptions(ctx);
+export const command = defineCommand(SPEC, async (ctx, { values }): Promise<ExitCode> => {
+  const options = parseOptions(ctx, values);
   const state: BuildState = { options, forced: [] };
   await runStepList(planSteps(options), state, ctx);
 
@@ -63,7 +68,7 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
   const version = need(state.stamp, 'the stamp').version;
   if (state.upToDate) return finish(ctx, { kind: 'up-to-date', binary: join(options.outDir, 'dockerd'), version });
   return finish(ctx, { kind: 'built', binaries: need(state.binaries, 'the binaries'), version, logFile: logFileOf(options) });
-};
+});
 
 function finish(ctx: CommandContext, outcome: Outcome): ExitCode {
   ctx.stdout.write(closingLine(outcome) + '\n');

@@ -1,21 +1,12 @@
 /**
- * Every sentence build-dockerd shows, built from data: its usage, the plan and the one closing line.
- * Pure, so the wording lives in one place and the tests can read it.
+ * Every sentence build-dockerd shows, built from data: the plan and the one closing line (its usage
+ * is made from the option spec in build-dockerd.ts). Pure, so the wording lives in one place and the
+ * tests can read it.
  */
 import type { TreePlan } from '../patchset/change.ts';
 import { isEmptySet, type PatchSet } from '../patchset/patch-set.ts';
 import type { FileWrite } from '../patchset/plan.ts';
 import { assertNever } from '../errors.ts';
-
-export const BUILD_USAGE = `usage: npm run build-dockerd -- [--moby PATH|URL] [--ref TAG] [--strategy diff|full] [--out DIR]
-                                [--dry-run] [--no-build] [--force]
-  --moby      a moby checkout (used in place), a bare mirror or a git URL (cloned at --ref into
-              ~/.cache/dockerd-extra/moby-<ref>-<source hash>); default: upstream moby at the newest
-              supported tag
-  --strategy  diff (default): apply the patches with fuzz; full: rebuild touched files from the base tag
-  --out       where dockerd, docker-proxy, build-dockerd.log and build-stamp.json go (default: dist)
-  --dry-run   print the plan and stop;  --no-build: stop after applying;  --force: accept local changes
-`;
 
 function hunksOf(set: PatchSet, path: string): number {
   return set.patches.flatMap((p) => p.files.filter((f) => f.path === path)).reduce((n, f) => n + f.hunks.length, 0);

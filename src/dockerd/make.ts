@@ -39,7 +39,7 @@ export interface MakeOptions {
 
 async function isIgnored(treeDir: string, path: string): Promise<boolean> {
   // check-ignore prints the path when it is ignored and exits 1 (no output) when it is not.
-  const out = await git(treeDir).raw(['check-ignore', path]).catch(() => '');
+  const out = await git(treeDir).raw(['check-ignore', path]);
   return out.trim() !== '';
 }
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File, sortedJson, sortedJsonFile } from '../digest.ts';
+import { orIfMissing } from '../errors.ts';
 
 export const STAMP_FILE = 'build-stamp.json';
 
@@ -71,7 +72,7 @@ export async function hashBinaries(
   const binaryStats: Record<string, FileStat> = {};
   for (const name of names) {
     const path = join(outDir, name);
-    const st = await stat(path).catch(() => undefined);
+    const st = await stat(path).catch(orIfMissing(undefined)); // not built yet
     if (!st) continue;
     const now = { size: st.size, mtimeMs: st.mtimeMs };
     const known = previous?.binaryStats?.[name];

@@ -127,7 +127,7 @@ export async function openTree(dir: string, origin: Checkout['origin'], ref?: st
   const repo = git(dir);
   const head = (await repo.raw(['rev-parse', 'HEAD'])).trim();
   if (ref !== undefined) {
-    const wanted = await repo.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => '');
+    const wanted = await repo.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
     if (wanted.trim() !== head) throw new RefMismatchError(dir, ref);
   }
   const shortHead = (await repo.raw(['rev-parse', '--short=7', 'HEAD'])).trim();

@@ -9,6 +9,7 @@ import { sha256 } from '../digest.ts';
 import { changedFiles } from '../exec/git.ts';
 import { RECORD_FILE } from '../patchset/record.ts';
 import { DirtyTreeError } from './errors.ts';
+import { orIfMissing } from '../errors.ts';
 
 /** Changed paths that the applied patch set does not explain, sorted. */
 export function dirtyFiles(changed: readonly string[], applied: Iterable<string>): string[] {
@@ -25,7 +26,7 @@ export async function filesAsApplied(dir: string, changed: readonly string[], ap
   for (const path of changed) {
     const expected = applied[path];
     if (expected === undefined) continue;
-    const now = await readFile(join(dir, path)).catch(() => undefined);
+    const now = await readFile(join(dir, path)).catch(orIfMissing(undefined)); // a deleted file is not as applied
     if (now && sha256(now) === expected) ours.push(path);
   }
   return ours;

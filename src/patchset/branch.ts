@@ -27,11 +27,11 @@ export class Branch {
 
   /** Refuse a checkout without the base tag, or whose HEAD is not built on it. */
   async checkBase(): Promise<void> {
-    const commit = (await this.repo.raw(['rev-parse', '--verify', '-q', `${this.base}^{commit}`]).catch(() => '')).trim();
+    const commit = (await this.repo.raw(['rev-parse', '--verify', '-q', `${this.base}^{commit}`])).trim();
     if (!commit) {
       throw new ExportRefusedError([], 'missing-base', `${this.mobyDir} has no tag ${this.base}; fetch the tag (git fetch origin tag ${this.base}) or pass --base`);
     }
-    const mergeBase = (await this.repo.raw(['merge-base', commit, 'HEAD']).catch(() => '')).trim();
+    const mergeBase = (await this.repo.raw(['merge-base', commit, 'HEAD'])).trim();
     if (mergeBase !== commit) {
       throw new ExportRefusedError([], 'missing-base', `HEAD of ${this.mobyDir} is not a branch on top of ${this.base}; rebase it onto ${this.base}`);
     }

@@ -7,7 +7,6 @@ import type { HunkFailure } from './plan.ts';
 
 /** A patch file (or series/manifest) that cannot be read as what it claims to be. */
 export class MalformedPatchError extends UserError {
-  readonly code = 'PATCH_MALFORMED';
   constructor(
     readonly patchFile: string,
     readonly line: number,
@@ -20,7 +19,6 @@ export class MalformedPatchError extends UserError {
 
 /** A patch that is well formed but does something the engine refuses (binary, new or deleted file). */
 export class UnsupportedPatchError extends UserError {
-  readonly code = 'PATCH_UNSUPPORTED';
   constructor(
     readonly patchFile: string,
     readonly line: number,
@@ -34,7 +32,6 @@ export class UnsupportedPatchError extends UserError {
 
 /** The patch set's own files disagree with each other (series, manifest, full/). */
 export class PatchSetError extends UserError {
-  readonly code = 'PATCHSET_INCONSISTENT';
   constructor(
     readonly file: string,
     readonly problem: string,
@@ -46,7 +43,6 @@ export class PatchSetError extends UserError {
 
 /** Something in the moby tree is not what a checkout has there; the patch set is not at fault. */
 export class TreeFileError extends UserError {
-  readonly code = 'TREE_FILE_UNEXPECTED';
   constructor(
     readonly file: string,
     readonly problem: string,
@@ -59,7 +55,6 @@ export class TreeFileError extends UserError {
 
 /** A file's content does not have the sha256 the manifest promises. */
 export class ManifestMismatchError extends UserError {
-  readonly code = 'MANIFEST_MISMATCH';
   constructor(
     readonly path: string,
     readonly which: 'base' | 'patched' | 'full',
@@ -77,7 +72,6 @@ export class ManifestMismatchError extends UserError {
 
 /** The full strategy needs the base blob of a touched file and the checkout has none. */
 export class MissingBaseBlobError extends UserError {
-  readonly code = 'BASE_BLOB_MISSING';
   constructor(
     readonly base: string,
     readonly path: string,
@@ -89,7 +83,6 @@ export class MissingBaseBlobError extends UserError {
 
 /** A write failed (or was cancelled) and every file already written was put back. */
 export class ApplyError extends UserError {
-  readonly code = 'APPLY_FAILED';
   constructor(
     readonly path: string,
     readonly reason: string,
@@ -110,7 +103,6 @@ export class ApplyError extends UserError {
 
 /** The tree changed between planning and writing. */
 export class StaleTreeError extends UserError {
-  readonly code = 'TREE_CHANGED';
   constructor(readonly path: string) {
     super(`${path} changed since the plan was made; nothing was written, run again`);
     this.name = 'StaleTreeError';
@@ -119,7 +111,6 @@ export class StaleTreeError extends UserError {
 
 /** export-patches refuses a branch it cannot express as hooks + new files. */
 export class ExportRefusedError extends UserError {
-  readonly code = 'EXPORT_REFUSED';
   constructor(
     readonly paths: readonly string[],
     readonly reason: 'vendor' | 'deleted' | 'type-change' | 'binary' | 'mode-change' | 'missing-base' | 'empty',
@@ -135,7 +126,6 @@ export class ExportRefusedError extends UserError {
 
 /** Hunks that do not apply to the tree: nothing was written. Every failing hunk is in the details. */
 export class PatchConflictError extends UserError {
-  readonly code = 'PATCH_CONFLICT';
   constructor(
     readonly treeDir: string,
     readonly failures: readonly HunkFailure[],

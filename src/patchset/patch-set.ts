@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { UnsupportedVersionError } from '../moby/errors.ts';
 import { newestBase, pickBase } from '../moby/version.ts';
+import { supportedBases } from './bases.ts';
 import { MalformedPatchError, PatchSetError } from './errors.ts';
 import { byCodePoint } from '../digest.ts';
 import { parseManifest, type Manifest } from './manifest.ts';
@@ -17,6 +18,7 @@ import { parseSeries, type SeriesEntry } from './series.ts';
 export type { Manifest } from './manifest.ts';
 export type { ParsedPatch, FilePatch, Hunk } from './parse.ts';
 export type { SeriesEntry } from './series.ts';
+export { supportedBases } from './bases.ts';
 
 export interface PatchSet {
   base: string;
@@ -30,14 +32,6 @@ export interface PatchSet {
   /** Permission bits of each full/ file, so an executable script stays executable in the tree. */
   fullModes: Record<string, number>;
   manifest: Manifest;
-}
-
-const versionOrder = new Intl.Collator('en', { numeric: true }).compare;
-
-/** The bases the project has a patch set for: the folders under patches/, oldest first. */
-export async function supportedBases(projectRoot: string): Promise<string[]> {
-  const entries = await readdir(join(projectRoot, 'patches'), { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(versionOrder);
 }
 
 /** The newest base: what a clone without --ref checks out; refused, with the list, when there is none. */

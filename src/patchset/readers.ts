@@ -31,10 +31,13 @@ export function fullReader(set: PatchSet): FileReader {
 export async function blobReader(mobyDir: string, rev: string, paths: readonly string[], signal?: AbortSignal): Promise<FileReader> {
   const repo = git(mobyDir, signal);
   const blobs = new Map<string, string | undefined>();
+  // A checkout without `rev` (a clone without the base tag) has none of its blobs: planFull says which one it needed.
+  const hasRev = (await repo.raw(['rev-parse', '--verify', '-q', `${rev}^{tree}`])).trim() !== '';
+  // Which paths `rev` has, asked once (absent is normal: a new file); any other failure of git propagates.
+  const listed = hasRev && paths.length ? await repo.raw(['ls-tree', '-r', '-z', '--name-only', rev, '--', ...paths]) : '';
+  const atRev = new Set(listed.split('\0'));
   for (const path of paths) {
-    // Absent at rev is normal (a new file); a git that cannot run fails the next git call loudly.
-    const bytes = await repo.showBuffer([`${rev}:${path}`]).catch(() => undefined);
-    blobs.set(path, bytes?.toString('utf8'));
+    blobs.set(path, atRev.has(path) ? (await repo.showBuffer([`${rev}:${path}`])).toString('utf8') : undefined);
   }
   return (path) => blobs.get(path);
 }

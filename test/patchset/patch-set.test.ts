@@ -101,4 +101,20 @@ Load('a broken manifest.json is refused', async () => {
   assert.is(error.file, `patches/${BASE_TAG}/manifest.json`);
 });
 
+Load('supportedBases: no patches/ folder is no base; one that cannot be read is an error', async () => {
+  const root = await tempDir();
+  try {
+    assert.equal(await supportedBases(root), []);
+    await writeFile(join(root, 'patches'), 'not a folder');
+    try {
+      await supportedBases(root);
+      assert.unreachable('should have thrown');
+    } catch (error) {
+      assert.is((error as NodeJS.ErrnoException).code, 'ENOTDIR');
+    }
+  } finally {
+    await removeDir(root);
+  }
+});
+
 Load.run();

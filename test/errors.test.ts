@@ -1,0 +1,25 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFile } from 'node:fs/promises';
+import { orIfMissing } from '../src/errors.ts';
+import { removeDir, tempDir } from './helpers.ts';
+
+const Missing = suite('errors: orIfMissing');
+
+Missing('a path that does not exist gives the fallback', async () => {
+  assert.is(await readFile('/nonexistent-dockerd-extra/x', 'utf8').catch(orIfMissing('none')), 'none');
+});
+
+Missing('any other failure propagates (a folder read as a file)', async () => {
+  const dir = await tempDir();
+  try {
+    await readFile(dir, 'utf8').catch(orIfMissing('none'));
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.is((error as NodeJS.ErrnoException).code, 'EISDIR');
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+Missing.run();
