@@ -30,6 +30,12 @@ export const IGNORED_FLAG_NAMES: Readonly<Record<string, string>> = {
   'no-proxy': 'proxies',
 };
 
+/**
+ * Members of a runtime that real files carry under another name: nvidia-ctk writes "args" (the Go
+ * field is Args, but its json tag is runtimeArgs, so encoding/json never fills it from "args").
+ */
+export const RUNTIME_MEMBER_ALIASES: Readonly<Record<string, string>> = { args: 'runtimeArgs' };
+
 /** Flags that `dockerd --validate --config-file` itself sets: the same key in the file is a conflict. */
 export const CONFLICTING_FLAG_NAMES: readonly string[] = ['validate', 'config-file'];
 

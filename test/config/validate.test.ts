@@ -187,4 +187,13 @@ V('IP addresses are read as Go reads them', () => {
   assert.equal(bad.map(ipVersion), bad.map(() => 0));
 });
 
+V('a runtime member the engine ignores is a warning that names the member meant (nvidia-ctk writes "args": [])', () => {
+  const f = validateDaemonConfig('{"runtimes": {"nvidia": {"path": "nvidia-container-runtime", "args": []}}}');
+  assert.equal(f.map((x) => [x.pointer, x.keyword, x.severity, x.suggestion]), [['/runtimes/nvidia/args', 'unknown-key', 'warning', 'runtimeArgs']]);
+  assert.not.ok(isInvalid(f));
+  const lost = validateDaemonConfig('{"runtimes": {"nvidia": {"path": "nvidia-container-runtime", "args": ["--debug"]}}}');
+  assert.match(lost[0]?.message ?? '', /not passed to the runtime; move them to "runtimeArgs"/);
+  assert.equal(keys('{"runtimes": {"x": {"path": "/x", "zzzzzz": 1}}, "builder": {"gc": {"zzzzzz": 1}}}'), ['1:35 /runtimes/x/zzzzzz unknown-key warning', '1:69 /builder/gc/zzzzzz unknown-key error']);
+});
+
 V.run();
