@@ -68,19 +68,6 @@ const shmSize: Rule = ({ config }) => {
   return v !== undefined && !SIZE.test(v) ? [issue('/default-shm-size', 'default-shm-size', `${JSON.stringify(v)} is not a size; write e.g. "64M" or "1G"`)] : [];
 };
 
-const runtimes: Rule = ({ config }) => {
-  const all = config.runtimes;
-  if (!isObject(all)) return [];
-  return Object.entries(all).flatMap(([name, rt]): RuleIssue[] => {
-    const p = `/runtimes/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (name === 'runc') return [issue(p, 'runtimes', 'the runtime name "runc" is reserved for the stock runtime; choose another name (at start-up)', 'error', 'key')];
-    if (!isObject(rt)) return [];
-    const has = (k: string) => Object.keys(rt).some((key) => key.toLowerCase() === k.toLowerCase());
-    if (has('path') && has('runtimeType')) return [issue(p, 'runtimes', 'a runtime has either "path" (a runc-like binary) or "runtimeType" (a containerd shim), not both (at start-up)')];
-    return [];
-  });
-};
-
 /** BuildKit's Duration: a Go duration ("48h", "1h30m") or whole seconds, in a string; "" is unset. */
 const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
 const historyMaxAge: Rule = ({ config }) => {
@@ -117,4 +104,4 @@ const storageDriver: Rule = ({ config }) => {
   return [issue('/storage-driver', 'storage-driver', `the ${v} storage-driver was removed; dockerd refuses to start with it: ${hint}`)];
 };
 
-export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, runtimes, historyMaxAge, tls, usernsRemap, storageDriver];
+export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, historyMaxAge, tls, usernsRemap, storageDriver];

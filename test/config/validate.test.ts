@@ -196,4 +196,10 @@ V('a runtime member the engine ignores is a warning that names the member meant 
   assert.equal(keys('{"runtimes": {"x": {"path": "/x", "zzzzzz": 1}}, "builder": {"gc": {"zzzzzz": 1}}}'), ['1:35 /runtimes/x/zzzzzz unknown-key warning', '1:69 /builder/gc/zzzzzz unknown-key error']);
 });
 
+V('default-ulimits: an entry without Name, or with a name runc does not know, is an error', () => {
+  assert.equal(keys('{"default-ulimits": {"nofile": {"Hard": 1, "Soft": 1}}}'), ['1:22 /default-ulimits/nofile rule:default-ulimits error']);
+  assert.equal(keys('{"default-ulimits": {"nofile": {"name": "nofiles", "Hard": 1, "Soft": 1}}}'), ['1:41 /default-ulimits/nofile/name rule:default-ulimits error']);
+  assert.equal(keys('{"default-ulimits": {"nofile": {"Name": "NOFILE", "Hard": 1, "Soft": 1}, "core": {"Name": "core"}}}'), []);
+});
+
 V.run();
