@@ -1,5 +1,5 @@
 /**
- * What containers run with: runtimes and default-ulimits. dockerd --validate reads
+ * What containers run with: runtimes, default-runtime and default-ulimits. dockerd --validate reads
  * them as plain maps; their mistakes show at start-up (setupRuntimes) or at every container start.
  */
 import { escapePointerToken } from './positions.ts';
@@ -17,6 +17,25 @@ const runtimes: Rule = ({ config }) => {
     if (has('path') && has('runtimeType')) return [issue(p, 'runtimes', 'a runtime has either "path" (a runc-like binary) or "runtimeType" (a containerd shim), not both (at start-up)')];
     return [];
   });
+};
+
+/** The runtimes dockerd v28 defines itself on Linux (daemon/runtime_unix.go stockRuntimes). */
+export const BUILT_IN_RUNTIMES = ['runc', 'io.containerd.runc.v2'];
+
+/**
+ * A name containerd resolves to a shim binary on PATH (prefix.name.version, no "/"), which dockerd
+ * accepts as a default runtime without a "runtimes" entry; whether the shim is installed is the host's business.
+ */
+function isContainerdShimName(name: string): boolean {
+  return !name.includes('/') && name.indexOf('.') > 0;
+}
+
+const defaultRuntime: Rule = ({ config }) => {
+  const name = str(config, 'default-runtime');
+  if (!name || BUILT_IN_RUNTIMES.includes(name) || isContainerdShimName(name)) return [];
+  if (isObject(config.runtimes) && Object.hasOwn(config.runtimes, name)) return [];
+  return [issue('/default-runtime', 'default-runtime', `default runtime "${name}" is neither built in (${BUILT_IN_RUNTIMES.join(', ')}) nor defined in "runtimes": ` +
+    `dockerd refuses to start ("specified default runtime '${name}' does not exist"); add it to "runtimes" or remove default-runtime`)];
 };
 
 /** Names runc maps to RLIMIT_*, which dockerd builds by upper-casing Name (daemon/oci_linux.go). */
@@ -44,4 +63,4 @@ const defaultUlimits: Rule = ({ config }) => {
   });
 };
 
-export const runtimeRules: readonly Rule[] = [runtimes, defaultUlimits];
+export const runtimeRules: readonly Rule[] = [runtimes, defaultRuntime, defaultUlimits];

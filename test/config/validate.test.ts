@@ -202,4 +202,11 @@ V('default-ulimits: an entry without Name, or with a name runc does not know, is
   assert.equal(keys('{"default-ulimits": {"nofile": {"Name": "NOFILE", "Hard": 1, "Soft": 1}, "core": {"Name": "core"}}}'), []);
 });
 
+V('default-runtime: neither built in, nor a containerd shim name, nor in runtimes is an error', () => {
+  assert.equal(keys('{"default-runtime": "nvidia"}'), ['1:21 /default-runtime rule:default-runtime error']);
+  assert.equal(keys('{"default-runtime": "nvidia", "runtimes": {"nvidia": {"path": "nvidia-container-runtime"}}}'), []);
+  for (const name of ['runc', 'io.containerd.runc.v2', 'io.containerd.kata.v2', '']) assert.equal(keys(`{"default-runtime": "${name}"}`), [], name);
+  assert.equal(keys('{"default-runtime": "/usr/bin/crun"}'), ['1:21 /default-runtime rule:default-runtime error']);
+});
+
 V.run();
