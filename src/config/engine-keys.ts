@@ -36,6 +36,27 @@ export const IGNORED_FLAG_NAMES: Readonly<Record<string, string>> = {
  */
 export const RUNTIME_MEMBER_ALIASES: Readonly<Record<string, string>> = { args: 'runtimeArgs' };
 
+/**
+ * Keys dockerd once read and has removed (versions from docker/cli docs/deprecated.md): v28 refuses
+ * each as an unknown directive. `instead` is what to do now; `key` is the setting that replaced it.
+ */
+export interface RemovedKey {
+  removedIn: string;
+  instead: string;
+  key?: string;
+}
+
+const CLASSIC_SWARM: RemovedKey = { removedIn: 'v23.0', instead: 'use Swarm mode (docker swarm init) for overlay networks, and remove the key' };
+
+export const REMOVED_KEYS: Readonly<Record<string, RemovedKey>> = {
+  graph: { removedIn: 'v23.0', instead: 'use "data-root"', key: 'data-root' },
+  'cluster-store': CLASSIC_SWARM,
+  'cluster-store-opts': CLASSIC_SWARM,
+  'cluster-advertise': CLASSIC_SWARM,
+  'oom-score-adjust': { removedIn: 'v25.0', instead: 'use OOMScoreAdjust= in the systemd unit that starts dockerd (Docker\'s packages set -500), and remove the key' },
+  'disable-legacy-registry': { removedIn: 'v19.03', instead: 'V1 registries are gone, so there is nothing to disable: remove the key' },
+};
+
 /** Flags that `dockerd --validate --config-file` itself sets: the same key in the file is a conflict. */
 export const CONFLICTING_FLAG_NAMES: readonly string[] = ['validate', 'config-file'];
 

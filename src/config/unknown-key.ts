@@ -6,7 +6,7 @@ import type { RawFinding } from './parse.ts';
 import { escapePointerToken } from './positions.ts';
 import { daemonSchema, schemaAt } from './schema.ts';
 import { suggestKey } from './suggest.ts';
-import { CONFLICTING_FLAG_NAMES, IGNORED_FLAG_NAMES, RUNTIME_MEMBER_ALIASES } from './engine-keys.ts';
+import { CONFLICTING_FLAG_NAMES, IGNORED_FLAG_NAMES, REMOVED_KEYS, RUNTIME_MEMBER_ALIASES } from './engine-keys.ts';
 import type { JsonValue } from './value.ts';
 
 export interface UnknownKey {
@@ -29,6 +29,10 @@ export function unknownKeyFinding({ parentPointer, canonicalParent, key, value, 
   });
   if (parentPointer === '' && CONFLICTING_FLAG_NAMES.includes(key)) {
     return { offset, pointer, keyword: 'unknown-key', severity: 'error', message: `"${key}" is a dockerd command-line option, not a daemon.json key; remove it` };
+  }
+  const removed = parentPointer === '' && Object.hasOwn(REMOVED_KEYS, key) ? REMOVED_KEYS[key] : undefined;
+  if (removed) {
+    return { offset, pointer, keyword: 'removed', severity: 'error', message: `"${key}" was removed in ${removed.removedIn} and dockerd refuses it: ${removed.instead}`, ...(removed.key ? { suggestion: removed.key } : {}) };
   }
   if (parent === daemonSchema.$defs.runtime) return runtimeMember(key, value, known, found);
   const target = parentPointer === '' ? IGNORED_FLAG_NAMES[key] : undefined;

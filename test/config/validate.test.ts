@@ -209,4 +209,15 @@ V('default-runtime: neither built in, nor a containerd shim name, nor in runtime
   assert.equal(keys('{"default-runtime": "/usr/bin/crun"}'), ['1:21 /default-runtime rule:default-runtime error']);
 });
 
+V('keys the engine removed say when, and what to use instead', () => {
+  const f = validateDaemonConfig('{"graph": "/srv/docker", "oom-score-adjust": -500, "cluster-store-opts": {}}');
+  assert.equal(f.map((x) => [x.pointer, x.keyword, x.severity, x.suggestion]), [
+    ['/graph', 'removed', 'error', 'data-root'],
+    ['/oom-score-adjust', 'removed', 'error', undefined],
+    ['/cluster-store-opts', 'removed', 'error', undefined],
+  ]);
+  assert.match(f[0]?.message ?? '', /removed in v23\.0.*use "data-root"/);
+  assert.equal(keys('{"extra-storage": {"graph": "/x"}}'), ['1:20 /extra-storage/graph unknown-key error'], 'only at the top level');
+});
+
 V.run();
