@@ -10,7 +10,6 @@ export const IGNORED_FLAG_NAMES: Readonly<Record<string, string>> = {
   'add-runtime': 'runtimes',
   'authorization-plugin': 'authorization-plugins',
   'cdi-spec-dir': 'cdi-spec-dirs',
-  'containerd-plugins-namespace': 'containerd-namespace',
   'default-address-pool': 'default-address-pools',
   'default-network-opt': 'default-network-opts',
   'default-ulimit': 'default-ulimits',
@@ -29,6 +28,13 @@ export const IGNORED_FLAG_NAMES: Readonly<Record<string, string>> = {
   'https-proxy': 'proxies',
   'no-proxy': 'proxies',
 };
+
+/**
+ * Flag names whose setting no file key reaches, with the json name dockerd refuses: it looks the
+ * file's keys up as flag names, and --containerd-plugins-namespace fills the field whose json tag is
+ * "containerd-plugin-namespace", a name no flag has. The command line is the only way.
+ */
+export const FLAG_ONLY: Readonly<Record<string, string>> = { 'containerd-plugins-namespace': 'containerd-plugin-namespace' };
 
 /**
  * Members of a runtime that real files carry under another name: nvidia-ctk writes "args" (the Go

@@ -79,12 +79,13 @@ const historyMaxAge: Rule = ({ config }) => {
 
 /** TLS is on with "tls": true, and with "tlsverify" present at all (even false or null); then the server needs its certificate and key. */
 const tls: Rule = ({ config }) => {
-  const verifySet = 'tlsverify' in config;
-  if (!(config.tls === true || verifySet)) return [];
+  if (!(config.tls === true || 'tlsverify' in config)) return [];
   const missing = ['tlscert', 'tlskey'].filter((k) => !str(config, k));
   if (missing.length === 0) return [];
-  const why = config.tls === true ? '"tls": true' : `"tlsverify" (present at all, even as ${JSON.stringify(config.tlsverify)})`;
-  return [issue(config.tls === true ? '/tls' : '/tlsverify', 'tls', `${why} turns TLS on, which needs ${missing.join(' and ')} (the server certificate and key)` + (config.tlsverify !== true ? '; remove tlsverify to run without TLS' : ''), 'error', 'key')];
+  const needs = `turns TLS on, which needs ${missing.join(' and ')} (the server certificate and key)`;
+  if (config.tls === true) return [issue('/tls', 'tls', `"tls": true ${needs}`, 'error', 'key')];
+  if (config.tlsverify === true) return [issue('/tlsverify', 'tls', `"tlsverify": true ${needs}`, 'error', 'key')];
+  return [issue('/tlsverify', 'tls', `"tlsverify" (present at all, even as ${JSON.stringify(config.tlsverify)}) ${needs}; remove tlsverify to run without TLS`, 'error', 'key')];
 };
 
 /** userns-remap is "default", user, user:group, uid or uid:gid; that the names exist is the host's business. */

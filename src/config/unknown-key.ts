@@ -6,7 +6,7 @@ import type { RawFinding } from './parse.ts';
 import { escapePointerToken } from './positions.ts';
 import { daemonSchema, schemaAt } from './schema.ts';
 import { suggestKey } from './suggest.ts';
-import { CONFLICTING_FLAG_NAMES, IGNORED_FLAG_NAMES, REMOVED_KEYS, RUNTIME_MEMBER_ALIASES } from './engine-keys.ts';
+import { CONFLICTING_FLAG_NAMES, FLAG_ONLY, IGNORED_FLAG_NAMES, REMOVED_KEYS, RUNTIME_MEMBER_ALIASES } from './engine-keys.ts';
 import type { JsonValue } from './value.ts';
 
 export interface UnknownKey {
@@ -33,6 +33,10 @@ export function unknownKeyFinding({ parentPointer, canonicalParent, key, value, 
   const removed = parentPointer === '' && Object.hasOwn(REMOVED_KEYS, key) ? REMOVED_KEYS[key] : undefined;
   if (removed) {
     return { offset, pointer, keyword: 'removed', severity: 'error', message: `"${key}" was removed in ${removed.removedIn} and dockerd refuses it: ${removed.instead}`, ...(removed.key ? { suggestion: removed.key } : {}) };
+  }
+  const refusedName = parentPointer === '' && Object.hasOwn(FLAG_ONLY, key) ? FLAG_ONLY[key] : undefined;
+  if (refusedName) {
+    return found(`: this setting cannot be set from daemon.json (dockerd ignores the flag name here and refuses "${refusedName}"); pass --${key} to dockerd, e.g. in a systemd drop-in`);
   }
   if (parent === daemonSchema.$defs.runtime) return runtimeMember(key, value, known, found);
   const target = parentPointer === '' ? IGNORED_FLAG_NAMES[key] : undefined;

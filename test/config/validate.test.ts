@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { validateDaemonConfig, isInvalid, MAX_CONFIG_BYTES } from '../../src/config/validate.ts';
+import { validateDaemonConfig, isInvalid, MAX_CONFIG_BYTES, type Finding } from '../../src/config/validate.ts';
 import { suggestKey } from '../../src/config/suggest.ts';
 import { decodeConfigBytes, firstInvalidUtf8 } from '../../src/config/decode.ts';
 import { ipVersion } from '../../src/config/net.ts';
@@ -218,6 +218,19 @@ V('keys the engine removed say when, and what to use instead', () => {
   ]);
   assert.match(f[0]?.message ?? '', /removed in v23\.0.*use "data-root"/);
   assert.equal(keys('{"extra-storage": {"graph": "/x"}}'), ['1:20 /extra-storage/graph unknown-key error'], 'only at the top level');
+});
+
+V('messages say what the engine does: a flag-only setting, an empty api-cors-header, tlsverify true or false', () => {
+  const one = (text: string) => validateDaemonConfig(text)[0] as Finding;
+  const plugins = one('{"containerd-plugins-namespace": "p"}');
+  assert.is(plugins.suggestion, undefined, 'containerd-namespace is another setting');
+  assert.match(plugins.message, /cannot be set from daemon\.json.*pass --containerd-plugins-namespace to dockerd/);
+  const cors = one('{"api-cors-header": ""}');
+  assert.equal([cors.keyword, cors.severity], ['deprecated', 'warning']);
+  assert.not.match(cors.message, /refuses to start/);
+  assert.match(one('{"tlsverify": true}').message, /^"tlsverify": true turns TLS on/);
+  assert.match(one('{"tlsverify": false}').message, /even as false.*remove tlsverify/);
+  assert.not.match(one('{"tls": true, "tlsverify": false}').message, /remove tlsverify/, 'tls: true keeps TLS on');
 });
 
 V.run();
