@@ -50,6 +50,10 @@ const syntaxCases: Array<[string, string, string[]]> = [
   ['a bare word in an array is a value, not a key', '{"dns-search": [example.com]}', ['1:17 example.com is not JSON: a string needs double quotes, "example.com"']],
   ['two mistakes in two members of one line', `{"debug": yes, "log-level": 'info'}`, ['1:11 yes is not JSON: write true or false', '1:29 single quotes are not JSON: write "info"']],
   ['a comma before the wrong closer is not called trailing', '{"dns": ["1.1.1.1",}', ['1:20 a value was expected at "}"']],
+  ['a missing comma, shown where it goes', '{\n  "debug": true\n  "storage-driver": "overlay2"\n}', ['2:16 a comma is missing here, before "storage-driver": add ","']],
+  ['a missing comma in an array', '{"dns": ["1.1.1.1" "8.8.8.8"]}', ['1:19 a comma is missing here, before "8.8.8.8": add ","']],
+  ['a # comment reads as plainly as a // one, whatever it holds', '{\n  # was: "debug": false, "x": [\n  "debug": true # for now\n}', ['2:3 comments are not JSON: dockerd refuses the file; remove the comment', '3:17 comments are not JSON: dockerd refuses the file; remove the comment']],
+  ['a # inside a string is no comment', '{"labels": ["rack=#12"] # x\n}', ['1:25 comments are not JSON: dockerd refuses the file; remove the comment']],
   ['one mistake per line, each reported', '{\n  debug: true,\n  "mtu": NaN\n}', ['2:3 the key debug needs double quotes: write "debug"', '3:10 NaN is not a JSON number: write a number, or a string in double quotes']],
 ];
 for (const [name, text, expected] of syntaxCases) {
