@@ -3,7 +3,7 @@
  * exec-opts parser, the Go decoder's text types (netip.Prefix, MemBytes), and start-up checks.
  */
 import { posix } from 'node:path';
-import { parsePrefix } from './net.ts';
+import { ipVersion, parsePrefix } from './net.ts';
 import { isObject } from './value.ts';
 import { issue, str, stringItems, type Rule, type RuleIssue, SIZE } from './rule-kit.ts';
 
@@ -88,6 +88,39 @@ const tls: Rule = ({ config }) => {
   return [issue('/tlsverify', 'tls', `"tlsverify" (present at all, even as ${JSON.stringify(config.tlsverify)}) ${needs}; remove tlsverify to run without TLS`, 'error', 'key')];
 };
 
+/**
+ * A TCP listener without client-certificate checks: dockerd starts, and logs a warning for it
+ * (loadListeners in cmd/dockerd). Client auth is on when TLS is (tls: true, or tlsverify present at
+ * all) and tlsverify is not false. Where nothing says TLS is off on purpose (no "tls" and no
+ * "tlsverify") and the address is not loopback, dockerd also waits 15 s before serving.
+ */
+const tcpWithoutTls: Rule = ({ config }) => {
+  const tlsOn = config.tls === true || 'tlsverify' in config;
+  if (tlsOn && config.tlsverify !== false) return [];
+  const deliberate = typeof config.tls === 'boolean' || 'tlsverify' in config;
+  return stringItems(config, 'hosts').flatMap(([p, raw]) => {
+    const v = raw.trim();
+    const sep = v.indexOf('://');
+    if (sep >= 0 ? v.slice(0, sep) !== 'tcp' : v === '' && !tlsOn) return [];
+    const host = listenerHost(sep >= 0 ? v.slice(sep + 3) : v);
+    const slow = !deliberate && ipVersion(host) !== 0 && !isLoopback(host) ? '; for this address it also waits 15 s before serving' : '';
+    return [issue(p, 'hosts', 'dockerd warns at start-up: "Binding to IP address without --tlsverify is insecure and gives root access on this machine to everyone ' +
+      `who has access to your network."${slow}; set "tlsverify": true with tlscacert, tlscert and tlskey, or listen on a unix socket`, 'warning')];
+  });
+};
+
+/** The host part of host:port (a bracketed IPv6 address unbracketed), as net.SplitHostPort gives it. */
+function listenerHost(addr: string): string {
+  const hostPort = addr.replace(/\/.*$/, '');
+  if (hostPort.startsWith('[')) return hostPort.slice(1, Math.max(hostPort.indexOf(']'), 1));
+  const colon = hostPort.lastIndexOf(':');
+  return colon < 0 ? hostPort : hostPort.slice(0, colon);
+}
+
+function isLoopback(ip: string): boolean {
+  return /^(::ffff:)?127\./i.test(ip) || /^(0{0,4}:){2,7}0{0,3}1$/.test(ip);
+}
+
 /** userns-remap is "default", user, user:group, uid or uid:gid; that the names exist is the host's business. */
 const usernsRemap: Rule = ({ config }) => {
   const v = str(config, 'userns-remap');
@@ -105,4 +138,4 @@ const storageDriver: Rule = ({ config }) => {
   return [issue('/storage-driver', 'storage-driver', `the ${v} storage-driver was removed; dockerd refuses to start with it: ${hint}`)];
 };
 
-export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, historyMaxAge, tls, usernsRemap, storageDriver];
+export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, historyMaxAge, tls, tcpWithoutTls, usernsRemap, storageDriver];

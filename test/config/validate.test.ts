@@ -237,4 +237,16 @@ V('messages say what the engine does: a flag-only setting, an empty api-cors-hea
   assert.not.match(one('{"tls": true, "tlsverify": false}').message, /remove tlsverify/, 'tls: true keeps TLS on');
 });
 
+V('a TCP listener without client certificates gets the warning dockerd prints; with tlsverify it does not', () => {
+  const hosts = '"hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375", "127.0.0.1:2375"]';
+  const f = validateDaemonConfig(`{${hosts}}`);
+  assert.equal(f.map((x) => [x.pointer, x.rule, x.severity]), [['/hosts/1', 'hosts', 'warning'], ['/hosts/2', 'hosts', 'warning']]);
+  assert.match(f[0]?.message ?? '', /Binding to IP address without --tlsverify is insecure.*waits 15 s/);
+  assert.not.match(f[1]?.message ?? '', /15 s/, 'loopback: no wait');
+  const tls = '"tlscert": "/etc/docker/cert.pem", "tlskey": "/etc/docker/key.pem"';
+  assert.equal(validateDaemonConfig(`{${hosts}, "tlsverify": true, ${tls}}`), []);
+  assert.equal(validateDaemonConfig(`{${hosts}, "tls": true, ${tls}}`), [], 'tls alone verifies clients');
+  assert.equal(validateDaemonConfig(`{${hosts}, "tls": true, "tlsverify": false, ${tls}}`).length, 2);
+});
+
 V.run();
