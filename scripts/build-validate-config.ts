@@ -20,9 +20,7 @@ const outfile = parseArgs({ options: { outfile: { type: 'string' } } }).values.o
 // The process edge of the bundle: the same wiring as src/bin.ts, for this one command only, minus
 // what a check does not use. process.stdout, process.stdin and an AbortController are getters that
 // load and build streams (node:stream and its helpers, about a tenth of the run): findings go out
-// with write(2) (src/cli/output.ts), and stdin is built only for "-". The project root (for --version)
-// is the bundle's parent folder unless DOCKERD_EXTRA_ROOT says otherwise: the sources find it from
-// import.meta.url, which a CommonJS bundle does not have.
+// with write(2) (src/cli/output.ts), and stdin is built only for "-".
 const entry = `
 import { command } from './src/cli/validate-config.ts';
 import { renderError } from './src/cli/render.ts';
@@ -31,8 +29,7 @@ process.on('SIGINT', () => process.exit(130));
 // Nowhere is left to say that stderr failed: its text is dropped and the exit code stands.
 const stderr = fdOutput(2, () => process.stderr.on('error', () => {}), () => undefined);
 const stdoutFailed = exitOnStdoutError(stderr);
-const env = process.env.DOCKERD_EXTRA_ROOT ? process.env : { ...process.env, DOCKERD_EXTRA_ROOT: require('node:path').join(__dirname, '..') };
-command({ argv: process.argv.slice(2), cwd: process.cwd(), env, stdout: fdOutput(1, () => process.stdout.on('error', stdoutFailed), stdoutFailed),
+command({ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env, stdout: fdOutput(1, () => process.stdout.on('error', stdoutFailed), stdoutFailed),
   stderr, get stdin() { return process.stdin; }, get signal() { return new AbortController().signal; } })
   .then((code) => { process.exitCode = code; }, (error) => { process.exitCode = renderError(error, stderr); });
 `;
@@ -49,8 +46,11 @@ const result = await build({
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
-  // src/project.ts reads import.meta.url only when DOCKERD_EXTRA_ROOT is unset; the entry sets it.
-  logOverride: { 'empty-import-meta': 'silent' },
+  // A CommonJS bundle has no import.meta: src/project.ts finds the package root from import.meta.url
+  // ('..' of src/project.ts), and '..' of dist/validate-config.cjs is the same folder. A getter, so
+  // that node:url is loaded only by --version, the one path that asks.
+  banner: { js: "var __bundleMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+  define: { 'import.meta.url': '__bundleMeta.url' },
   metafile: true,
 });
 // What the bin compares the bundle's mtime with, so that a pulled or edited source runs from the
