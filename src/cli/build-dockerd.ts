@@ -21,7 +21,8 @@ const SPEC = {
   summary: [
     'Opens (or clones) the moby tree, detects the engine version and picks patches/<base>/, checks every',
     'hunk before writing anything, applies the patch set atomically, builds dockerd with hack/make.sh',
-    'dynbinary and checks the binary. Exit 0 done, 1 patch or build failure, 2 usage or bad input.',
+    'dynbinary and checks the binary. Exit 0 done, 1 patch or build failure, 2 usage or bad input (and',
+    "a missing file of the project's own, or an internal error).",
   ].join('\n'),
   options: {
     moby: { type: 'string', value: 'PATH|URL', help: 'an existing checkout (used in place), a bare mirror or a git URL (cloned at --ref into ~/.cache/dockerd-extra); default: upstream moby' },

@@ -2,7 +2,8 @@
  * validate-config FILE... | -  [--json] [--data-root PATH]
  * Reads each file (the I/O edge), validates it with src/config, prints one line per finding
  * `FILE:LINE:COL  /json/pointer  severity: message` (the whole document, pointer "", is shown as "-"),
- * or one JSON document with --json. Exit 0 all valid, 1 any invalid, 2 usage or an unreadable file.
+ * or one JSON document with --json. Exit 0 all valid, 1 any invalid, 2 usage, an unreadable file or a
+ * validator that cannot run.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,7 +20,8 @@ const SPEC = {
   summary: [
     'Checks a daemon.json against every key dockerd v28 reads on Linux, plus extra-storage, and reports',
     'every mistake at once, one line each: FILE:LINE:COL  /json/pointer  error|warning: message.',
-    'Exit 0 when every file is valid, 1 when any is invalid, 2 for a usage mistake or an unreadable file.',
+    'Exit 0 when every file is valid, 1 when any is invalid, 2 for a usage mistake, an unreadable file or',
+    "a validator that cannot run (a missing file of its own, an internal error).",
     'From a checkout: npm run validate-config -- FILE.',
   ].join('\n'),
   options: {
