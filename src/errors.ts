@@ -59,12 +59,15 @@ export class MissingToolError extends UserError {
 }
 
 /**
- * For `.catch()` on a file read: `fallback` when the path does not exist (ENOENT), the caller having
- * said why absence is normal there; any other failure (EACCES, EISDIR, EIO) propagates.
+ * For `.catch()` on a file read: `fallback` when nothing is at the path, the caller having said why
+ * absence is normal there; any other failure (EACCES, EISDIR, EIO) propagates. Nothing is there when
+ * the path does not exist (ENOENT) or when a folder on the way to it is a file (ENOTDIR from open,
+ * stat, unlink); ENOTDIR from reading a folder (scandir) means the path itself is a file, not absent.
  */
 export function orIfMissing<T>(fallback: T): (error: unknown) => T {
   return (error) => {
-    if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return fallback;
+    const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+    if (code === 'ENOENT' || (code === 'ENOTDIR' && syscall !== 'scandir' && syscall !== 'opendir')) return fallback;
     throw error;
   };
 }

@@ -47,8 +47,9 @@ async function isIgnored(treeDir: string, path: string): Promise<boolean> {
 export async function buildDockerd(treeDir: string, options: MakeOptions): Promise<string[]> {
   const hadGoMod = existsSync(join(treeDir, 'go.mod'));
   const keepBundles = existsSync(join(treeDir, 'bundles')) || (await isIgnored(treeDir, 'bundles/'));
-  // HEAD's commit time, so BUILDTIME does not change between identical builds (none: BUILDTIME is now).
-  const epoch = Number((await git(treeDir).raw(['show', '-s', '--format=%ct', 'HEAD']).catch(() => '')).trim()) || undefined;
+  // HEAD's commit time, so BUILDTIME does not change between identical builds. An opened tree has a
+  // HEAD; a git that cannot answer fails here rather than stamping a different BUILDTIME.
+  const epoch = Number((await git(treeDir).raw(['show', '-s', '--format=%ct', 'HEAD'])).trim()) || undefined;
   await rm(options.logFile, { force: true }); // one log per build: run() appends
   try {
     await run(join(treeDir, 'hack/make.sh'), ['dynbinary'], {

@@ -11,10 +11,10 @@
  */
 import { chmod, chown, mkdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { CancelledError, UserError } from '../errors.ts';
+import { CancelledError, orIfMissing, UserError } from '../errors.ts';
 import { ApplyError, PatchSetError, StaleTreeError } from './errors.ts';
 import type { FileWrite, Plan } from './plan.ts';
-import { absentAsUndefined, formatRecord, RECORD_FILE, type AppliedRecord } from './record.ts';
+import { formatRecord, RECORD_FILE, type AppliedRecord } from './record.ts';
 
 export interface ApplyOptions {
   /** Called after each file is in place (progress display). */
@@ -120,7 +120,7 @@ async function writeOne(treeDir: string, write: FileWrite, original: Original | 
 /** The tree's current bytes of a planned file, after checking they are what the plan was made from. */
 async function readOriginal(treeDir: string, write: FileWrite): Promise<Original | undefined> {
   const target = inside(treeDir, write.path);
-  const bytes = await readFile(target).catch(absentAsUndefined);
+  const bytes = await readFile(target).catch(orIfMissing(undefined)); // a file the plan creates
   if (write.path !== RECORD_FILE && bytes?.toString('utf8') !== write.before) throw new StaleTreeError(write.path);
   if (bytes === undefined) return undefined;
   const st = await stat(target);
@@ -146,7 +146,7 @@ async function undo(treeDir: string, journal: readonly Entry[]): Promise<string[
   for (const entry of [...journal].reverse()) {
     try {
       if (entry.done) {
-        const now = await readFile(entry.target).catch(absentAsUndefined);
+        const now = await readFile(entry.target).catch(orIfMissing(undefined)); // a deletion we made, or one since
         if (!sameBytes(now, entry.after)) {
           failures.push(`${entry.path}: changed since it was written, left as it is`);
           continue;
@@ -174,8 +174,11 @@ async function removeEmptyDirs(treeDir: string, dir: string, stop: string): Prom
   while (dir !== stop && relative(treeDir, dir) && !relative(treeDir, dir).startsWith('..')) {
     try {
       await rmdir(dir);
-    } catch {
-      return; // not empty (or gone): the folders above it stay too
+    } catch (error) {
+      // Not empty (or gone): normal, and the folders above it stay too. Anything else (EACCES) is reported.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT') return;
+      throw error;
     }
     dir = dirname(dir);
   }

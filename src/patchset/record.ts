@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256, sortedJsonFile } from '../digest.ts';
+import { orIfMissing } from '../errors.ts';
 import { TreeFileError } from './errors.ts';
 import type { PatchSet } from './patch-set.ts';
 import type { Plan } from './plan.ts';
@@ -28,7 +29,8 @@ export function formatRecord(record: AppliedRecord): string {
 }
 
 export async function readAppliedRecord(treeDir: string): Promise<AppliedRecord | undefined> {
-  const text = await readFile(join(treeDir, RECORD_FILE), 'utf8').catch(absentAsUndefined);
+  // No record: a tree this project has not patched (yet).
+  const text = await readFile(join(treeDir, RECORD_FILE), 'utf8').catch(orIfMissing(undefined));
   if (text === undefined) return undefined;
   try {
     const data = JSON.parse(text) as AppliedRecord;
@@ -45,10 +47,4 @@ export function appliedRecordFor(set: PatchSet, strategy: Strategy, plan: Extrac
   for (const [path, sums] of Object.entries(set.manifest.files)) files[path] = sums.patched;
   for (const write of plan.writes) if (write.source !== 'take-back' && write.after !== undefined) files[write.path] = sha256(write.after);
   return { base: set.base, release: set.manifest.release, strategy, files };
-}
-
-/** A catch handler: a missing file (or a file where a folder should be) reads as undefined. */
-export function absentAsUndefined(error: NodeJS.ErrnoException): undefined {
-  if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
-  throw error;
 }
