@@ -46,6 +46,11 @@ const result = await build({
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
+  // A CommonJS bundle has no import.meta: src/project.ts finds the package root from import.meta.url
+  // ('..' of src/project.ts), and '..' of dist/validate-config.cjs is the same folder. A getter, so
+  // that node:url is loaded only by --version, the one path that asks.
+  banner: { js: "var __bundleMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+  define: { 'import.meta.url': '__bundleMeta.url' },
   metafile: true,
 });
 // What the bin compares the bundle's mtime with, so that a pulled or edited source runs from the

@@ -53,3 +53,13 @@ export function mobySource(suite: string): string | undefined {
   if (!src) console.log(`SKIPPED ${suite}: MOBY_SRC is not set (point it at a moby checkout; .ci/run does)`);
   return src || undefined;
 }
+
+/** The error `work` fails with; a test fails when it does not fail. */
+export async function failureOf(work: Promise<unknown> | (() => unknown)): Promise<unknown> {
+  try {
+    await (typeof work === 'function' ? work() : work);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure, but it succeeded');
+}

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { run } from '../exec/run.ts';
 import type { DockerClient } from '../e2e/docker.ts';
 import type { RunSample } from './stats.ts';
+import { orIfMissing } from '../errors.ts';
 
 export async function timePull(docker: DockerClient, ref: string): Promise<number> {
   const started = performance.now();
@@ -30,7 +31,8 @@ export async function timeFirstOutput(cli: string, docker: DockerClient, ref: st
 
 /** Sectors read by a block device so far, in bytes (from /sys/block/NAME/stat, field 3). */
 export async function deviceBytesRead(device: string): Promise<number | undefined> {
-  const text = await readFile(`/sys/block/${basename(device)}/stat`, 'utf8').catch(() => undefined);
+  // Only whole block devices are under /sys/block: a partition or a plain file has no figure.
+  const text = await readFile(`/sys/block/${basename(device)}/stat`, 'utf8').catch(orIfMissing(undefined));
   const sectors = text?.trim().split(/\s+/)[2];
   return sectors === undefined ? undefined : Number(sectors) * 512;
 }

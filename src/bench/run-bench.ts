@@ -15,7 +15,7 @@ import { Results, type E2eEvent } from '../e2e/results.ts';
 import { mount, unmountAll } from '../e2e/mounts.ts';
 import { prepareStore, READ_ONLY, type PreparedStore } from '../e2e/store.ts';
 import { Teardown } from '../e2e/teardown.ts';
-import { hashFile } from '../e2e/tree-checksum.ts';
+import { sha256File } from '../digest.ts';
 import { sample } from './measure.ts';
 import { scaledImageSpec } from './scaled-image.ts';
 import { startRegistry } from './registry.ts';
@@ -43,7 +43,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRecord> {
   try {
     const spec = options.scaled
       ? scaledImageSpec({ busybox: options.busybox, ...options.scaled })
-      : testImageSpec({ busybox: options.busybox, busyboxSha256: (await hashFile(options.busybox)).sha256, bigFileSize: options.bigFileSize });
+      : testImageSpec({ busybox: options.busybox, busyboxSha256: await sha256File(options.busybox), bigFileSize: options.bigFileSize });
     const image = await buildImageArchive(spec, join(work, 'image'), options.signal);
     const store = await prepareStore(ctx, spec, image);
     const samples: ScenarioResult[] = [];

@@ -5,22 +5,10 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
-import { PROJECT_ROOT } from '../e2e/build.ts';
+import { PACKAGE_ROOT } from '../project.ts';
 import { formatTable, recordFileName, SCENARIOS, type ScenarioName } from '../bench/stats.ts';
 import { runBench } from '../bench/run-bench.ts';
-import { parseCommandArgs } from './args.ts';
-import type { Command } from './command.ts';
-
-const FLAGS = {
-  dockerd: { type: 'string' },
-  runs: { type: 'string' },
-  'big-mib': { type: 'string' },
-  busybox: { type: 'string' },
-  out: { type: 'string' },
-  size: { type: 'string' },
-  layers: { type: 'string' },
-  scenarios: { type: 'string' },
-} as const;
+import { defineCommand } from './command.ts';
 
 /** "64M", "1G", "512K" or plain bytes → bytes. */
 export function parseSize(text: string): number | undefined {
@@ -47,8 +35,28 @@ function parseScaled(size: string | undefined, layers: string | undefined): { la
   return { layers: count, totalBytes };
 }
 
-export const command: Command = async (ctx): Promise<ExitCode> => {
-  const { values } = parseCommandArgs('bench', ctx.argv, FLAGS);
+const SPEC = {
+  invocation: 'npm run bench --',
+  name: 'bench',
+  synopsis: '--dockerd PATH [--runs 5] [--big-mib 64 | --size 1G --layers 10] [--scenarios LIST] [--busybox PATH] [--out DIR]',
+  summary: [
+    'Compares pull + first output from the store, from a loopback docker-registry and of an image',
+    "already local (medians, bytes read from the store's device); a table, and a JSON record in --out.",
+  ].join('\n'),
+  options: {
+    dockerd: { type: 'string', value: 'PATH', help: 'the patched dockerd (build-dockerd writes it to dist/)' },
+    runs: { type: 'string', value: 'N', help: 'runs per scenario, 1 to 100 (default: 5)' },
+    'big-mib': { type: 'string', value: 'N', help: "size of the test image's big file in MiB, 1 to 200 (default: 64)" },
+    busybox: { type: 'string', value: 'PATH', help: 'a static busybox for the test image (default: /bin/busybox)' },
+    out: { type: 'string', value: 'DIR', help: 'where the JSON record goes (default: bench/results)' },
+    size: { type: 'string', value: 'SIZE', help: 'a generated image of this size instead of the test image, e.g. 64M or 1G' },
+    layers: { type: 'string', value: 'N', help: 'layers of the generated image, 2 to 100 (default: 10)' },
+    scenarios: { type: 'string', value: 'LIST', help: `which to run, comma-separated: ${SCENARIOS.join(', ')} (default: all)` },
+  },
+  example: 'npm run bench -- --dockerd dist/dockerd --size 1G --layers 10 --scenarios store,store-content',
+} as const;
+
+export const command = defineCommand(SPEC, async (ctx, { values }): Promise<ExitCode> => {
   if (!values.dockerd) throw new UsageError('bench needs --dockerd PATH (a patched dockerd, e.g. the one build-dockerd wrote to dist/)');
   const dockerd = resolve(ctx.cwd, values.dockerd);
   if (!(await access(dockerd).then(() => true, () => false))) throw new UsageError(`--dockerd ${dockerd} does not exist`);
@@ -67,10 +75,10 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
     onEvent: (event) => (event.type === 'note' ? ctx.stdout.write(`  ${event.text}\n`) : undefined),
   });
   for (const line of formatTable(record.results)) ctx.stdout.write(`${line}\n`);
-  const outDir = resolve(ctx.cwd, values.out ?? join(PROJECT_ROOT, 'bench/results'));
+  const outDir = resolve(ctx.cwd, values.out ?? join(PACKAGE_ROOT, 'bench/results'));
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, recordFileName(new Date(record.date), record.host));
   await writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
   ctx.stdout.write(`bench: ${runs} runs per scenario; record written to ${file}\n`);
   return record.results.some((r) => r.error) ? 1 : 0;
-};
+});

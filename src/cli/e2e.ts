@@ -8,18 +8,27 @@ import { resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
 import { formatFigure, formatOutcome, summaryLine, type E2eEvent } from '../e2e/results.ts';
 import { runE2e } from '../e2e/run-e2e.ts';
-import { parseCommandArgs } from './args.ts';
-import type { Command } from './command.ts';
+import { defineCommand } from './command.ts';
 
-const FLAGS = {
-  moby: { type: 'string' },
-  dockerd: { type: 'string' },
-  busybox: { type: 'string' },
-  keep: { type: 'boolean' },
+const SPEC = {
+  invocation: 'npm run e2e --',
+  name: 'e2e',
+  synopsis: '--moby PATH [--dockerd PATH] [--busybox PATH] [--keep]',
+  summary: [
+    'The end-to-end proof, as root on Linux with overlayfs and loop devices: builds the patched dockerd,',
+    "runs the feature's Go tests, prepares a store with a stock dockerd, then pulls :TAG-extra, runs it,",
+    'restarts, removes it and proves the store unchanged. Prints PASS/FAIL lines and N passed, N failed.',
+  ].join('\n'),
+  options: {
+    moby: { type: 'string', value: 'PATH', help: 'a moby v28.5.2 checkout to clone, patch and build (it is never modified)' },
+    dockerd: { type: 'string', value: 'PATH', help: 'test this patched dockerd instead of building one' },
+    busybox: { type: 'string', value: 'PATH', help: 'a static busybox for the test image (default: /bin/busybox)' },
+    keep: { type: 'boolean', help: 'keep the daemons\' data and logs' },
+  },
+  example: 'npm run e2e -- --moby ~/src/moby',
 } as const;
 
-export const command: Command = async (ctx): Promise<ExitCode> => {
-  const { values } = parseCommandArgs('e2e', ctx.argv, FLAGS);
+export const command = defineCommand(SPEC, async (ctx, { values }): Promise<ExitCode> => {
   if (!values.moby && !values.dockerd) throw new UsageError('e2e needs --moby PATH (a moby v28.5.2 checkout to patch and build) or --dockerd PATH (a patched dockerd)');
   const moby = values.moby ? resolve(ctx.cwd, values.moby) : undefined;
   const dockerd = values.dockerd ? resolve(ctx.cwd, values.dockerd) : undefined;
@@ -38,4 +47,4 @@ export const command: Command = async (ctx): Promise<ExitCode> => {
   if (results.failed > 0) ctx.stdout.write(`logs kept in ${logDir}\n`);
   ctx.stdout.write(`${summaryLine(results)}\n`);
   return results.failed === 0 && results.passed > 0 ? 0 : 1;
-};
+});

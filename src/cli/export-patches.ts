@@ -5,27 +5,32 @@
  */
 import { relative, resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
-import { parseCommandArgs } from './args.ts';
-import type { Command, CommandContext } from './command.ts';
-import { createTaskList } from './renderer.ts';
+import type { FlagValues } from './args.ts';
+import { defineCommand, type CommandContext } from './command.ts';
+import { runStepList } from './renderer.ts';
+import { need, type Step, type StepState } from '../steps.ts';
 import { openTree, resolveSource } from '../moby/checkout.ts';
 import { branchBase } from '../moby/version.ts';
-import { projectRoot } from '../build/project.ts';
+import { projectRoot } from '../project.ts';
 import { exportPatchSet, type ExportResult } from '../patchset/export.ts';
 import { supportedBases } from '../patchset/patch-set.ts';
 
-const FLAGS = {
-  moby: { type: 'string' },
-  base: { type: 'string' },
-  release: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+const SPEC = {
+  invocation: 'npm run export-patches --',
+  name: 'export-patches',
+  synopsis: '--moby PATH [--base TAG] [--release N]',
+  summary: [
+    'Turns the commits of a moby branch built on the base tag into patches/<base>/ (one patch per changed',
+    'moby file), full/<base>/ (files the branch adds) and manifest.json. A second export of the same',
+    'branch is byte-identical.',
+  ].join('\n'),
+  options: {
+    moby: { type: 'string', value: 'PATH', help: 'the moby checkout whose branch holds the feature commits' },
+    base: { type: 'string', value: 'TAG', help: 'the base tag (default: the newest supported tag that HEAD contains, else its nearest tag)' },
+    release: { type: 'string', value: 'N', help: 'the release number (default: the release of the previous export, else 1)' },
+  },
+  example: 'npm run export-patches -- --moby ~/src/moby --base v28.5.2',
 } as const;
-
-const USAGE = `usage: npm run export-patches -- --moby PATH [--base TAG] [--release N]
-  turns the commits of the branch checked out at PATH on top of TAG into patches/TAG/, full/TAG/
-  and manifest.json (TAG default: the newest supported tag that HEAD contains, else its nearest tag;
-  N default: the release of the previous export, else 1)
-`;
 
 interface Options {
   moby: string;
@@ -40,8 +45,7 @@ export function parseRelease(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-function parseOptions(ctx: CommandContext): Options {
-  const { values } = parseCommandArgs('export-patches', ctx.argv, FLAGS);
+function parseOptions(ctx: CommandContext, values: FlagValues<typeof SPEC.options>): Options {
   if (!values.moby) throw new UsageError('export-patches needs --moby PATH: the moby checkout whose branch holds the feature commits');
   const release = parseRelease(values.release);
   return {
@@ -52,59 +56,50 @@ function parseOptions(ctx: CommandContext): Options {
   };
 }
 
-interface State {
+interface State extends StepState {
   dir?: string;
   base?: string;
   result?: ExportResult;
 }
 
-export const command: Command = async (ctx): Promise<ExitCode> => {
-  if (ctx.argv.includes('--help') || ctx.argv.includes('-h')) {
-    ctx.stdout.write(USAGE);
-    return 0;
-  }
-  const options = parseOptions(ctx);
-  const state: State = {};
-  await createTaskList<State>(
-    [
-      {
-        title: `Open ${options.moby}`,
-        task: async (s, task) => {
-          const source = await resolveSource({
-            moby: options.moby,
-            cwd: ctx.cwd,
-            cacheRoot: '',
-            defaultRef: async () => '',
-          });
-          if (source.kind !== 'tree') {
-            throw new UsageError(`export-patches reads a branch from a work tree; ${options.moby} is not one: pass --moby the path of your moby checkout`);
-          }
-          const checkout = await openTree(source.dir, 'opened');
-          s.dir = checkout.dir;
-          s.base = options.base ?? (await branchBase(checkout.dir, await supportedBases(options.root)));
-          task.title = `${checkout.dir} at ${checkout.shortHead}, base ${s.base}`;
-        },
+function steps(options: Options, ctx: CommandContext): Step<State>[] {
+  return [
+    {
+      title: `Open ${options.moby}`,
+      async run(s) {
+        const source = await resolveSource({ moby: options.moby, cwd: ctx.cwd, cacheRoot: '', defaultRef: async () => '' });
+        if (source.kind !== 'tree') {
+          throw new UsageError(`export-patches reads a branch from a work tree; ${options.moby} is not one: pass --moby the path of your moby checkout`);
+        }
+        const checkout = await openTree(source.dir, 'opened');
+        s.dir = checkout.dir;
+        s.base = options.base ?? (await branchBase(checkout.dir, await supportedBases(options.root)));
+        return `${checkout.dir} at ${checkout.shortHead}, base ${s.base}`;
       },
-      {
-        title: 'Export the branch',
-        task: async (s, task) => {
-          s.result = await exportPatchSet(s.dir!, s.base!, options.root, {
-            ...(options.release !== undefined ? { release: options.release } : {}),
-            signal: ctx.signal,
-          });
-          task.title = `Exported ${s.result.patches.length} patch(es), ${s.result.full.length} new file(s)`;
-        },
+    },
+    {
+      title: 'Export the branch',
+      async run(s, io) {
+        s.result = await exportPatchSet(need(s.dir, 'the tree'), need(s.base, 'the base'), options.root, {
+          ...(options.release !== undefined ? { release: options.release } : {}),
+          signal: io.signal,
+        });
+        return `Exported ${s.result.patches.length} patch(es), ${s.result.full.length} new file(s)`;
       },
-    ],
-    ctx,
-  ).run(state);
-  const r = state.result!;
+    },
+  ];
+}
+
+export const command = defineCommand(SPEC, async (ctx, { values }): Promise<ExitCode> => {
+  const options = parseOptions(ctx, values);
+  const state = await runStepList<State>(steps(options, ctx), {}, ctx);
+  const r = need(state.result, 'the export');
   for (const path of r.uncommitted) ctx.stdout.write(`warning: ${path} has uncommitted changes, not exported (commit them and export again)\n`);
   const where = (p: string) => relative(ctx.cwd, p) || '.';
   const removed = r.removed.length ? `, ${r.removed.length} stale file(s) removed` : '';
   ctx.stdout.write(
-    `exported ${r.patches.length} patch(es) and ${r.full.length} new file(s) from ${resolve(state.dir!)} (${r.base}..HEAD) ` +
+    `exported ${r.patches.length} patch(es) and ${r.full.length} new file(s) from ${resolve(need(state.dir, 'the tree'))} (${r.base}..HEAD) ` +
       `to ${where(r.patchesDir)} and ${where(r.fullDir)}, release ${r.release}${removed}\n`,
   );
   return 0;
-};
+});

@@ -1,8 +1,10 @@
 /**
  * The one place that decides how listr2 draws: the animated renderer on a terminal, the simple
- * line renderer under CI or when stdout is a pipe, nothing at all under tests that ask for quiet.
+ * line renderer under CI or when stdout is a pipe, nothing at all under tests that ask for quiet;
+ * and the one place that turns declared steps (src/steps.ts) into listr2 tasks.
  */
 import { LISTR_LOGGER_STDERR_LEVELS, Listr, ListrLogLevels, ListrLogger, type ListrTask, type LoggerFieldOptions } from 'listr2';
+import { isEnabled, type Step, type StepState } from '../steps.ts';
 import type { CommandContext } from './command.ts';
 
 export type RendererKind = 'default' | 'simple' | 'silent';
@@ -14,7 +16,7 @@ export function pickRenderer(ctx: Pick<CommandContext, 'env' | 'stdout'>): Rende
   return 'default';
 }
 
-export function createTaskList<C>(
+function createTaskList<C>(
   tasks: ListrTask<C>[],
   ctx: Pick<CommandContext, 'env' | 'stdout'>,
 ): Listr<C> {
@@ -28,6 +30,33 @@ export function createTaskList<C>(
     rendererOptions: renderer === 'simple' ? simple : { collapseSubtasks: false },
     fallbackRendererOptions: simple,
   } as ConstructorParameters<typeof Listr<C>>[1]);
+}
+
+/** Run declared steps as a listr2 list; a kept failure is thrown once the onFailure steps ran. */
+export async function runStepList<S extends StepState>(steps: readonly Step<S>[], state: S, ctx: Pick<CommandContext, 'env' | 'stdout' | 'signal'>): Promise<S> {
+  const tasks = steps.map(
+    (step): ListrTask<S> => ({
+      title: step.title,
+      enabled: (s) => isEnabled(step, s),
+      skip: (s) => step.skip?.(s) ?? false,
+      exitOnError: step.keepGoing !== true,
+      task: async (s, task) => {
+        const progress = (line: string) => {
+          if (line.trim()) task.output = line; // the simple renderer would print blank lines as "›"
+        };
+        try {
+          const title = await step.run(s, { signal: ctx.signal, progress });
+          if (title) task.title = title;
+        } catch (error) {
+          if (step.keepGoing) s.failure = error;
+          throw error;
+        }
+      },
+    }),
+  );
+  await createTaskList<S>(tasks, ctx).run(state);
+  if (state.failure !== undefined) throw state.failure;
+  return state;
 }
 
 /**

@@ -3,41 +3,47 @@
  * src/rpm/pipeline.ts; this file parses the flags, shows the steps with listr2, and prints what was
  * built (rpm -qpi, the file list, the packaged dockerd --version) and one closing line.
  */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
-import { run } from '../exec/run.ts';
-import { projectRoot } from '../build/project.ts';
+import { PACKAGE_ROOT, projectRoot } from '../project.ts';
 import { defaultCacheRoot } from '../moby/checkout.ts';
+import { engineVersion } from '../rpm/container.ts';
 import { initialState, STEPS, type Mode, type RpmRequest, type RpmState } from '../rpm/pipeline.ts';
 import type { RpmFacts } from '../rpm/verify.ts';
-import { parseCommandArgs } from './args.ts';
-import type { Command, CommandContext } from './command.ts';
-import { createTaskList } from './renderer.ts';
+import type { FlagValues } from './args.ts';
+import { defineCommand, type CommandContext } from './command.ts';
+import { runStepList } from './renderer.ts';
 
-const FLAGS = {
-  moby: { type: 'string' },
-  packaging: { type: 'string' },
-  distro: { type: 'string' },
-  native: { type: 'boolean' },
-  container: { type: 'boolean' },
-  out: { type: 'string' },
-  force: { type: 'boolean' },
+const SPEC = {
+  invocation: 'npm run rpm --',
+  name: 'rpm',
+  synopsis: '--moby PATH [--packaging PATH|URL] [--distro centos-9] [--native|--container] [--out DIR] [--force]',
+  summary: [
+    "Builds docker-ce RPMs (and the SRPM) of the patched engine with docker-ce-packaging's own",
+    'docker-ce.spec, and checks every RPM without installing it. Your moby tree is only read: a copy',
+    'under --out gets the patch set and is committed.',
+  ].join('\n'),
+  options: {
+    moby: { type: 'string', value: 'PATH', help: 'the moby checkout to package' },
+    packaging: { type: 'string', value: 'PATH|URL', help: 'a docker-ce-packaging checkout on the branch of the engine line (default: cloned from GitHub)' },
+    distro: { type: 'string', value: 'DISTRO', help: 'the target distribution (default: centos-9)' },
+    native: { type: 'boolean', help: "the host's rpmbuild, in a private mount namespace (the default when no Docker engine answers)" },
+    container: { type: 'boolean', help: "docker-ce-packaging's containers (needs a Docker engine and its base images)" },
+    out: { type: 'string', value: 'DIR', help: 'where the RPMs, logs and the Go cache go (default: dist/rpm)' },
+    force: { type: 'boolean', help: 'carry the local changes of a dirty tree into the copy (refused otherwise)' },
+  },
+  example: 'npm run rpm -- --moby ~/src/moby --native',
 } as const;
-
-/** Build-log lines worth showing as progress: rpmbuild's stages, moby's bundles, the results. */
-const PROGRESS = /^(Executing\(%\w+\)|---> Making bundle|Building (dynamic|static) |Created binary|Wrote: |PASS: |== Building)/;
 
 /** Neither flag: the packaging containers when an engine answers, else rpmbuild on this host. */
 async function pickMode(native: boolean, container: boolean, ctx: CommandContext): Promise<Mode> {
   if (native && container) throw new UsageError('rpm: --native and --container exclude each other; pass one of them');
   if (native) return 'native';
   if (container) return 'container';
-  const info = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { cwd: ctx.cwd, reject: false, timeoutMs: 10_000 }).catch(() => undefined);
-  return info?.exitCode === 0 && info.stdout.trim() ? 'container' : 'native';
+  return (await engineVersion(ctx.cwd, ctx.signal)) ? 'container' : 'native';
 }
 
-async function parseRequest(ctx: CommandContext): Promise<RpmRequest> {
-  const { values } = parseCommandArgs('rpm', ctx.argv, FLAGS);
+async function parseRequest(ctx: CommandContext, values: FlagValues<typeof SPEC.options>): Promise<RpmRequest> {
   return {
     ...(values.moby !== undefined ? { moby: values.moby } : {}),
     ...(values.packaging !== undefined ? { packaging: values.packaging } : {}),
@@ -47,7 +53,7 @@ async function parseRequest(ctx: CommandContext): Promise<RpmRequest> {
     force: values.force === true,
     cwd: ctx.cwd,
     projectRoot: projectRoot(ctx.env, ctx.cwd),
-    projectRpmDir: fileURLToPath(new URL('../../rpm', import.meta.url)),
+    projectRpmDir: join(PACKAGE_ROOT, 'rpm'),
     cacheDir: defaultCacheRoot(ctx.env),
     tiniStatic: ctx.env.DOCKERD_EXTRA_TINI_STATIC ?? '/usr/bin/tini-static',
     uid: process.getuid?.() ?? -1,
@@ -74,23 +80,13 @@ function report(state: RpmState): string[] {
   return lines;
 }
 
-export const command: Command = async (ctx): Promise<ExitCode> => {
-  const request = await parseRequest(ctx);
-  const state = initialState(request);
-  const tasks = STEPS.map((step) => ({
-    title: step.title,
-    task: async (s: RpmState, task: { title: string; output: string }) => {
-      const note = await step.run(s, ctx.signal, (line) => {
-        if (PROGRESS.test(line)) task.output = line;
-      });
-      if (note) task.title = `${step.title}: ${note}`;
-    },
-  }));
-  await createTaskList<RpmState>(tasks, ctx).run(state);
+export const command = defineCommand(SPEC, async (ctx, { values }): Promise<ExitCode> => {
+  const request = await parseRequest(ctx, values);
+  const state = await runStepList(STEPS, initialState(request), ctx);
   ctx.stdout.write(report(state).join('\n') + '\n');
   const paths = state.rpms.map((r) => r.path).join(' ');
   // An empty patch set builds a stock engine with our version stamp: say so rather than "patched".
   const what = state.staged?.patch.empty ? 'the engine (empty patch set: nothing of ours in dockerd)' : 'the patched engine';
   ctx.stdout.write(`\n${state.rpms.length} RPM(s) of ${what} built (${request.mode}) and verified: ${paths}\n`);
   return 0;
-};
+});

@@ -2,19 +2,37 @@
  * validate-config FILE... | -  [--json] [--data-root PATH]
  * Reads each file (the I/O edge), validates it with src/config, prints one line per finding
  * `FILE:LINE:COL  /json/pointer  severity: message` (the whole document, pointer "", is shown as "-"),
- * or one JSON document with --json. Exit 0 all valid, 1 any invalid, 2 usage or an unreadable file.
+ * or one JSON document with --json. Exit 0 all valid, 1 any invalid, 2 usage, an unreadable file or a
+ * validator that cannot run.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
-import type { Command, CommandContext } from './command.ts';
-import { parseCommandArgs } from './args.ts';
+import { defineCommand, type CommandContext } from './command.ts';
 import { MAX_CONFIG_BYTES, isInvalid, validateDaemonConfig, type Finding } from '../config/validate.ts';
 
 type FileResult = { file: string; findings: Finding[] } | { file: string; unreadable: string };
 
-export const command: Command = async (ctx) => {
-  const { values, positionals } = parseCommandArgs('validate-config', ctx.argv, { json: { type: 'boolean' }, 'data-root': { type: 'string' } }, true);
+const SPEC = {
+  invocation: 'validate-config',
+  name: 'validate-config',
+  synopsis: '[--json] [--data-root PATH] FILE... | -',
+  summary: [
+    'Checks a daemon.json against every key dockerd v28 reads on Linux, plus extra-storage, and reports',
+    'every mistake at once, one line each: FILE:LINE:COL  /json/pointer  error|warning: message.',
+    'Exit 0 when every file is valid, 1 when any is invalid, 2 for a usage mistake, an unreadable file or',
+    "a validator that cannot run (a missing file of its own, an internal error).",
+    'From a checkout: npm run validate-config -- FILE.',
+  ].join('\n'),
+  options: {
+    json: { type: 'boolean', help: 'one JSON document: {valid, files:[{file, valid, findings}]}' },
+    'data-root': { type: 'string', value: 'PATH', help: 'data-root for the extra-storage rules if the file sets none' },
+  },
+  operands: true,
+  example: 'validate-config /etc/docker/daemon.json     (- reads stdin)',
+} as const;
+
+export const command = defineCommand(SPEC, async (ctx, { values, positionals }) => {
   if (positionals.length === 0) throw new UsageError('validate-config: give one or more daemon.json files, or - for stdin (e.g. validate-config /etc/docker/daemon.json)');
   if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('validate-config: stdin ("-") can be read only once');
   const dataRoot = values['data-root'];
@@ -28,7 +46,7 @@ export const command: Command = async (ctx) => {
   if (values.json) ctx.stdout.write(JSON.stringify(toJson(results), null, 2) + '\n');
   else renderText(results, ctx);
   return exitCode(results);
-};
+});
 
 /** The bytes, or why they cannot be read, as one line. Huge files are refused before reading them. */
 function readConfigFile(path: string): Uint8Array | string {

@@ -17,6 +17,7 @@ export type OwnKeyword =
   | 'unknown-key'
   | 'key-case'
   | 'deprecated'
+  | 'removed' // a key the engine read once and now refuses
   | 'engine-rejects'
   | 'engine-ignores'
   | 'null'

@@ -6,6 +6,7 @@
  */
 import { getLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Finding } from './finding.ts';
+import { blankHashComments } from './hash-comments.ts';
 import { escapePointerToken } from './positions.ts';
 import { suggestKey } from './suggest.ts';
 
@@ -28,18 +29,22 @@ export interface ParsedDocument {
 export const MAX_DEPTH = 1000;
 const MAX_SYNTAX_FINDINGS = 20;
 
-export function parseDocument(text: string): ParsedDocument {
+const COMMENT = 'comments are not JSON: dockerd refuses the file; remove the comment';
+
+export function parseDocument(original: string): ParsedDocument {
   const nodes = new Map<string, Located>();
   const findings: RawFinding[] = [];
-  if (text.trim() === '') {
+  if (original.trim() === '') {
     findings.push({ offset: 0, pointer: '', keyword: 'empty', severity: 'warning', message: 'the file is empty: dockerd starts with every default; write {} to say so' });
     return { root: undefined, nodes, findings };
   }
-  const deep = findTooDeep(text);
+  const deep = findTooDeep(original);
   if (deep !== undefined) {
     findings.push({ offset: deep, pointer: '', keyword: 'too-deep', severity: 'error', message: `values are nested more than ${MAX_DEPTH} levels deep here; a daemon.json needs 4` });
     return { root: undefined, nodes, findings };
   }
+  const { text, offsets: hashComments } = blankHashComments(original);
+  for (const offset of hashComments) findings.push({ offset, pointer: '', keyword: 'comment', severity: 'error', message: COMMENT });
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   let syntax = 0;
@@ -51,7 +56,7 @@ export function parseDocument(text: string): ParsedDocument {
     // tcp://host:2375 unquoted: the scanner takes "//host:2375" for a comment; the URL is the mistake.
     if (code === 'InvalidCommentToken' && e.offset === lastEnd) continue;
     if (code === 'InvalidCommentToken') {
-      findings.push({ offset: e.offset, pointer: '', keyword: 'comment', severity: 'error', message: 'comments are not JSON: dockerd refuses the file; remove the comment' });
+      findings.push({ offset: e.offset, pointer: '', keyword: 'comment', severity: 'error', message: COMMENT });
       continue;
     }
     // After a syntax error the parser resynchronises, and its next complaints are echoes of the first
@@ -130,7 +135,7 @@ function findTooDeep(text: string): number | undefined {
 function describeSyntaxError(code: string, text: string, e: ParseError): { offset: number; message: string } {
   const token = text.slice(e.offset, e.offset + e.length);
   const near = text.slice(e.offset, e.offset + Math.min(e.length, 20));
-  const at = near ? ` at ${JSON.stringify(near)}` : ' at the end of the file';
+  const at = near ? ` at ${shown(token, near)}` : ' at the end of the file';
   const here = (message: string) => ({ offset: e.offset, message });
   const before = previousSignificant(text, e.offset);
   // A comma, then the closer of the same kind: an object expected a key, an array a value.
@@ -141,7 +146,8 @@ function describeSyntaxError(code: string, text: string, e: ParseError): { offse
     case 'InvalidSymbol': return here(describeInvalidSymbol(token, text.slice(e.offset + e.length), getLocation(text, e.offset).isAtPropertyKey) ?? `this is not JSON${at}`);
     case 'ValueExpected': return here(`a value was expected${at}`);
     case 'ColonExpected': return here(`":" was expected after the key${at}`);
-    case 'CommaExpected': return here(`"," was expected between members${at}`);
+    // Shown where the comma goes, right after the value before; usually the end of the line above.
+    case 'CommaExpected': return { offset: (before ?? e.offset - 1) + 1, message: `a comma is missing here, before ${shown(token, near)}: add ","` };
     case 'CloseBraceExpected': return here(`"}" was expected${at}: an object is not closed`);
     case 'CloseBracketExpected': return here(`"]" was expected${at}: an array is not closed`);
     case 'PropertyNameExpected': return here(`a key in double quotes was expected${at}`);
@@ -155,6 +161,11 @@ function describeSyntaxError(code: string, text: string, e: ParseError): { offse
     case 'InvalidCharacter': return here(`a control character must be escaped inside a string${at}`);
     default: return here(`${code}${at}`);
   }
+}
+
+/** A short string token as written (its quotes are the user's own); anything else in quotes. */
+function shown(token: string, near: string): string {
+  return token.length <= 40 && /^"[^"\\\n]*"$/.test(token) ? token : JSON.stringify(near);
 }
 
 const JSON_LITERALS = ['true', 'false', 'null'];

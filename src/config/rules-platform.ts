@@ -3,7 +3,7 @@
  * exec-opts parser, the Go decoder's text types (netip.Prefix, MemBytes), and start-up checks.
  */
 import { posix } from 'node:path';
-import { parsePrefix } from './net.ts';
+import { ipVersion, parsePrefix } from './net.ts';
 import { isObject } from './value.ts';
 import { issue, str, stringItems, type Rule, type RuleIssue, SIZE } from './rule-kit.ts';
 
@@ -68,19 +68,6 @@ const shmSize: Rule = ({ config }) => {
   return v !== undefined && !SIZE.test(v) ? [issue('/default-shm-size', 'default-shm-size', `${JSON.stringify(v)} is not a size; write e.g. "64M" or "1G"`)] : [];
 };
 
-const runtimes: Rule = ({ config }) => {
-  const all = config.runtimes;
-  if (!isObject(all)) return [];
-  return Object.entries(all).flatMap(([name, rt]): RuleIssue[] => {
-    const p = `/runtimes/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (name === 'runc') return [issue(p, 'runtimes', 'the runtime name "runc" is reserved for the stock runtime; choose another name (at start-up)', 'error', 'key')];
-    if (!isObject(rt)) return [];
-    const has = (k: string) => Object.keys(rt).some((key) => key.toLowerCase() === k.toLowerCase());
-    if (has('path') && has('runtimeType')) return [issue(p, 'runtimes', 'a runtime has either "path" (a runc-like binary) or "runtimeType" (a containerd shim), not both (at start-up)')];
-    return [];
-  });
-};
-
 /** BuildKit's Duration: a Go duration ("48h", "1h30m") or whole seconds, in a string; "" is unset. */
 const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
 const historyMaxAge: Rule = ({ config }) => {
@@ -92,13 +79,47 @@ const historyMaxAge: Rule = ({ config }) => {
 
 /** TLS is on with "tls": true, and with "tlsverify" present at all (even false or null); then the server needs its certificate and key. */
 const tls: Rule = ({ config }) => {
-  const verifySet = 'tlsverify' in config;
-  if (!(config.tls === true || verifySet)) return [];
+  if (!(config.tls === true || 'tlsverify' in config)) return [];
   const missing = ['tlscert', 'tlskey'].filter((k) => !str(config, k));
   if (missing.length === 0) return [];
-  const why = config.tls === true ? '"tls": true' : `"tlsverify" (present at all, even as ${JSON.stringify(config.tlsverify)})`;
-  return [issue(config.tls === true ? '/tls' : '/tlsverify', 'tls', `${why} turns TLS on, which needs ${missing.join(' and ')} (the server certificate and key)` + (config.tlsverify !== true ? '; remove tlsverify to run without TLS' : ''), 'error', 'key')];
+  const needs = `turns TLS on, which needs ${missing.join(' and ')} (the server certificate and key)`;
+  if (config.tls === true) return [issue('/tls', 'tls', `"tls": true ${needs}`, 'error', 'key')];
+  if (config.tlsverify === true) return [issue('/tlsverify', 'tls', `"tlsverify": true ${needs}`, 'error', 'key')];
+  return [issue('/tlsverify', 'tls', `"tlsverify" (present at all, even as ${JSON.stringify(config.tlsverify)}) ${needs}; remove tlsverify to run without TLS`, 'error', 'key')];
 };
+
+/**
+ * A TCP listener without client-certificate checks: dockerd starts, and logs a warning for it
+ * (loadListeners in cmd/dockerd). Client auth is on when TLS is (tls: true, or tlsverify present at
+ * all) and tlsverify is not false. Where nothing says TLS is off on purpose (no "tls" and no
+ * "tlsverify") and the address is not loopback, dockerd also waits 15 s before serving.
+ */
+const tcpWithoutTls: Rule = ({ config }) => {
+  const tlsOn = config.tls === true || 'tlsverify' in config;
+  if (tlsOn && config.tlsverify !== false) return [];
+  const deliberate = typeof config.tls === 'boolean' || 'tlsverify' in config;
+  return stringItems(config, 'hosts').flatMap(([p, raw]) => {
+    const v = raw.trim();
+    const sep = v.indexOf('://');
+    if (sep >= 0 ? v.slice(0, sep) !== 'tcp' : v === '' && !tlsOn) return [];
+    const host = listenerHost(sep >= 0 ? v.slice(sep + 3) : v);
+    const slow = !deliberate && ipVersion(host) !== 0 && !isLoopback(host) ? '; for this address it also waits 15 s before serving' : '';
+    return [issue(p, 'hosts', 'dockerd warns at start-up: "Binding to IP address without --tlsverify is insecure and gives root access on this machine to everyone ' +
+      `who has access to your network."${slow}; set "tlsverify": true with tlscacert, tlscert and tlskey, or listen on a unix socket`, 'warning')];
+  });
+};
+
+/** The host part of host:port (a bracketed IPv6 address unbracketed), as net.SplitHostPort gives it. */
+function listenerHost(addr: string): string {
+  const hostPort = addr.replace(/\/.*$/, '');
+  if (hostPort.startsWith('[')) return hostPort.slice(1, Math.max(hostPort.indexOf(']'), 1));
+  const colon = hostPort.lastIndexOf(':');
+  return colon < 0 ? hostPort : hostPort.slice(0, colon);
+}
+
+function isLoopback(ip: string): boolean {
+  return /^(::ffff:)?127\./i.test(ip) || /^(0{0,4}:){2,7}0{0,3}1$/.test(ip);
+}
 
 /** userns-remap is "default", user, user:group, uid or uid:gid; that the names exist is the host's business. */
 const usernsRemap: Rule = ({ config }) => {
@@ -117,4 +138,4 @@ const storageDriver: Rule = ({ config }) => {
   return [issue('/storage-driver', 'storage-driver', `the ${v} storage-driver was removed; dockerd refuses to start with it: ${hint}`)];
 };
 
-export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, runtimes, historyMaxAge, tls, usernsRemap, storageDriver];
+export const platformRules: readonly Rule[] = [corsHeader, execOpts, userlandProxy, subnets, addressPools, shmSize, historyMaxAge, tls, tcpWithoutTls, usernsRemap, storageDriver];

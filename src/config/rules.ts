@@ -7,9 +7,10 @@ import { engineRules } from './rules-engine.ts';
 import { extraStorageRules } from './rules-extra-storage.ts';
 import { platformRules } from './rules-platform.ts';
 import { loggingRules } from './rules-logging.ts';
+import { runtimeRules } from './rules-runtime.ts';
 import type { Rule, RuleContext, RuleIssue } from './rule-kit.ts';
 
-export const rules: readonly Rule[] = [...engineRules, ...platformRules, ...loggingRules, ...extraStorageRules];
+export const rules: readonly Rule[] = [...engineRules, ...platformRules, ...runtimeRules, ...loggingRules, ...extraStorageRules];
 
 export function runRules(ctx: RuleContext): RuleIssue[] {
   return rules.flatMap((rule) => rule(ctx));

@@ -6,9 +6,9 @@
 import validateSchema, { type SchemaError } from './generated/schema-validator.js';
 import type { ParsedDocument, RawFinding } from './parse.ts';
 import type { Node } from 'jsonc-parser';
-import { allowsType, childSchema, daemonSchema, resolveRef, schemaAt, type SchemaNode } from './schema.ts';
-import { suggestKey } from './suggest.ts';
-import { CONFLICTING_FLAG_NAMES, IGNORED_FLAG_NAMES, NULL_REFUSED } from './engine-keys.ts';
+import { allowsType, childSchema, daemonSchema, resolveRef, type SchemaNode } from './schema.ts';
+import { NULL_REFUSED } from './engine-keys.ts';
+import { unknownKeyFinding } from './unknown-key.ts';
 import { escapePointerToken, pointerTokens } from './positions.ts';
 import { typeName, type JsonValue } from './value.ts';
 import { originalPointer, type Canonical } from './canonical.ts';
@@ -43,7 +43,11 @@ function offsetOf(doc: ParsedDocument, pointer: string, at: 'key' | 'value'): nu
 
 function fromAjvError(error: SchemaError, doc: ParsedDocument, canonical: Canonical): RawFinding | undefined {
   const pointer = originalPointer(error.instancePath, canonical.renamed);
-  if (error.keyword === 'additionalProperties') return unknownKey(doc, error.instancePath, pointer, String(error.params.additionalProperty));
+  if (error.keyword === 'additionalProperties') {
+    const key = String(error.params.additionalProperty);
+    const child = `${pointer}/${escapePointerToken(key)}`;
+    return unknownKeyFinding({ parentPointer: pointer, canonicalParent: error.instancePath, key, value: valueAt(canonical.value, `${error.instancePath}/${escapePointerToken(key)}`), offset: offsetOf(doc, child, 'key') });
+  }
   const actual = valueAt(canonical.value, error.instancePath);
   const offset = offsetOf(doc, pointer, 'value');
   if (actual === null && error.keyword === 'type' && NULL_REFUSED.includes(error.instancePath)) {
@@ -82,26 +86,6 @@ function keyCaseFindings(doc: ParsedDocument, renamed: ReadonlyMap<string, strin
     out.push(finding);
   }
   return out;
-}
-
-function unknownKey(doc: ParsedDocument, canonicalParent: string, parentPointer: string, key: string): RawFinding {
-  const pointer = `${parentPointer}/${escapePointerToken(key)}`;
-  const offset = offsetOf(doc, pointer, 'key');
-  const parent = schemaAt(canonicalParent);
-  const known = Object.keys(parent?.properties ?? {});
-  if (parentPointer === '' && CONFLICTING_FLAG_NAMES.includes(key)) {
-    return { offset, pointer, keyword: 'unknown-key', severity: 'error', message: `"${key}" is a dockerd command-line option, not a daemon.json key; remove it` };
-  }
-  const target = parentPointer === '' ? IGNORED_FLAG_NAMES[key] : undefined;
-  const suggestion = target || suggestKey(key, known);
-  const where = parentPointer === '' ? '' : ` in ${parentPointer}`;
-  let message = `unknown key "${key}"${where}`;
-  if (target === 'proxies') message += `: dockerd accepts it here but ignores it; move it into "proxies": { "${key}": ... }`;
-  else if (target !== undefined) message += `: dockerd accepts the flag name but ignores it in the file` + (suggestion ? `; did you mean "${suggestion}"?` : '');
-  else if (suggestion) message += `; did you mean "${suggestion}"?`;
-  const finding: RawFinding = { offset, pointer, keyword: 'unknown-key', severity: 'error', message };
-  if (suggestion) finding.suggestion = suggestion;
-  return finding;
 }
 
 /**

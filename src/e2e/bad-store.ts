@@ -74,6 +74,7 @@ export async function runBadStores(ctx: E2eContext, image: BuiltImage, store: Pr
     } catch (error) {
       ctx.results.fail(name, errorText(error));
     } finally {
+      // Clean-up in finally: a failure here (a busy mount) must not hide the check's own result.
       await rm(root, { recursive: true, force: true }).catch(() => {});
     }
   }

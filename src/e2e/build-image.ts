@@ -4,16 +4,16 @@
  * every run and every machine with the same busybox.
  */
 import { createWriteStream } from 'node:fs';
-import { chmod, copyFile, link, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { assertNever } from '../errors.ts';
 import { run } from '../exec/run.ts';
-import { archiveManifest, chainIds, goArch, imageConfig, sha256Hex } from './docker-archive.ts';
-import { hashFile } from './tree-checksum.ts';
+import { archiveManifest, chainIds, goArch, imageConfig } from './docker-archive.ts';
 import type { ImageSpec, LayerEntry } from './image-spec.ts';
 import { pseudoRandomChunks } from './prng.ts';
+import { sha256, sha256File } from '../digest.ts';
 
 export interface BuiltImage {
   archive: string;
@@ -83,15 +83,15 @@ export async function buildImageArchive(spec: ImageSpec, work: string, signal?: 
     for (const entry of entries) await stageEntry(stage, entry);
     const tarPath = join(work, `layer${index + 1}.tar`);
     await tarFolder(stage, tarPath, signal);
-    const { sha256, size } = await hashFile(tarPath);
-    diffIds.push(sha256);
-    layerSizes.push(size);
-    await mkdir(join(archiveDir, sha256), { recursive: true });
-    await copyFile(tarPath, join(archiveDir, sha256, 'layer.tar'));
-    layerFiles.push(`${sha256}/layer.tar`);
+    const diffId = await sha256File(tarPath);
+    diffIds.push(diffId);
+    layerSizes.push((await stat(tarPath)).size);
+    await mkdir(join(archiveDir, diffId), { recursive: true });
+    await copyFile(tarPath, join(archiveDir, diffId, 'layer.tar'));
+    layerFiles.push(`${diffId}/layer.tar`);
   }
   const config = imageConfig(diffIds, { architecture: goArch(process.arch), cmd: ['/bin/sh'], env: ['PATH=/bin'] });
-  const imageId = sha256Hex(config);
+  const imageId = sha256(config);
   await writeFile(join(archiveDir, `${imageId}.json`), config);
   const ref = `${spec.repo}:${spec.tag}`;
   await writeFile(join(archiveDir, 'manifest.json'), archiveManifest([{ configFile: `${imageId}.json`, repoTags: [ref], layerFiles }]));

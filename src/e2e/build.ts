@@ -6,12 +6,10 @@
  */
 import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { git } from '../exec/git.ts';
 import { run } from '../exec/run.ts';
+import { PACKAGE_ROOT } from '../project.ts';
 import { BuildUnavailableError } from './errors.ts';
-
-export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface PatchedTree {
   tree: string;
@@ -23,10 +21,10 @@ export async function clonePristine(source: string, dest: string, signal: AbortS
 }
 
 export async function buildThroughCli(tree: string, outDir: string, build: boolean, logFile: string, signal: AbortSignal): Promise<PatchedTree> {
-  const cli = join(PROJECT_ROOT, 'src/cli/build-dockerd.ts');
+  const cli = join(PACKAGE_ROOT, 'src/cli/build-dockerd.ts');
   if (!(await access(cli).then(() => true, () => false))) throw new BuildUnavailableError(cli);
-  await run(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src/bin.ts'), 'build-dockerd', '--moby', tree, '--out', outDir, ...(build ? [] : ['--no-build'])], {
-    cwd: PROJECT_ROOT,
+  await run(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src/bin.ts'), 'build-dockerd', '--moby', tree, '--out', outDir, ...(build ? [] : ['--no-build'])], {
+    cwd: PACKAGE_ROOT,
     env: { CI: '1' },
     logFile,
     timeoutMs: 20 * 60_000,

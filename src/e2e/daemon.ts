@@ -10,6 +10,7 @@ import { run, type RunResult } from '../exec/run.ts';
 import { dockerClient, type DockerClient } from './docker.ts';
 import { DaemonStartError } from './errors.ts';
 import { isAlive, killMentioning, sleep, stopProcess } from './processes.ts';
+import { orIfMissing } from '../errors.ts';
 
 export interface DaemonOptions {
   name: string;
@@ -66,7 +67,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   );
 
   const stop = async () => {
-    const pid = Number((await readFile(pidfile, 'utf8').catch(() => '')).trim());
+    const pid = Number((await readFile(pidfile, 'utf8').catch(orIfMissing(''))).trim()); // not written yet, or removed at exit
     if (pid > 0 && isAlive(pid)) await stopProcess(pid, 20_000);
     controller.abort();
     await Promise.race([done, sleep(10_000)]);
@@ -86,6 +87,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 }
 
 export async function logTail(logFile: string, lines = 8): Promise<string[]> {
-  const text = await readFile(logFile, 'utf8').catch(() => '');
+  const text = await readFile(logFile, 'utf8').catch(orIfMissing('')); // a daemon that never started
   return text.split('\n').filter((l) => l && !l.startsWith('$ ')).slice(-lines);
 }

@@ -3,7 +3,7 @@
  * config with its rootfs diffIDs, and manifest.json. Pure, so the exact bytes, and with them the image
  * ID, are fixed by the layer digests alone.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../digest.ts';
 
 export interface ConfigOptions {
   architecture: string;
@@ -11,7 +11,6 @@ export interface ConfigOptions {
   env: readonly string[];
 }
 
-export const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** Docker's name for the running architecture (Node says x64 where Go says amd64). */
 export function goArch(nodeArch: string): string {
@@ -47,7 +46,7 @@ export function chainIds(diffIds: readonly string[]): string[] {
   const chain: string[] = [];
   for (const diff of diffIds) {
     const parent = chain.at(-1);
-    chain.push(parent === undefined ? diff : sha256Hex(`sha256:${parent} sha256:${diff}`));
+    chain.push(parent === undefined ? diff : sha256(`sha256:${parent} sha256:${diff}`));
   }
   return chain;
 }

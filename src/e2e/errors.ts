@@ -2,7 +2,6 @@
 import { UserError } from '../errors.ts';
 
 export class DaemonStartError extends UserError {
-  readonly code = 'DAEMON_START';
   constructor(
     readonly daemon: string,
     readonly reason: string,
@@ -18,7 +17,6 @@ export class DaemonStartError extends UserError {
 }
 
 export class NotRootError extends UserError {
-  readonly code = 'NOT_ROOT';
   constructor(readonly what: string) {
     super(`${what} needs root (loop devices, mounts and dockerd); run it as root or in CI`);
     this.name = 'NotRootError';
@@ -26,7 +24,6 @@ export class NotRootError extends UserError {
 }
 
 export class BuildUnavailableError extends UserError {
-  readonly code = 'BUILD_UNAVAILABLE';
   constructor(readonly missing: string) {
     super(`cannot build the patched dockerd: ${missing} is missing; pass --dockerd PATH to test a binary built elsewhere`);
     this.name = 'BuildUnavailableError';

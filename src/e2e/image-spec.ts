@@ -3,8 +3,8 @@
  * layers exercise what a layer store can get wrong: a file deleted in an upper layer (whiteout), an
  * opaque directory, a hardlink, symlinks, a changed file and a large file of known digest.
  */
-import { createHash } from 'node:crypto';
 import { pseudoRandomSha256 } from './prng.ts';
+import { sha256 } from '../digest.ts';
 
 export type LayerEntry =
   | { kind: 'dir'; path: string; mode: number }
@@ -45,7 +45,6 @@ export interface ImageOptions {
 /** The applets the checks call; each is a symlink to busybox, as Debian's busybox-static expects. */
 export const APPLETS = ['sh', 'cat', 'ls', 'readlink', 'stat', 'sha256sum', 'head', 'true', 'echo'] as const;
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export function testImageSpec(options: ImageOptions): ImageSpec {
   const bigSize = options.bigFileSize ?? 64 * 1024 * 1024;

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { checkSave } from './save-check.ts';
 import { diffEntries } from './tree-checksum.ts';
 import { fingerprintTree, READ_ONLY, type PreparedStore } from './store.ts';
+import { orIfMissing } from '../errors.ts';
 
 const LABEL = 'mounted store';
 
@@ -29,7 +30,7 @@ export async function runMountedPhase(ctx: E2eContext, spec: ImageSpec, image: B
     ctx.results.fail(`${LABEL}: patched dockerd starts with extra-storage`, errorText(error));
     return;
   }
-  const log = await readFile(daemon.logFile, 'utf8').catch(() => '');
+  const log = await readFile(daemon.logFile, 'utf8').catch(orIfMissing('')); // no log: the check fails, saying so
   ctx.results.check(`${LABEL}: start-up log names the store in use`, log.includes(store.mountPoint), `no line of ${daemon.logFile} mentions ${store.mountPoint}`);
   const target = { docker: daemon.docker, dataRoot, storeRoot: store.mountPoint, label: LABEL };
   if (await pullFromStore(ctx, target, image)) {

@@ -63,6 +63,7 @@ async function checkLocalLayers(ctx: E2eContext, target: PullTarget, image: Buil
     if (local === stored) problems.push(`layer ${index + 1}: local cache-id reuses the store's`);
     const where = await diffLocation(target.dataRoot, local);
     if (!where.startsWith(target.storeRoot) && !where.startsWith('mount of')) problems.push(`layer ${index + 1}: diff is ${where}, not in the store`);
+    // A figure, not a check: a layer without local state was reported above; du failing is 0 bytes.
     const bytes = await diskBytes(layerDir(target.dataRoot, chain)).then((a) => a.apparent).catch(() => 0);
     const dir = await diskBytes(join(target.dataRoot, 'overlay2', local)).then((a) => a.apparent).catch(() => 0);
     ctx.results.figure(`${target.label}: local bytes for layer ${index + 1} (layerdb + overlay2 dir)`, bytes + dir, 'bytes');

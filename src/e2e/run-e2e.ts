@@ -22,7 +22,7 @@ import { runMountedPhase } from './phase-mounted.ts';
 import { Results, type E2eEvent } from './results.ts';
 import { prepareStore } from './store.ts';
 import { Teardown } from './teardown.ts';
-import { hashFile } from './tree-checksum.ts';
+import { sha256File } from '../digest.ts';
 
 export interface E2eOptions {
   moby?: string;
@@ -96,7 +96,7 @@ async function goTestStep(ctx: E2eContext, tree: string | undefined): Promise<vo
 
 async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
   ensureRunning(ctx.signal);
-  const spec = testImageSpec({ busybox: options.busybox, busyboxSha256: (await hashFile(options.busybox)).sha256 });
+  const spec = testImageSpec({ busybox: options.busybox, busyboxSha256: await sha256File(options.busybox) });
   const image = await buildImageArchive(spec, join(ctx.work, 'image'), ctx.signal);
   ctx.results.note(`image ${image.ref} sha256:${image.imageId.slice(0, 12)}, ${image.diffIds.length} layers of ${image.layerSizes.join(', ')} bytes`);
   const store = await prepareStore(ctx, spec, image);
@@ -109,7 +109,7 @@ async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
   ensureRunning(ctx.signal);
   await runDevicePhase(ctx, spec, image, store);
   await unmountAll(store.mountPoint);
-  const after = (await hashFile(store.imageFile)).sha256;
+  const after = await sha256File(store.imageFile);
   ctx.results.check('store: the filesystem image is byte-identical after everything (sha256 of the device)', after === store.blockDigest,
     `${store.blockDigest.slice(0, 16)} → ${after.slice(0, 16)}`);
 }

@@ -9,7 +9,7 @@ import type { BuiltImage } from './build-image.ts';
 import { errorText, type E2eContext } from './context.ts';
 import { parseSavedManifest } from './docker-archive.ts';
 import type { DockerClient } from './docker.ts';
-import { hashFile } from './tree-checksum.ts';
+import { sha256File } from '../digest.ts';
 
 export async function checkSave(ctx: E2eContext, docker: DockerClient, image: BuiltImage, ref: string, label: string): Promise<void> {
   const name = `${label}: docker save ${ref} gives a valid tar whose layers hash to the diffIDs`;
@@ -24,7 +24,7 @@ export async function checkSave(ctx: E2eContext, docker: DockerClient, image: Bu
     const [saved] = parseSavedManifest(await readFile(join(unpacked, 'manifest.json'), 'utf8'));
     if (!saved) throw new Error(`manifest.json lists no image (files: ${(await readdir(unpacked)).join(', ')})`);
     const digests = [];
-    for (const layer of saved.layers) digests.push((await hashFile(join(unpacked, layer))).sha256);
+    for (const layer of saved.layers) digests.push(await sha256File(join(unpacked, layer)));
     const same = digests.length === image.diffIds.length && digests.every((d, i) => d === image.diffIds[i]);
     ctx.results.check(name, same, `saved layers hash to ${digests.map((d) => d.slice(0, 12)).join(', ')}; expected ${image.diffIds.map((d) => d.slice(0, 12)).join(', ')}`);
   } catch (error) {

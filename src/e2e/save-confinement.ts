@@ -14,6 +14,7 @@ import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
 import { readCacheId } from './data-root.ts';
 import type { ImageSpec } from './image-spec.ts';
 import type { PreparedStore } from './store.ts';
+import { orIfMissing } from '../errors.ts';
 
 const KINDS = ['symlink to a host file', 'FIFO'] as const;
 
@@ -43,8 +44,9 @@ export async function runSaveConfinement(ctx: E2eContext, spec: ImageSpec, image
       const save = await daemon.docker.call(['save', '-o', saved, ref], { reject: false, timeoutMs: 120_000, signal: ctx.signal });
       const ms = Math.round(performance.now() - started);
       await daemon.release();
-      const written = await readFile(saved).catch(() => Buffer.alloc(0));
-      const daemonLog = await readFile(daemon.logFile, 'utf8').catch(() => '');
+      // A refused save writes no file, and that is the expected case.
+      const written = await readFile(saved).catch(orIfMissing(Buffer.alloc(0)));
+      const daemonLog = await readFile(daemon.logFile, 'utf8').catch(orIfMissing(''));
       const said = `${save.stderr} ${save.stdout}`.trim();
       const named = said.includes(file.path) || daemonLog.includes(file.path);
       const leaked = written.includes(marker);
@@ -55,6 +57,7 @@ export async function runSaveConfinement(ctx: E2eContext, spec: ImageSpec, image
     } catch (error) {
       ctx.results.fail(name, errorText(error));
     } finally {
+      // Clean-up in finally: a failure here (a busy mount) must not hide the check's own result.
       await rm(root, { recursive: true, force: true }).catch(() => {});
       await rm(saved, { force: true }).catch(() => {});
     }

@@ -12,7 +12,9 @@ import { inspectImageId } from './docker.ts';
 import type { ImageSpec } from './image-spec.ts';
 import { attachLoop, detachLoop, makeExt4Image, mount, unmountAll } from './mounts.ts';
 import { checkSave } from './save-check.ts';
-import { digestEntries, hashFile, scanTree, type TreeEntry } from './tree-checksum.ts';
+import { sha256File } from '../digest.ts';
+import { digestEntries, scanTree, type TreeEntry } from './tree-checksum.ts';
+import { orIfMissing } from '../errors.ts';
 
 export interface PreparedStore {
   imageFile: string;
@@ -57,7 +59,7 @@ export async function prepareStore(ctx: E2eContext, spec: ImageSpec, image: Buil
   await daemon.release();
 
   await unmountAll(mountPoint);
-  const blockDigest = (await hashFile(imageFile)).sha256;
+  const blockDigest = await sha256File(imageFile);
   await mount(device, mountPoint, READ_ONLY, ctx.signal);
   const { entries, digest } = await fingerprintTree(mountPoint);
   await checkLayout(ctx, mountPoint, image);
@@ -78,10 +80,11 @@ async function runBaseline(ctx: E2eContext, docker: Parameters<typeof inspectIma
 
 async function checkLayout(ctx: E2eContext, root: string, image: BuiltImage): Promise<void> {
   const missing: string[] = [];
-  const repos = await readFile(join(root, 'image/overlay2/repositories.json'), 'utf8').catch(() => '');
+  // What is missing is what this check reports.
+  const repos = await readFile(join(root, 'image/overlay2/repositories.json'), 'utf8').catch(orIfMissing(''));
   if (!repos.includes(image.ref)) missing.push(`repositories.json naming ${image.ref}`);
   for (const chain of image.chainIds) {
-    const cacheId = (await readFile(join(root, 'image/overlay2/layerdb/sha256', chain, 'cache-id'), 'utf8').catch(() => '')).trim();
+    const cacheId = (await readFile(join(root, 'image/overlay2/layerdb/sha256', chain, 'cache-id'), 'utf8').catch(orIfMissing(''))).trim();
     if (!cacheId) missing.push(`layerdb/sha256/${chain.slice(0, 12)}…/cache-id`);
   }
   ctx.results.check('store: read-only filesystem holds the overlay2 layout (repositories.json, layerdb by chainID)', missing.length === 0, `missing ${missing.join(', ')}`);

@@ -5,9 +5,9 @@
  * the e2e also hashes the store's block device, which covers them.)
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256File } from '../digest.ts';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
 
@@ -22,16 +22,6 @@ export interface TreeEntry {
   rdev: number;
   /** sha256 of a regular file's content, or the target of a symlink. */
   content: string;
-}
-
-export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), size };
 }
 
 /** One canonical line per entry; the line format is the checksum's definition. */
@@ -66,7 +56,7 @@ export async function scanTree(root: string, relative = ''): Promise<TreeEntry[]
     const full = join(root, path);
     const st = await lstat(full);
     const type: EntryType = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
-    const content = type === 'file' ? (await hashFile(full)).sha256 : type === 'symlink' ? await readlink(full) : '';
+    const content = type === 'file' ? await sha256File(full) : type === 'symlink' ? await readlink(full) : '';
     entries.push({ path, type, mode: st.mode, uid: st.uid, gid: st.gid, size: st.size, mtimeMs: st.mtimeMs, rdev: st.rdev, content });
     if (type === 'dir') entries.push(...(await scanTree(root, path)));
   }

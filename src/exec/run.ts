@@ -4,7 +4,7 @@
  * Children run in their own process group so that cancelling kills the whole tree (a Go build
  * spawns compilers that a plain kill of the shell would orphan).
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CancelledError, ExecError, MissingToolError } from '../errors.ts';
@@ -20,13 +20,10 @@ export interface RunOptions {
   logFile?: string;
   /** Called for each output line (stdout and stderr), for progress display. */
   onLine?: (line: string) => void;
-  input?: string | Buffer;
   /** When false, a non-zero exit is returned instead of thrown. */
   reject?: boolean;
   /** How many lines of output an ExecError keeps. */
   tailLines?: number;
-  /** Raw bytes instead of text on stdout. */
-  binary?: boolean;
 }
 
 export interface RunResult {
@@ -55,7 +52,6 @@ export async function run(
     cwd: options.cwd,
     env: options.env,
     extendEnv: options.extendEnv ?? true,
-    input: options.input,
     all: true,
     reject: false,
     stripFinalNewline: true,
@@ -95,12 +91,13 @@ export async function run(
       options.onLine?.(pending);
     }
     if (options.signal?.aborted) throw new CancelledError(display);
-    const failure = (result as { failed?: boolean }).failed;
     const code = result.exitCode;
-    if ((result as { code?: string }).code === 'ENOENT' || /ENOENT/.test(String((result as { originalMessage?: string }).originalMessage ?? ''))) {
+    // spawn's ENOENT means the program or the cwd is missing; Node does not say which.
+    if (result.code === 'ENOENT') {
+      if (!existsSync(options.cwd)) throw new ExecError(display, undefined, [], options.logFile, `could not start: its working folder ${options.cwd} does not exist`);
       throw new MissingToolError(command, `install it and try again`);
     }
-    if (failure && options.reject !== false) {
+    if (result.failed && options.reject !== false) {
       const reason = result.timedOut
         ? `timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)}s`
         : code === undefined

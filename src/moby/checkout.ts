@@ -4,11 +4,11 @@
  * tree; cloning writes only under the cache folder, through a temp name renamed at the end so an
  * interrupted clone is never mistaken for a finished one.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, realpath, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { sha256 } from '../digest.ts';
 import { git } from '../exec/git.ts';
 import { CancelledError } from '../errors.ts';
 import { CloneFailedError, MobyPathMissingError, NotGitError, NotMobyTreeError, RefMismatchError } from './errors.ts';
@@ -39,7 +39,7 @@ export function defaultCacheRoot(env: NodeJS.ProcessEnv): string {
 
 /** One clone per source and ref: a fork at the same tag is another tree, and must not be reused for it. */
 export function cacheDirFor(cacheRoot: string, from: string, ref: string): string {
-  const source = createHash('sha256').update(from).digest('hex').slice(0, 12);
+  const source = sha256(from).slice(0, 12);
   return join(cacheRoot, `moby-${ref.replace(/[^\w.-]+/g, '_')}-${source}`);
 }
 
@@ -127,7 +127,7 @@ export async function openTree(dir: string, origin: Checkout['origin'], ref?: st
   const repo = git(dir);
   const head = (await repo.raw(['rev-parse', 'HEAD'])).trim();
   if (ref !== undefined) {
-    const wanted = await repo.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => '');
+    const wanted = await repo.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
     if (wanted.trim() !== head) throw new RefMismatchError(dir, ref);
   }
   const shortHead = (await repo.raw(['rev-parse', '--short=7', 'HEAD'])).trim();

@@ -5,7 +5,6 @@
 import { UserError } from '../errors.ts';
 
 export class MobyPathMissingError extends UserError {
-  readonly code = 'MOBY_PATH_MISSING';
   override readonly exitCode = 2;
   constructor(readonly path: string) {
     super(`--moby ${path} does not exist; pass the path of a moby checkout or mirror, or a git URL`);
@@ -14,7 +13,6 @@ export class MobyPathMissingError extends UserError {
 }
 
 export class NotGitError extends UserError {
-  readonly code = 'NOT_GIT';
   override readonly exitCode = 2;
   constructor(readonly path: string) {
     super(`${path} is not a git checkout; pass --moby the path of a moby git checkout or mirror`);
@@ -23,7 +21,6 @@ export class NotGitError extends UserError {
 }
 
 export class NotMobyTreeError extends UserError {
-  readonly code = 'NOT_MOBY';
   override readonly exitCode = 2;
   constructor(
     readonly path: string,
@@ -35,7 +32,6 @@ export class NotMobyTreeError extends UserError {
 }
 
 export class DirtyTreeError extends UserError {
-  readonly code = 'DIRTY_TREE';
   constructor(
     readonly path: string,
     readonly files: readonly string[],
@@ -49,7 +45,6 @@ export class DirtyTreeError extends UserError {
 }
 
 export class RefMismatchError extends UserError {
-  readonly code = 'REF_MISMATCH';
   override readonly exitCode = 2;
   constructor(
     readonly path: string,
@@ -61,7 +56,6 @@ export class RefMismatchError extends UserError {
 }
 
 export class CloneFailedError extends UserError {
-  readonly code = 'CLONE_FAILED';
   constructor(
     readonly url: string,
     readonly ref: string,
@@ -79,7 +73,6 @@ export class CloneFailedError extends UserError {
 }
 
 export class UnknownVersionError extends UserError {
-  readonly code = 'UNKNOWN_VERSION';
   override readonly exitCode = 2;
   constructor(readonly path: string) {
     super(`cannot tell the engine version of ${path}: no tag in its history; fetch the tags (git fetch --tags) and retry`);
@@ -88,7 +81,6 @@ export class UnknownVersionError extends UserError {
 }
 
 export class UnsupportedVersionError extends UserError {
-  readonly code = 'UNSUPPORTED_VERSION';
   override readonly exitCode = 2;
   constructor(
     readonly found: string,
@@ -101,7 +93,6 @@ export class UnsupportedVersionError extends UserError {
 }
 
 export class MissingBaseTagError extends UserError {
-  readonly code = 'MISSING_BASE_TAG';
   constructor(
     readonly path: string,
     readonly base: string,

@@ -4,7 +4,7 @@
  * down by explicit options, so a user's git config (noprefix, algorithm, context, colour, external
  * diff drivers) cannot change the bytes an export writes.
  */
-import { git, type SimpleGit } from '../exec/git.ts';
+import { changedFiles, git, type SimpleGit } from '../exec/git.ts';
 import { ExportRefusedError } from './errors.ts';
 
 export interface Change {
@@ -27,11 +27,11 @@ export class Branch {
 
   /** Refuse a checkout without the base tag, or whose HEAD is not built on it. */
   async checkBase(): Promise<void> {
-    const commit = (await this.repo.raw(['rev-parse', '--verify', '-q', `${this.base}^{commit}`]).catch(() => '')).trim();
+    const commit = (await this.repo.raw(['rev-parse', '--verify', '-q', `${this.base}^{commit}`])).trim();
     if (!commit) {
       throw new ExportRefusedError([], 'missing-base', `${this.mobyDir} has no tag ${this.base}; fetch the tag (git fetch origin tag ${this.base}) or pass --base`);
     }
-    const mergeBase = (await this.repo.raw(['merge-base', commit, 'HEAD']).catch(() => '')).trim();
+    const mergeBase = (await this.repo.raw(['merge-base', commit, 'HEAD'])).trim();
     if (mergeBase !== commit) {
       throw new ExportRefusedError([], 'missing-base', `HEAD of ${this.mobyDir} is not a branch on top of ${this.base}; rebase it onto ${this.base}`);
     }
@@ -62,8 +62,7 @@ export class Branch {
 
   /** Files changed or added but not committed: an export reads commits only, so the user should know. */
   async uncommitted(): Promise<string[]> {
-    const out = await this.repo.raw(['status', '--porcelain', '-z', '--untracked-files=all']);
-    return out.split('\0').filter(Boolean).map((line) => line.slice(3)).sort();
+    return (await changedFiles(this.mobyDir)).sort();
   }
 
   /** Blob bytes at the base tag or at HEAD. */

@@ -3,10 +3,10 @@
  * moby path) and builds its one-line message from it; callers tell them apart by `code`.
  */
 import { UserError } from '../errors.ts';
+import type { HunkFailure } from './plan.ts';
 
 /** A patch file (or series/manifest) that cannot be read as what it claims to be. */
 export class MalformedPatchError extends UserError {
-  readonly code = 'PATCH_MALFORMED';
   constructor(
     readonly patchFile: string,
     readonly line: number,
@@ -19,7 +19,6 @@ export class MalformedPatchError extends UserError {
 
 /** A patch that is well formed but does something the engine refuses (binary, new or deleted file). */
 export class UnsupportedPatchError extends UserError {
-  readonly code = 'PATCH_UNSUPPORTED';
   constructor(
     readonly patchFile: string,
     readonly line: number,
@@ -31,22 +30,8 @@ export class UnsupportedPatchError extends UserError {
   }
 }
 
-export class UnsupportedBaseError extends UserError {
-  readonly code = 'BASE_UNSUPPORTED';
-  constructor(
-    readonly base: string,
-    readonly supported: readonly string[],
-  ) {
-    super(
-      `no patch set for ${base}; supported bases: ${supported.length ? supported.join(', ') : '(none)'}`,
-    );
-    this.name = 'UnsupportedBaseError';
-  }
-}
-
 /** The patch set's own files disagree with each other (series, manifest, full/). */
 export class PatchSetError extends UserError {
-  readonly code = 'PATCHSET_INCONSISTENT';
   constructor(
     readonly file: string,
     readonly problem: string,
@@ -58,7 +43,6 @@ export class PatchSetError extends UserError {
 
 /** Something in the moby tree is not what a checkout has there; the patch set is not at fault. */
 export class TreeFileError extends UserError {
-  readonly code = 'TREE_FILE_UNEXPECTED';
   constructor(
     readonly file: string,
     readonly problem: string,
@@ -71,7 +55,6 @@ export class TreeFileError extends UserError {
 
 /** A file's content does not have the sha256 the manifest promises. */
 export class ManifestMismatchError extends UserError {
-  readonly code = 'MANIFEST_MISMATCH';
   constructor(
     readonly path: string,
     readonly which: 'base' | 'patched' | 'full',
@@ -89,7 +72,6 @@ export class ManifestMismatchError extends UserError {
 
 /** The full strategy needs the base blob of a touched file and the checkout has none. */
 export class MissingBaseBlobError extends UserError {
-  readonly code = 'BASE_BLOB_MISSING';
   constructor(
     readonly base: string,
     readonly path: string,
@@ -101,7 +83,6 @@ export class MissingBaseBlobError extends UserError {
 
 /** A write failed (or was cancelled) and every file already written was put back. */
 export class ApplyError extends UserError {
-  readonly code = 'APPLY_FAILED';
   constructor(
     readonly path: string,
     readonly reason: string,
@@ -122,7 +103,6 @@ export class ApplyError extends UserError {
 
 /** The tree changed between planning and writing. */
 export class StaleTreeError extends UserError {
-  readonly code = 'TREE_CHANGED';
   constructor(readonly path: string) {
     super(`${path} changed since the plan was made; nothing was written, run again`);
     this.name = 'StaleTreeError';
@@ -131,7 +111,6 @@ export class StaleTreeError extends UserError {
 
 /** export-patches refuses a branch it cannot express as hooks + new files. */
 export class ExportRefusedError extends UserError {
-  readonly code = 'EXPORT_REFUSED';
   constructor(
     readonly paths: readonly string[],
     readonly reason: 'vendor' | 'deleted' | 'type-change' | 'binary' | 'mode-change' | 'missing-base' | 'empty',
@@ -143,4 +122,42 @@ export class ExportRefusedError extends UserError {
   override detailLines(): readonly string[] {
     return this.paths.length > 3 ? this.paths : [];
   }
+}
+
+/** Hunks that do not apply to the tree: nothing was written. Every failing hunk is in the details. */
+export class PatchConflictError extends UserError {
+  constructor(
+    readonly treeDir: string,
+    readonly failures: readonly HunkFailure[],
+  ) {
+    const files = new Set(failures.map((f) => f.file)).size;
+    super(`${failures.length} hunk(s) in ${files} file(s) do not apply to ${treeDir}; nothing was written (every failing hunk is listed below)`);
+    this.name = 'PatchConflictError';
+  }
+  override detailLines(): readonly string[] {
+    return conflictLines(this.failures);
+  }
+}
+
+const REASONS: Record<HunkFailure['reason'], string> = {
+  mismatch: 'context does not match',
+  'missing-file': 'file is missing from the tree',
+  'already-applied': 'already patched while other files are not (partly applied tree)',
+  'full-file-differs': 'a different file already exists where full/ puts one',
+};
+
+/** Every failing hunk: where, why, and the lines expected against the lines found. */
+function conflictLines(failures: readonly HunkFailure[]): string[] {
+  const lines: string[] = [];
+  for (const f of failures) {
+    const offset = f.offsetTried ? `, tried offsets up to ±${Math.abs(f.offsetTried)}` : '';
+    lines.push(`${f.file} ${f.hunk} (${f.patch}): ${REASONS[f.reason]}, at line ${f.line}${offset}`);
+    if (f.expected.length || f.found.length) {
+      lines.push('  expected:');
+      for (const l of f.expected) lines.push(`    | ${l}`);
+      lines.push('  found:');
+      for (const l of f.found) lines.push(`    | ${l}`);
+    }
+  }
+  return lines;
 }

@@ -10,11 +10,13 @@ import { chmod, mkdir, readFile, readdir, rmdir, unlink, writeFile } from 'node:
 import { dirname, join } from 'node:path';
 import { Branch, type Change } from './branch.ts';
 import { ExportRefusedError, PatchSetError } from './errors.ts';
-import { byCodePoint, formatManifest, parseManifest, sha256, type Manifest } from './manifest.ts';
+import { byCodePoint, sha256 } from '../digest.ts';
+import { formatManifest, parseManifest, type Manifest } from './manifest.ts';
 import { parsePatchText } from './parse.ts';
 import { runPatches } from './plan.ts';
 import { formatSeries, parseSeries } from './series.ts';
-import { RECORD_FILE } from './apply.ts';
+import { RECORD_FILE } from './record.ts';
+import { orIfMissing } from '../errors.ts';
 
 export interface ExportResult {
   base: string;
@@ -121,11 +123,12 @@ interface Previous {
 
 /** What an earlier export wrote, from its series and manifest (nothing else in the folders is ours). */
 async function previousExport(patchesDir: string, base: string): Promise<Previous> {
-  const series = await readFile(join(patchesDir, 'series'), 'utf8').catch(() => '');
-  const manifestText = await readFile(join(patchesDir, 'manifest.json'), 'utf8').catch(() => undefined);
+  // The first export of a base has no series, manifest or patches yet.
+  const series = await readFile(join(patchesDir, 'series'), 'utf8').catch(orIfMissing(''));
+  const manifestText = await readFile(join(patchesDir, 'manifest.json'), 'utf8').catch(orIfMissing(undefined));
   const manifest = manifestText === undefined ? undefined : parseManifest(manifestText, join('patches', base, 'manifest.json'));
   const listed = parseSeries(series, join('patches', base, 'series')).map((e) => e.name);
-  const numbered = (await readdir(patchesDir).catch(() => [] as string[])).filter((n) => /^\d{4}-.*\.patch$/.test(n));
+  const numbered = (await readdir(patchesDir).catch(orIfMissing([] as string[]))).filter((n) => /^\d{4}-.*\.patch$/.test(n));
   return { release: manifest?.release, patches: [...new Set([...listed, ...numbered])], full: Object.keys(manifest?.full ?? {}) };
 }
 
@@ -133,12 +136,12 @@ async function removeStale(patchesDir: string, fullDir: string, previous: Previo
   const removed: string[] = [];
   const keepPatches = new Set(out.patches.map((p) => p.name));
   for (const name of previous.patches.filter((n) => !keepPatches.has(n)).sort(byCodePoint)) {
-    await unlink(join(patchesDir, name)).catch(() => undefined);
+    await unlink(join(patchesDir, name)).catch(orIfMissing(undefined)); // already gone is what we want
     removed.push(join('patches', base, name));
   }
   const keepFull = new Set(out.full.map((f) => f.path));
   for (const path of previous.full.filter((p) => !keepFull.has(p)).sort(byCodePoint)) {
-    await unlink(join(fullDir, path)).catch(() => undefined);
+    await unlink(join(fullDir, path)).catch(orIfMissing(undefined)); // already gone is what we want
     removed.push(join('full', base, path));
     // Prune folders the removal emptied, up to full/<base>/ itself.
     for (let dir = dirname(join(fullDir, path)); dir.startsWith(fullDir + '/'); dir = dirname(dir)) {

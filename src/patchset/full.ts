@@ -5,7 +5,7 @@
  * as tested; local edits that get replaced are listed so the user knows what was lost.
  */
 import { ManifestMismatchError, MissingBaseBlobError, PatchSetError } from './errors.ts';
-import { sha256 } from './manifest.ts';
+import { sha256 } from '../digest.ts';
 import { touchedPaths, type PatchSet } from './patch-set.ts';
 import { fullContent, runPatches, type FileReader, type FileWrite, type Plan } from './plan.ts';
 

@@ -3,7 +3,7 @@
  * content and of the patched result, and of every whole file under full/. Written with sorted keys
  * and a final newline so that an export of the same branch is byte-identical.
  */
-import { createHash } from 'node:crypto';
+import { sortedJsonFile } from '../digest.ts';
 import { PatchSetError } from './errors.ts';
 
 export interface Manifest {
@@ -15,11 +15,6 @@ export interface Manifest {
   files: Record<string, { base: string; patched: string }>;
   /** path under full/<base>/ (= moby path) → sha256 hex. */
   full: Record<string, string>;
-}
-
-/** sha256 hex of text as UTF-8 bytes (moby's sources are UTF-8). */
-export function sha256(content: string | Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -53,20 +48,7 @@ export function parseManifest(text: string, file: string): Manifest {
 
 /** Stable text: keys sorted at every level, two-space indent, final newline. */
 export function formatManifest(manifest: Manifest): string {
-  return JSON.stringify(sortKeys(manifest), null, 2) + '\n';
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort(byCodePoint)) out[key] = sortKeys(value[key]);
-  return out;
-}
-
-/** Plain code-point order, independent of locale, for paths and keys. */
-export function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return sortedJsonFile(manifest);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -6,14 +6,19 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { MalformedPatchError, PatchSetError, UnsupportedBaseError } from './errors.ts';
-import { byCodePoint, parseManifest, type Manifest } from './manifest.ts';
+import { UnsupportedVersionError } from '../moby/errors.ts';
+import { newestBase, pickBase } from '../moby/version.ts';
+import { supportedBases } from './bases.ts';
+import { MalformedPatchError, PatchSetError } from './errors.ts';
+import { byCodePoint } from '../digest.ts';
+import { parseManifest, type Manifest } from './manifest.ts';
 import { parsePatchText, type ParsedPatch } from './parse.ts';
 import { parseSeries, type SeriesEntry } from './series.ts';
 
 export type { Manifest } from './manifest.ts';
 export type { ParsedPatch, FilePatch, Hunk } from './parse.ts';
 export type { SeriesEntry } from './series.ts';
+export { supportedBases } from './bases.ts';
 
 export interface PatchSet {
   base: string;
@@ -29,17 +34,21 @@ export interface PatchSet {
   manifest: Manifest;
 }
 
-const versionOrder = new Intl.Collator('en', { numeric: true }).compare;
-
-/** The bases the project has a patch set for: the folders under patches/, oldest first. */
-export async function supportedBases(projectRoot: string): Promise<string[]> {
-  const entries = await readdir(join(projectRoot, 'patches'), { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(versionOrder);
+/** The newest base: what a clone without --ref checks out; refused, with the list, when there is none. */
+export async function defaultBase(projectRoot: string): Promise<string> {
+  const bases = await supportedBases(projectRoot);
+  const newest = newestBase(bases);
+  if (!newest) throw new UnsupportedVersionError('(any)', bases);
+  return newest;
 }
 
-export async function loadPatchSet(projectRoot: string, base: string): Promise<PatchSet> {
-  const bases = await supportedBases(projectRoot);
-  if (!bases.includes(base)) throw new UnsupportedBaseError(base, bases);
+export function isEmptySet(set: Pick<PatchSet, 'patches' | 'fullFiles'>): boolean {
+  return set.patches.length === 0 && set.fullFiles.length === 0;
+}
+
+/** The set for a tree at `tag` (a base, or a tag of the same version); refused with the supported tags. */
+export async function loadPatchSet(projectRoot: string, tag: string): Promise<PatchSet> {
+  const base = pickBase(tag, await supportedBases(projectRoot));
   const patchesDir = join(projectRoot, 'patches', base);
   const fullDir = join(projectRoot, 'full', base);
   const shown = (name: string) => join('patches', base, name);

@@ -5,7 +5,7 @@
  */
 import { ManifestMismatchError, PatchSetError } from './errors.ts';
 import { applyHunk, joinText, startState } from './hunks.ts';
-import { sha256 } from './manifest.ts';
+import { sha256 } from '../digest.ts';
 import { touchedPaths, type PatchSet } from './patch-set.ts';
 
 /** Content of a moby path (or a full/ path); undefined when the file is absent. */
@@ -20,8 +20,10 @@ export interface FileWrite {
   path: string;
   /** undefined: the file is created. */
   before: string | undefined;
-  after: string;
-  source: 'patch' | 'full';
+  /** undefined: the file is deleted (a file an earlier set created, taken out with that set). */
+  after: string | undefined;
+  /** take-back: the file goes back to HEAD's content with an earlier applied set. */
+  source: 'patch' | 'full' | 'take-back';
   /** Permission bits for a created file (default 0644); existing files keep theirs. */
   mode?: number;
 }

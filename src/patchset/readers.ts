@@ -25,17 +25,26 @@ export function fullReader(set: PatchSet): FileReader {
 }
 
 /**
- * The base blobs (`git show <base>:<path>`) of every file the patch set touches, read up front so
- * that planFull stays synchronous and pure. A path absent at the base reads as undefined.
+ * The blobs at `rev` (`git show <rev>:<path>`) of the given paths, read up front so that the planners
+ * stay synchronous and pure. A path absent at `rev` reads as undefined.
  */
-export async function baseBlobReader(mobyDir: string, set: PatchSet, signal?: AbortSignal): Promise<FileReader> {
+export async function blobReader(mobyDir: string, rev: string, paths: readonly string[], signal?: AbortSignal): Promise<FileReader> {
   const repo = git(mobyDir, signal);
   const blobs = new Map<string, string | undefined>();
-  for (const path of touchedPaths(set)) {
-    const bytes = await repo.showBuffer([`${set.base}:${path}`]).catch(() => undefined);
-    blobs.set(path, bytes?.toString('utf8'));
+  // A checkout without `rev` (a clone without the base tag) has none of its blobs: planFull says which one it needed.
+  const hasRev = (await repo.raw(['rev-parse', '--verify', '-q', `${rev}^{tree}`])).trim() !== '';
+  // Which paths `rev` has, asked once (absent is normal: a new file); any other failure of git propagates.
+  const listed = hasRev && paths.length ? await repo.raw(['ls-tree', '-r', '-z', '--name-only', rev, '--', ...paths]) : '';
+  const atRev = new Set(listed.split('\0'));
+  for (const path of paths) {
+    blobs.set(path, atRev.has(path) ? (await repo.showBuffer([`${rev}:${path}`])).toString('utf8') : undefined);
   }
   return (path) => blobs.get(path);
+}
+
+/** The base blobs of every file the patch set touches (the full strategy starts from them). */
+export function baseBlobReader(mobyDir: string, set: PatchSet, signal?: AbortSignal): Promise<FileReader> {
+  return blobReader(mobyDir, set.base, touchedPaths(set), signal);
 }
 
 function readOrUndefined(root: string, path: string): string | undefined {

@@ -7,7 +7,7 @@ import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promi
 import { dirname, join } from 'node:path';
 import { git } from '../exec/git.ts';
 import { run } from '../exec/run.ts';
-import { ExecError } from '../errors.ts';
+import { ExecError, orIfMissing } from '../errors.ts';
 import { RpmBuildFailedError } from './errors.ts';
 import { assertEngine, containerMakeCommand } from './container.ts';
 import type { BuildLayout } from './layout.ts';
@@ -48,7 +48,8 @@ export async function stagePackaging(inputs: ContainerInputs): Promise<string> {
 
 export async function runContainerBuild(inputs: ContainerInputs): Promise<{ rpms: string; srpms: string }> {
   const { layout, packaging } = inputs;
-  const common = await readFile(join(packaging.dir, 'common.mk'), 'utf8').catch(() => '');
+  // Without common.mk the Go image is not known ahead; the Makefile still pulls it.
+  const common = await readFile(join(packaging.dir, 'common.mk'), 'utf8').catch(orIfMissing(''));
   // The distro's base image, the Go image, and alpine (the Makefile chowns the output with it).
   const images = [packaging.images[inputs.distro], goImage(common), 'alpine'].filter((i): i is string => Boolean(i));
   await assertEngine(images, layout.out, inputs.signal);

@@ -5,6 +5,7 @@
  * that build only docker-ce.spec with our version defines. The command line is data (asserted by
  * test/rpm/container.test.ts); running it needs a Docker engine.
  */
+import { MissingToolError } from '../errors.ts';
 import { run } from '../exec/run.ts';
 import { NoEngineError } from './errors.ts';
 
@@ -33,18 +34,26 @@ export function containerMakeCommand(build: ContainerBuild): { command: string; 
   };
 }
 
+/** The version of the Docker engine that answers `docker info`, if one does. No docker CLI is a plain no; a cancel propagates. */
+export async function engineVersion(cwd: string, signal?: AbortSignal): Promise<string | undefined> {
+  const opts = { cwd, reject: false, timeoutMs: 20_000, ...(signal ? { signal } : {}) } as const;
+  const info = await run('docker', ['info', '--format', '{{.ServerVersion}}'], opts).catch((error: unknown) => {
+    if (error instanceof MissingToolError) return undefined;
+    throw error;
+  });
+  return info?.exitCode === 0 && info.stdout.trim() ? info.stdout.trim() : undefined;
+}
+
 /** Fails with one line pointing at --native when no engine answers or a base image cannot be had. */
 export async function assertEngine(images: readonly string[], cwd: string, signal?: AbortSignal): Promise<string> {
   const opts = { cwd, reject: false, timeoutMs: 20_000, ...(signal ? { signal } : {}) } as const;
-  const info = await run('docker', ['info', '--format', '{{.ServerVersion}}'], opts).catch(() => undefined);
-  if (!info || info.exitCode !== 0 || !info.stdout.trim()) {
-    throw new NoEngineError('no Docker engine answers `docker info`');
-  }
+  const version = await engineVersion(cwd, signal);
+  if (!version) throw new NoEngineError('no Docker engine answers `docker info`');
   for (const image of images) {
     const local = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', image], opts);
     if (local.exitCode === 0) continue;
     const pulled = await run('docker', ['pull', '--quiet', image], { ...opts, timeoutMs: 600_000 });
     if (pulled.exitCode !== 0) throw new NoEngineError(`the base image ${image} cannot be pulled`);
   }
-  return info.stdout.trim();
+  return version;
 }

@@ -5,7 +5,6 @@
 import { UserError } from '../errors.ts';
 
 export class UnknownEngineLineError extends UserError {
-  readonly code = 'RPM_UNKNOWN_LINE';
   override readonly exitCode = 2;
   constructor(
     readonly version: string,
@@ -17,7 +16,6 @@ export class UnknownEngineLineError extends UserError {
 }
 
 export class PackagingBranchError extends UserError {
-  readonly code = 'RPM_PACKAGING_BRANCH';
   override readonly exitCode = 2;
   constructor(
     readonly path: string,
@@ -31,7 +29,6 @@ export class PackagingBranchError extends UserError {
 }
 
 export class NotPackagingError extends UserError {
-  readonly code = 'RPM_NOT_PACKAGING';
   override readonly exitCode = 2;
   constructor(
     readonly path: string,
@@ -43,7 +40,6 @@ export class NotPackagingError extends UserError {
 }
 
 export class UnknownDistroError extends UserError {
-  readonly code = 'RPM_UNKNOWN_DISTRO';
   override readonly exitCode = 2;
   constructor(
     readonly distro: string,
@@ -55,7 +51,6 @@ export class UnknownDistroError extends UserError {
 }
 
 export class SpecAnchorError extends UserError {
-  readonly code = 'RPM_SPEC_ANCHOR';
   constructor(
     readonly spec: string,
     readonly anchor: string,
@@ -66,7 +61,6 @@ export class SpecAnchorError extends UserError {
 }
 
 export class NoEngineError extends UserError {
-  readonly code = 'RPM_NO_ENGINE';
   constructor(readonly reason: string) {
     super(`--container needs a Docker engine and registry access, but ${reason}; build natively instead with --native`);
     this.name = 'NoEngineError';
@@ -82,7 +76,6 @@ export interface VerifyFailure {
 }
 
 export class VerifyError extends UserError {
-  readonly code = 'RPM_VERIFY';
   constructor(readonly failures: readonly VerifyFailure[]) {
     const first = failures[0];
     super(`${failures.length} check(s) of the built RPMs failed${first ? `, first: ${first.check} of ${first.rpm}` : ''}; the RPMs are not the patched engine, do not ship them`);
@@ -94,7 +87,6 @@ export class VerifyError extends UserError {
 }
 
 export class NoRpmsError extends UserError {
-  readonly code = 'RPM_NONE_BUILT';
   constructor(readonly dir: string) {
     super(`rpmbuild finished but left no .rpm under ${dir}; read the rpmbuild log next to it`);
     this.name = 'NoRpmsError';
@@ -102,7 +94,6 @@ export class NoRpmsError extends UserError {
 }
 
 export class PackagingCloneError extends UserError {
-  readonly code = 'RPM_PACKAGING_CLONE';
   constructor(
     readonly url: string,
     readonly branch: string,
@@ -113,24 +104,8 @@ export class PackagingCloneError extends UserError {
   }
 }
 
-/** The patch set does not apply to the staged copy of the user's tree. */
-export class PatchConflictError extends UserError {
-  readonly code = 'RPM_PATCH_CONFLICT';
-  constructor(
-    readonly base: string,
-    readonly failures: readonly { patch: string; file: string; hunk: string; line: number }[],
-  ) {
-    super(`the ${base} patch set does not apply to this tree (${failures.length} failing hunk(s)); run npm run build-dockerd -- --dry-run --moby PATH for the details, or build from a clean ${base} tree`);
-    this.name = 'PatchConflictError';
-  }
-  override detailLines(): readonly string[] {
-    return this.failures.map((f) => `${f.patch}: ${f.file} ${f.hunk} (tree line ${f.line})`);
-  }
-}
-
 /** rpmbuild (or the packaging make) failed: its last lines and where the whole log is. */
 export class RpmBuildFailedError extends UserError {
-  readonly code = 'RPM_BUILD_FAILED';
   constructor(
     readonly what: string,
     readonly reason: string,
@@ -146,7 +121,6 @@ export class RpmBuildFailedError extends UserError {
 }
 
 export class NeedsRootError extends UserError {
-  readonly code = 'RPM_NEEDS_ROOT';
   constructor(readonly uid: number) {
     super(`the native RPM build runs in a private mount namespace and needs root (uid is ${uid}); run it as root, or use --container`);
     this.name = 'NeedsRootError';

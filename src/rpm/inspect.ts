@@ -6,22 +6,24 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../exec/run.ts';
 import type { RpmFacts } from './verify.ts';
+import { orIfMissing } from '../errors.ts';
 
 const QUERY = '%{NAME}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%|SOURCERPM?{binary}:{source}|\\n';
 
 /** The .rpm files rpmbuild left: RPMS/<arch>/*.rpm, then SRPMS/*.src.rpm. */
 export async function findRpms(rpmsDir: string, srpmsDir: string): Promise<string[]> {
   const found: string[] = [];
-  for (const arch of (await readdir(rpmsDir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory())) {
+  // rpmbuild creates RPMS/ and SRPMS/ only when it writes into them.
+  for (const arch of (await readdir(rpmsDir, { withFileTypes: true }).catch(orIfMissing([]))).filter((e) => e.isDirectory())) {
     for (const name of await readdir(join(rpmsDir, arch.name))) if (name.endsWith('.rpm')) found.push(join(rpmsDir, arch.name, name));
   }
-  for (const name of await readdir(srpmsDir).catch(() => [] as string[])) if (name.endsWith('.src.rpm')) found.push(join(srpmsDir, name));
+  for (const name of await readdir(srpmsDir).catch(orIfMissing([] as string[]))) if (name.endsWith('.src.rpm')) found.push(join(srpmsDir, name));
   return found.sort();
 }
 
 async function runDockerd(root: string, args: string[], signal?: AbortSignal): Promise<string | undefined> {
   const binary = join(root, 'usr/bin/dockerd');
-  if (!(await stat(binary).catch(() => undefined))) return undefined;
+  if (!(await stat(binary).catch(orIfMissing(undefined)))) return undefined; // a package without dockerd
   const out = await run(binary, args, { cwd: root, reject: false, timeoutMs: 30_000, ...(signal ? { signal } : {}) });
   return `${out.stdout}\n${out.stderr}`.trim();
 }

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { git } from '../exec/git.ts';
 import { isUrl } from '../moby/checkout.ts';
 import { NotPackagingError, PackagingBranchError, PackagingCloneError } from './errors.ts';
+import { orIfMissing } from '../errors.ts';
 
 export const PACKAGING_URL = 'https://github.com/docker/docker-ce-packaging.git';
 export const SPEC = 'rpm/SPECS/docker-ce.spec';
@@ -22,7 +23,7 @@ export interface Packaging {
 }
 
 async function currentBranch(dir: string): Promise<string> {
-  const name = (await git(dir).raw(['rev-parse', '--abbrev-ref', 'HEAD']).catch(() => '')).trim();
+  const name = (await git(dir).raw(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
   return name === 'HEAD' ? '(detached HEAD)' : name || '(unknown)';
 }
 
@@ -32,7 +33,8 @@ async function readDistros(dir: string): Promise<{ distros: string[]; images: Re
     .filter((e) => e.isDirectory() && existsSync(join(dir, 'rpm', e.name, 'Dockerfile')))
     .map((e) => e.name)
     .sort();
-  const json = await readFile(join(dir, 'distros.json'), 'utf8').catch(() => '{}');
+  // A packaging branch without distros.json: no base images known, the image check is skipped.
+  const json = await readFile(join(dir, 'distros.json'), 'utf8').catch(orIfMissing('{}'));
   const images: Record<string, string> = {};
   for (const [name, entry] of Object.entries(JSON.parse(json) as Record<string, { image?: string }>)) {
     if (entry.image) images[name] = entry.image;

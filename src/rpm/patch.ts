@@ -3,12 +3,12 @@
  * set with the diff strategy unless its applied record says it has it already. Returns what it did
  * and the patch-set release, which stamps the RPM release and `dockerd --version`.
  */
-import { appliedRecordFor, applyPlan, readAppliedRecord } from '../patchset/apply.ts';
-import { loadPatchSet } from '../patchset/patch-set.ts';
-import { planDiff } from '../patchset/plan.ts';
-import { fullReader, treeReader } from '../patchset/readers.ts';
 import { assertNever } from '../errors.ts';
-import { PatchConflictError } from './errors.ts';
+import { applyPlan } from '../patchset/apply.ts';
+import { PatchConflictError } from '../patchset/errors.ts';
+import { isEmptySet, loadPatchSet } from '../patchset/patch-set.ts';
+import { planTree } from '../patchset/plan-tree.ts';
+import { appliedRecordFor, readAppliedRecord } from '../patchset/record.ts';
 
 export interface PatchOutcome {
   note: string;
@@ -17,23 +17,25 @@ export interface PatchOutcome {
   empty: boolean;
 }
 
-export async function applyPatchSet(projectRoot: string, base: string, treeDir: string, signal?: AbortSignal): Promise<PatchOutcome> {
+/** `tag` is the engine's: the set is the one build-dockerd picks for it, refused alike when there is none. */
+export async function applyPatchSet(projectRoot: string, tag: string, treeDir: string, signal?: AbortSignal): Promise<PatchOutcome> {
   const record = await readAppliedRecord(treeDir);
   if (record) {
     const empty = Object.keys(record.files).length === 0;
     return { note: `patch set ${record.base} release ${record.release} was already applied`, release: record.release, empty };
   }
-  const set = await loadPatchSet(projectRoot, base);
-  const empty = set.patches.length === 0 && set.fullFiles.length === 0;
-  const plan = planDiff(set, treeReader(treeDir), fullReader(set));
+  const set = await loadPatchSet(projectRoot, tag);
+  const { base, manifest } = set;
+  const plan = await planTree(treeDir, set, 'diff', signal);
   switch (plan.kind) {
     case 'already-applied':
-      return { note: `patch set ${base} already in the tree`, release: set.manifest.release, empty };
+      return { note: `patch set ${base} already in the tree`, release: manifest.release, empty: isEmptySet(set) };
     case 'conflict':
-      throw new PatchConflictError(base, plan.failures);
+      throw new PatchConflictError(treeDir, plan.failures);
     case 'apply':
-      await applyPlan(treeDir, plan, appliedRecordFor(set, 'diff', plan), signal);
-      return { note: `applied patch set ${base} release ${set.manifest.release} (${plan.writes.length} files)`, release: set.manifest.release, empty };
+      // The staged copy is committed next and never built in place: the change is kept at once.
+      (await applyPlan(treeDir, plan, appliedRecordFor(set, 'diff', plan), signal)).commit();
+      return { note: `applied patch set ${base} release ${manifest.release} (${plan.writes.length} files)`, release: manifest.release, empty: isEmptySet(set) };
     default:
       return assertNever(plan);
   }

@@ -1,15 +1,16 @@
 /**
- * The steps of `rpm`, in order, over one state object. src/cli/rpm.ts shows them as listr2 tasks;
- * tests run them with runRpm(). Each step reads what earlier steps put in the state and adds its own.
+ * The steps of `rpm`, declared in order over one state object (src/steps.ts). src/cli/rpm.ts shows
+ * them with listr2; tests run them with runRpm(). Each step reads what earlier steps put in the
+ * state and adds its own.
  */
 import { join } from 'node:path';
 import { MissingToolError, assertNever } from '../errors.ts';
 import { which } from '../exec/run.ts';
 import { obtainCheckout, resolveSource } from '../moby/checkout.ts';
 import { assertClean } from '../moby/dirty.ts';
-import { readAppliedRecord } from '../patchset/apply.ts';
-import { detectVersion, newestBase, type EngineVersion } from '../moby/version.ts';
-import { supportedBases } from '../patchset/patch-set.ts';
+import { readAppliedRecord } from '../patchset/record.ts';
+import { detectVersion, type EngineVersion } from '../moby/version.ts';
+import { defaultBase } from '../patchset/patch-set.ts';
 import { runContainerBuild } from './container-run.ts';
 import { parseDistro, type Distro } from './distro.ts';
 import { NoRpmsError, UnknownDistroError, VerifyError } from './errors.ts';
@@ -21,6 +22,7 @@ import { applyPatchSet } from './patch.ts';
 import { stageTree, type PatchStep, type StagedTree } from './stage.ts';
 import type { PatchOutcome } from './patch.ts';
 import { checkRpm, type Expectation, type RpmFacts } from './verify.ts';
+import { need, runSteps, type Step } from '../steps.ts';
 import { computeRpmVersion, expectedDockerdVersion, packagingBranch, versionDefines, type RpmVersion } from './version.ts';
 
 export type Mode = 'native' | 'container';
@@ -58,19 +60,13 @@ export interface RpmState {
   version?: RpmVersion;
   wroteOutside: string[];
   rpms: RpmFacts[];
+  failure?: unknown;
 }
 
-export interface Step {
-  title: string;
-  run(state: RpmState, signal?: AbortSignal, onLine?: (line: string) => void): Promise<string | void>;
-}
+/** Build-log lines worth showing as progress: rpmbuild's stages, moby's bundles, the results. */
+const PROGRESS = /^(Executing\(%\w+\)|---> Making bundle|Building (dynamic|static) |Created binary|Wrote: |PASS: |== Building)/;
 
-function need<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`internal: ${what} is not known yet`);
-  return value;
-}
-
-export const STEPS: readonly Step[] = [
+const WORK: readonly Step<RpmState>[] = [
   {
     title: 'Check the build tools',
     async run(state) {
@@ -85,14 +81,13 @@ export const STEPS: readonly Step[] = [
   },
   {
     title: 'Open the moby tree',
-    async run(state, signal) {
+    async run(state, { signal }) {
       const { request } = state;
-      const newest = newestBase(await supportedBases(request.projectRoot)) ?? 'v28.5.2';
       const source = await resolveSource({
         ...(request.moby !== undefined ? { moby: request.moby } : {}),
         cwd: request.cwd,
         cacheRoot: request.cacheDir,
-        defaultRef: async () => newest,
+        defaultRef: () => defaultBase(request.projectRoot),
       });
       // Only read: the tree is copied in the staging step, never patched or built in place.
       const { dir } = await obtainCheckout(source, signal);
@@ -107,7 +102,7 @@ export const STEPS: readonly Step[] = [
   },
   {
     title: 'Open docker-ce-packaging',
-    async run(state, signal) {
+    async run(state, { signal }) {
       const { request } = state;
       const engine = need(state.engine, 'the engine');
       const packaging = await obtainPackaging(request.packaging, need(state.branch, 'the branch'), engine.version.tag, request.cwd, request.cacheDir, signal);
@@ -119,7 +114,7 @@ export const STEPS: readonly Step[] = [
   },
   {
     title: 'Stage, patch and commit a copy of the tree',
-    async run(state, signal) {
+    async run(state, { signal }) {
       const { request, layout } = state;
       const engine = need(state.engine, 'the engine');
       const patch: PatchStep = request.patch ?? ((dir, s) => applyPatchSet(request.projectRoot, engine.version.tag, dir, s));
@@ -135,14 +130,14 @@ export const STEPS: readonly Step[] = [
   },
   {
     title: 'Build the RPMs',
-    async run(state, signal, onLine) {
+    async run(state, { signal, progress }) {
       const { request, layout } = state;
       const common = {
         layout,
         projectRpmDir: request.projectRpmDir,
         defines: versionDefines(need(state.version, 'the version')),
-        ...(signal ? { signal } : {}),
-        ...(onLine ? { onLine } : {}),
+        signal,
+        onLine: (line: string) => PROGRESS.test(line) && progress(line),
       };
       if (request.mode === 'native') {
         const inputs = { ...common, distro: need(state.distro, 'the distro'), packagingSpec: join(need(state.packaging, 'packaging').dir, SPEC), tiniStatic: request.tiniStatic };
@@ -158,7 +153,7 @@ export const STEPS: readonly Step[] = [
   },
   {
     title: 'Verify the RPMs',
-    async run(state, signal) {
+    async run(state, { signal }) {
       const { layout } = state;
       const version = need(state.version, 'the version');
       const paths = await findRpms(layout.rpms, layout.srpms);
@@ -178,13 +173,20 @@ export const STEPS: readonly Step[] = [
   },
 ];
 
+/** Each step's title once done keeps its name and adds what it found ("Open the moby tree: moby v28.5.2 at …"). */
+export const STEPS: readonly Step<RpmState>[] = WORK.map((step) => ({
+  ...step,
+  run: async (state, io) => {
+    const note = await step.run(state, io);
+    return note ? `${step.title}: ${note}` : undefined;
+  },
+}));
+
 export function initialState(request: RpmRequest): RpmState {
   return { request, layout: buildLayout(request.out, request.cwd), wroteOutside: [], rpms: [] };
 }
 
 /** All steps in order, without a display: for tests and scripts. */
-export async function runRpm(request: RpmRequest, signal?: AbortSignal, onLine?: (line: string) => void): Promise<RpmState> {
-  const state = initialState(request);
-  for (const step of STEPS) await step.run(state, signal, onLine);
-  return state;
+export function runRpm(request: RpmRequest, signal = new AbortController().signal, onLine: (line: string) => void = () => {}): Promise<RpmState> {
+  return runSteps(STEPS, initialState(request), { signal, progress: onLine });
 }

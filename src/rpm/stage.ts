@@ -22,20 +22,21 @@ export interface StagedTree {
 export type PatchStep = (treeDir: string, signal?: AbortSignal) => Promise<PatchOutcome>;
 
 /**
- * A commit object written by hand (write-tree + hash-object + update-ref): its author, committer and
- * date are fixed (the base commit's time), so the same inputs give the same staged hash. simple-git
- * will not pass GIT_COMMITTER_DATE through, and `git commit` would stamp the current time.
+ * Commits the staged index with a fixed author, committer and date (the base commit's time), so the
+ * same inputs give the same staged hash; `git commit` would stamp the current time and the user's
+ * identity, and could sign.
  */
-async function commitStaged(stageDir: string, head: string, scratch: string, signal?: AbortSignal): Promise<void> {
-  const stage = git(stageDir, signal);
+async function commitStaged(stageDir: string, head: string, signal?: AbortSignal): Promise<void> {
+  const when = (await git(stageDir, signal).raw(['log', '-1', '--format=%ct', head])).trim();
+  const name = 'dockerd-extra';
+  const email = 'dockerd-extra@localhost';
+  const date = `${when} +0000`;
+  const stage = git(stageDir, signal, {
+    GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_COMMITTER_DATE: date,
+  });
   const tree = (await stage.raw(['write-tree'])).trim();
-  const when = (await stage.raw(['log', '-1', '--format=%ct', head])).trim();
-  const who = `dockerd-extra <dockerd-extra@localhost> ${when} +0000`;
-  const text = `tree ${tree}\nparent ${head}\nauthor ${who}\ncommitter ${who}\n\n${COMMIT_MESSAGE}\n`;
-  const file = join(scratch, 'staged-commit.txt');
-  await writeFile(file, text);
-  const commit = (await stage.raw(['hash-object', '-t', 'commit', '-w', file])).trim();
-  await rm(file, { force: true });
+  const commit = (await stage.raw(['commit-tree', '--no-gpg-sign', tree, '-p', head, '-m', COMMIT_MESSAGE])).trim();
   await stage.raw(['update-ref', '--no-deref', 'HEAD', commit]);
 }
 
@@ -78,7 +79,7 @@ export async function stageTree(
   await stage.raw(['add', '--all']);
   const pending = (await stage.raw(['status', '--porcelain'])).trim() !== '';
   if (pending) {
-    await commitStaged(stageDir, head, dirname(stageDir), signal);
+    await commitStaged(stageDir, head, signal);
   }
   const newHead = (await stage.raw(['rev-parse', 'HEAD'])).trim();
   const shortHead = (await stage.raw(['rev-parse', '--short', 'HEAD'])).trim();

@@ -1,6 +1,6 @@
 /**
  * rpm's version comparison (rpmvercmp.c), as a pure function, so the release we pick can be proven to
- * sort above the stock package without an rpm binary. test/rpm/vercmp.test.ts checks it against
+ * sort above the stock package without an rpm binary. test/rpm/version.test.ts checks it against
  * rpm's own `rpm.vercmp` on a table of tricky pairs.
  */
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';

@@ -48,7 +48,7 @@ export function computeRpmVersion(input: { engineVersion: string; gitCommit: str
   return {
     version: rpmVersion,
     release: extraRelease(input.extra, input.dist),
-    // The same stamp as build-dockerd's (src/build/make.ts), so both commands' binaries read alike.
+    // The same stamp as build-dockerd's (src/dockerd/make.ts), so both commands' binaries read alike.
     origVersion: `${input.engineVersion.replace(/^v/, '')}-extra.${input.extra}`,
     gitCommit: input.gitCommit,
   };

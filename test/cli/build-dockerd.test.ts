@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gitSync, removeDir, tempDir } from '../helpers.ts';
 import { fakeGoDir, makeMobyTree } from '../moby/fixtures.ts';
-import { FULL_FILE, FULL_FILE_2, lastLine, makeProject, PATCHED_CONFIG, PATCHED_CONFIG_2, runCli } from '../build/fixtures.ts';
+import { FULL_FILE, FULL_FILE_2, lastLine, makeProject, PATCHED_CONFIG, PATCHED_CONFIG_2, runCli } from '../dockerd/fixtures.ts';
 
 interface Ctx {
   /** A fake `go` new enough for the fixture, so the suite needs no Go installed. */

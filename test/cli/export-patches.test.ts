@@ -5,7 +5,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gitSync, removeDir, tempDir } from '../helpers.ts';
 import { makeMobyTree } from '../moby/fixtures.ts';
-import { FULL_FILE, lastLine, PATCHED_CONFIG, runCli } from '../build/fixtures.ts';
+import { FULL_FILE, lastLine, PATCHED_CONFIG, runCli } from '../dockerd/fixtures.ts';
 
 const Export = suite('cli/export-patches');
 

@@ -5,14 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { chmod, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gitSync, makeRepo, removeDir, tempDir, writeFiles } from '../helpers.ts';
 import { makeToyEngine, makeToyPackaging, nativeSkipReason, TOY_SPEC } from '../rpm/fixtures.ts';
+import { PACKAGE_ROOT as REPO } from '../../src/project.ts';
 
 const Cli = suite('rpm CLI');
-const BIN = fileURLToPath(new URL('../../src/bin.ts', import.meta.url));
+const BIN = join(REPO, 'src/bin.ts');
 
 interface Ran {
   status: number | null;
@@ -24,7 +24,7 @@ function rpm(args: string[], env: Record<string, string> = {}): Ran {
   const result = spawnSync(process.execPath, ['--import', 'tsx', BIN, 'rpm', ...args], {
     encoding: 'utf8',
     env: { ...process.env, DOCKERD_EXTRA_QUIET: '1', ...env },
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    cwd: REPO,
     timeout: 240_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -68,83 +68,83 @@ Cli('no rpmbuild: one line naming the package that installs it', async () => {
   }
 });
 
-Cli('a tree that is not moby is refused (exit 2)', async () => {
-  const docker = await fakeDocker(0);
-  const tree = await makeRepo({ 'README.md': 'not moby\n' }, 'v28.5.2');
+/** Runs `check` with `rpm --container …` under a docker whose `docker info` exits `infoExit`; removes `temps` after. */
+async function withDocker(infoExit: number, temps: string[], check: (run: (args: string[], env?: Record<string, string>) => Ran) => Promise<void> | void): Promise<void> {
+  const docker = await fakeDocker(infoExit);
   try {
-    const r = rpm(['--container', '--moby', tree], { PATH: docker.PATH });
+    await check((args, env = {}) => rpm(['--container', ...args], { PATH: docker.PATH, ...env }));
+  } finally {
+    for (const dir of [...temps, docker.dir]) await removeDir(dir);
+  }
+}
+
+Cli('a tree that is not moby is refused (exit 2)', async () => {
+  const tree = await makeRepo({ 'README.md': 'not moby\n' }, 'v28.5.2');
+  await withDocker(0, [tree], (run) => {
+    const r = run(['--moby', tree]);
     assert.is(r.status, 2);
     assert.match(oneLine(r)[0]!, /is not a moby tree \(missing cmd\/dockerd, daemon, hack\/make\.sh, vendor\.mod\)/);
     assert.is(gitSync(tree, 'status', '--porcelain'), '');
-  } finally {
-    await removeDir(tree);
-    await removeDir(docker.dir);
-  }
+  });
 });
 
 Cli('an engine line without a packaging branch is refused (exit 2)', async () => {
-  const docker = await fakeDocker(0);
   const tree = await makeToyEngine('v27.5.1');
-  try {
-    const r = rpm(['--container', '--moby', tree], { PATH: docker.PATH });
+  await withDocker(0, [tree], (run) => {
+    const r = run(['--moby', tree]);
     assert.is(r.status, 2);
     assert.match(oneLine(r)[0]!, /^error: moby 27\.5\.1 has no known docker-ce-packaging branch \(known engine lines: 28\.x, 29\.x\)/);
-  } finally {
-    await removeDir(tree);
-    await removeDir(docker.dir);
-  }
+  });
+});
+
+Cli('without a patch set to default to, upstream is not cloned: refused with the supported tags (exit 2)', async () => {
+  const root = await tempDir('dockerd-extra-root-');
+  await withDocker(0, [root], (run) => {
+    const r = run([], { DOCKERD_EXTRA_ROOT: root, DOCKERD_EXTRA_CACHE: join(root, 'cache') });
+    assert.is(r.status, 2);
+    assert.match(oneLine(r)[0]!, 'has no patch set; supported versions: none (patches/ is empty)');
+  });
 });
 
 Cli('a packaging checkout on the wrong branch is refused with the branch to use (exit 2)', async () => {
-  const docker = await fakeDocker(0);
   const tree = await makeToyEngine();
   const packaging = await makeToyPackaging('master');
-  try {
-    const r = rpm(['--container', '--moby', tree, '--packaging', packaging], { PATH: docker.PATH });
+  await withDocker(0, [tree, packaging], (run) => {
+    const r = run(['--moby', tree, '--packaging', packaging]);
     assert.is(r.status, 2);
     assert.equal(oneLine(r).length, 1);
     assert.match(r.stderr, /is on "master" but moby v28\.5\.2 needs branch 28\.x; run git -C .* checkout 28\.x/);
     assert.is(gitSync(packaging, 'rev-parse', '--abbrev-ref', 'HEAD').trim(), 'master');
-  } finally {
-    await removeDir(tree);
-    await removeDir(packaging);
-    await removeDir(docker.dir);
-  }
+  });
 });
 
+/** A toy engine and packaging, an empty patch set and an --out, for runs that get as far as the build. */
+async function buildInputs() {
+  const [tree, packaging, root, out] = [await makeToyEngine(), await makeToyPackaging(), await emptyPatchRoot(), await tempDir()];
+  return { tree, packaging, root, out, args: ['--moby', tree, '--packaging', packaging, '--out', out], env: { DOCKERD_EXTRA_ROOT: root } };
+}
+
 Cli('--container without an engine says so in one line and points at --native', async () => {
-  const docker = await fakeDocker(1);
-  const tree = await makeToyEngine();
-  const packaging = await makeToyPackaging();
-  const root = await emptyPatchRoot();
-  const out = await tempDir();
-  try {
-    const r = rpm(['--container', '--moby', tree, '--packaging', packaging, '--out', out], { PATH: docker.PATH, DOCKERD_EXTRA_ROOT: root });
+  const { tree, packaging, root, out, args, env } = await buildInputs();
+  await withDocker(1, [tree, packaging, root, out], (run) => {
+    const r = run(args, env);
     assert.is(r.status, 1);
     assert.equal(oneLine(r), ['error: --container needs a Docker engine and registry access, but no Docker engine answers `docker info`; build natively instead with --native']);
-  } finally {
-    for (const dir of [tree, packaging, root, out, docker.dir]) await removeDir(dir);
-  }
+  });
 });
 
 Cli('a tree with local changes is refused with their list; --force carries them into the build', async () => {
-  const docker = await fakeDocker(1);
-  const tree = await makeToyEngine();
-  const packaging = await makeToyPackaging();
-  const root = await emptyPatchRoot();
-  const out = await tempDir();
-  try {
+  const { tree, packaging, root, out, args, env } = await buildInputs();
+  await withDocker(1, [tree, packaging, root, out], async (run) => {
     await writeFiles(tree, { 'daemon/local-edit.go': 'package daemon // not committed\n' });
-    const refused = rpm(['--container', '--moby', tree, '--packaging', packaging, '--out', out], { PATH: docker.PATH, DOCKERD_EXTRA_ROOT: root });
+    const refused = run(args, env);
     assert.is(refused.status, 1);
     assert.match(refused.stderr, /daemon\/local-edit\.go/);
     // With --force the run gets past the tree check and stops later, at the missing engine.
-    const forced = rpm(['--container', '--force', '--moby', tree, '--packaging', packaging, '--out', out], { PATH: docker.PATH, DOCKERD_EXTRA_ROOT: root });
+    const forced = run(['--force', ...args], env);
     assert.is(forced.status, 1);
     assert.match(forced.stderr, /no Docker engine answers/);
-  } finally {
-    for (const dir of [tree, packaging, root, out, docker.dir]) await removeDir(dir);
-  }
+  });
 });
 
 const skip = nativeSkipReason();

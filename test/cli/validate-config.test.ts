@@ -21,9 +21,9 @@ Cli.before(async (ctx) => {
 Cli.after(async (ctx) => removeDir(ctx.dir));
 
 /** The sources through tsx (what `npm run validate-config` runs) or the bundle (what the bin runs). */
-function run(ctx: Ctx, how: 'sources' | 'bundle', args: string[], input?: string | Buffer) {
+function run(ctx: Ctx, how: 'sources' | 'bundle', args: string[], input?: string | Buffer, env: NodeJS.ProcessEnv = process.env) {
   const argv = how === 'sources' ? ['--import', tsx, join(root, 'src/bin.ts'), 'validate-config', ...args] : [ctx.bundle, ...args];
-  const r = spawnSync(process.execPath, argv, { cwd: ctx.dir, input, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, argv, { cwd: ctx.dir, input, env, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -70,6 +70,21 @@ Cli('usage mistakes exit 2 with one line', (ctx) => {
     assert.is(r.stderr.trim().split('\n').length, 1);
     assertOneClearLine(r.stderr);
   }
+});
+
+Cli('the bundle answers --help and -h (exit 0, the same text as the sources) and --version', (ctx) => {
+  const help = run(ctx, 'bundle', ['--help']);
+  assert.is(help.code, 0, help.stderr);
+  assert.match(help.stdout, /^usage: validate-config .*\n[^]*\noptions:\n[^]*  --json [^]*\nexample:\n  validate-config /);
+  assert.is(run(ctx, 'bundle', ['-h', 'x.json']).stdout, help.stdout);
+  assert.is(run(ctx, 'sources', ['--help']).stdout, help.stdout);
+  // The test's bundle is in a temp folder, not <root>/dist: say where the project is.
+  const version = run(ctx, 'bundle', ['--version'], undefined, { ...process.env, DOCKERD_EXTRA_ROOT: root });
+  assert.is(version.code, 0, version.stderr);
+  assert.match(version.stdout, /^dockerd-extra \d+\.\d+\.\d+\nsupported engine tags: .*v28\.5\.2/);
+  const bogus = run(ctx, 'bundle', ['--bogus']);
+  assert.is(bogus.code, 2);
+  assert.match(bogus.stderr, /; see validate-config --help\n$/);
 });
 
 Cli('missing file and directory: one clear line each, exit 2, other files still checked', (ctx) => {

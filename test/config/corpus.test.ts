@@ -26,7 +26,7 @@ Corpus('the corpus covers realistic valid files and each class of mistake', () =
   const all = Object.values(expected);
   assert.ok(all.filter((e) => e.valid).length >= 10);
   const keywords = new Set(all.flatMap((e) => e.findings.map((f) => f.keyword)));
-  for (const k of ['syntax', 'comment', 'duplicate-key', 'encoding', 'empty', 'not-object', 'unknown-key', 'type', 'enum', 'rule', 'engine-rejects', 'deprecated', 'null', 'integer-literal', 'key-case']) {
+  for (const k of ['syntax', 'comment', 'duplicate-key', 'encoding', 'empty', 'not-object', 'unknown-key', 'type', 'enum', 'rule', 'engine-rejects', 'deprecated', 'removed', 'null', 'integer-literal', 'key-case']) {
     assert.ok(keywords.has(k), `no corpus file exercises ${k}`);
   }
 });

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { validateDaemonConfig, isInvalid, MAX_CONFIG_BYTES } from '../../src/config/validate.ts';
+import { validateDaemonConfig, isInvalid, MAX_CONFIG_BYTES, type Finding } from '../../src/config/validate.ts';
 import { suggestKey } from '../../src/config/suggest.ts';
 import { decodeConfigBytes, firstInvalidUtf8 } from '../../src/config/decode.ts';
 import { ipVersion } from '../../src/config/net.ts';
@@ -50,6 +50,10 @@ const syntaxCases: Array<[string, string, string[]]> = [
   ['a bare word in an array is a value, not a key', '{"dns-search": [example.com]}', ['1:17 example.com is not JSON: a string needs double quotes, "example.com"']],
   ['two mistakes in two members of one line', `{"debug": yes, "log-level": 'info'}`, ['1:11 yes is not JSON: write true or false', '1:29 single quotes are not JSON: write "info"']],
   ['a comma before the wrong closer is not called trailing', '{"dns": ["1.1.1.1",}', ['1:20 a value was expected at "}"']],
+  ['a missing comma, shown where it goes', '{\n  "debug": true\n  "storage-driver": "overlay2"\n}', ['2:16 a comma is missing here, before "storage-driver": add ","']],
+  ['a missing comma in an array', '{"dns": ["1.1.1.1" "8.8.8.8"]}', ['1:19 a comma is missing here, before "8.8.8.8": add ","']],
+  ['a # comment reads as plainly as a // one, whatever it holds', '{\n  # was: "debug": false, "x": [\n  "debug": true # for now\n}', ['2:3 comments are not JSON: dockerd refuses the file; remove the comment', '3:17 comments are not JSON: dockerd refuses the file; remove the comment']],
+  ['a # inside a string is no comment', '{"labels": ["rack=#12"] # x\n}', ['1:25 comments are not JSON: dockerd refuses the file; remove the comment']],
   ['one mistake per line, each reported', '{\n  debug: true,\n  "mtu": NaN\n}', ['2:3 the key debug needs double quotes: write "debug"', '3:10 NaN is not a JSON number: write a number, or a string in double quotes']],
 ];
 for (const [name, text, expected] of syntaxCases) {
@@ -185,6 +189,64 @@ V('IP addresses are read as Go reads them', () => {
   const bad = ['256.1.1.1', '01.2.3.4', '1.2.3', 'fe80::1%eth0', '1:2:3:4:5:6:7:8:9', '1::2::3', 'g::1', 'dns.example', ''];
   assert.equal(ok.map(ipVersion), [4, 6, 6, 6, 6, 6, 6]);
   assert.equal(bad.map(ipVersion), bad.map(() => 0));
+});
+
+V('a runtime member the engine ignores is a warning that names the member meant (nvidia-ctk writes "args": [])', () => {
+  const f = validateDaemonConfig('{"runtimes": {"nvidia": {"path": "nvidia-container-runtime", "args": []}}}');
+  assert.equal(f.map((x) => [x.pointer, x.keyword, x.severity, x.suggestion]), [['/runtimes/nvidia/args', 'unknown-key', 'warning', 'runtimeArgs']]);
+  assert.not.ok(isInvalid(f));
+  const lost = validateDaemonConfig('{"runtimes": {"nvidia": {"path": "nvidia-container-runtime", "args": ["--debug"]}}}');
+  assert.match(lost[0]?.message ?? '', /not passed to the runtime; move them to "runtimeArgs"/);
+  assert.equal(keys('{"runtimes": {"x": {"path": "/x", "zzzzzz": 1}}, "builder": {"gc": {"zzzzzz": 1}}}'), ['1:35 /runtimes/x/zzzzzz unknown-key warning', '1:69 /builder/gc/zzzzzz unknown-key error']);
+});
+
+V('default-ulimits: an entry without Name, or with a name runc does not know, is an error', () => {
+  assert.equal(keys('{"default-ulimits": {"nofile": {"Hard": 1, "Soft": 1}}}'), ['1:22 /default-ulimits/nofile rule:default-ulimits error']);
+  assert.equal(keys('{"default-ulimits": {"nofile": {"name": "nofiles", "Hard": 1, "Soft": 1}}}'), ['1:41 /default-ulimits/nofile/name rule:default-ulimits error']);
+  assert.equal(keys('{"default-ulimits": {"nofile": {"Name": "NOFILE", "Hard": 1, "Soft": 1}, "core": {"Name": "core"}}}'), []);
+});
+
+V('default-runtime: neither built in, nor a containerd shim name, nor in runtimes is an error', () => {
+  assert.equal(keys('{"default-runtime": "nvidia"}'), ['1:21 /default-runtime rule:default-runtime error']);
+  assert.equal(keys('{"default-runtime": "nvidia", "runtimes": {"nvidia": {"path": "nvidia-container-runtime"}}}'), []);
+  for (const name of ['runc', 'io.containerd.runc.v2', 'io.containerd.kata.v2', '']) assert.equal(keys(`{"default-runtime": "${name}"}`), [], name);
+  assert.equal(keys('{"default-runtime": "/usr/bin/crun"}'), ['1:21 /default-runtime rule:default-runtime error']);
+});
+
+V('keys the engine removed say when, and what to use instead', () => {
+  const f = validateDaemonConfig('{"graph": "/srv/docker", "oom-score-adjust": -500, "cluster-store-opts": {}}');
+  assert.equal(f.map((x) => [x.pointer, x.keyword, x.severity, x.suggestion]), [
+    ['/graph', 'removed', 'error', 'data-root'],
+    ['/oom-score-adjust', 'removed', 'error', undefined],
+    ['/cluster-store-opts', 'removed', 'error', undefined],
+  ]);
+  assert.match(f[0]?.message ?? '', /removed in v23\.0.*use "data-root"/);
+  assert.equal(keys('{"extra-storage": {"graph": "/x"}}'), ['1:20 /extra-storage/graph unknown-key error'], 'only at the top level');
+});
+
+V('messages say what the engine does: a flag-only setting, an empty api-cors-header, tlsverify true or false', () => {
+  const one = (text: string) => validateDaemonConfig(text)[0] as Finding;
+  const plugins = one('{"containerd-plugins-namespace": "p"}');
+  assert.is(plugins.suggestion, undefined, 'containerd-namespace is another setting');
+  assert.match(plugins.message, /cannot be set from daemon\.json.*pass --containerd-plugins-namespace to dockerd/);
+  const cors = one('{"api-cors-header": ""}');
+  assert.equal([cors.keyword, cors.severity], ['deprecated', 'warning']);
+  assert.not.match(cors.message, /refuses to start/);
+  assert.match(one('{"tlsverify": true}').message, /^"tlsverify": true turns TLS on/);
+  assert.match(one('{"tlsverify": false}').message, /even as false.*remove tlsverify/);
+  assert.not.match(one('{"tls": true, "tlsverify": false}').message, /remove tlsverify/, 'tls: true keeps TLS on');
+});
+
+V('a TCP listener without client certificates gets the warning dockerd prints; with tlsverify it does not', () => {
+  const hosts = '"hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375", "127.0.0.1:2375"]';
+  const f = validateDaemonConfig(`{${hosts}}`);
+  assert.equal(f.map((x) => [x.pointer, x.rule, x.severity]), [['/hosts/1', 'hosts', 'warning'], ['/hosts/2', 'hosts', 'warning']]);
+  assert.match(f[0]?.message ?? '', /Binding to IP address without --tlsverify is insecure.*waits 15 s/);
+  assert.not.match(f[1]?.message ?? '', /15 s/, 'loopback: no wait');
+  const tls = '"tlscert": "/etc/docker/cert.pem", "tlskey": "/etc/docker/key.pem"';
+  assert.equal(validateDaemonConfig(`{${hosts}, "tlsverify": true, ${tls}}`), []);
+  assert.equal(validateDaemonConfig(`{${hosts}, "tls": true, ${tls}}`), [], 'tls alone verifies clients');
+  assert.equal(validateDaemonConfig(`{${hosts}, "tls": true, "tlsverify": false, ${tls}}`).length, 2);
 });
 
 V.run();

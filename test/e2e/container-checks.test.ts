@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { checkScript, parseCheckOutput, shellQuote } from '../../src/e2e/container-checks.ts';
 import type { Expectation } from '../../src/e2e/image-spec.ts';
-import { sha256Hex } from '../../src/e2e/docker-archive.ts';
 import { removeDir, tempDir, writeFiles } from '../helpers.ts';
+import { sha256 } from '../../src/digest.ts';
 
 const Checks = suite('e2e/container-checks');
 
@@ -20,13 +20,13 @@ Checks('the script passes on a tree that matches and fails each expectation that
     execFileSync('ln', [`${dir}/d/a.txt`, `${dir}/d/hard.txt`]);
     execFileSync('ln', ['-s', 'a.txt', `${dir}/d/sym`]);
     const expectations: Expectation[] = [
-      { kind: 'sha256', path: `${dir}/d/a.txt`, sha256: sha256Hex('alpha\n'), what: 'a' },
+      { kind: 'sha256', path: `${dir}/d/a.txt`, sha256: sha256('alpha\n'), what: 'a' },
       { kind: 'absent', path: `${dir}/d/gone.txt` },
       { kind: 'listing', dir: `${dir}/d/opq`, names: ['up.txt'] },
       { kind: 'symlink', path: `${dir}/d/sym`, target: 'a.txt' },
       { kind: 'hardlink', path: `${dir}/d/hard.txt`, other: `${dir}/d/a.txt` },
       // the failing ones
-      { kind: 'sha256', path: `${dir}/d/a.txt`, sha256: sha256Hex('beta\n'), what: 'a' },
+      { kind: 'sha256', path: `${dir}/d/a.txt`, sha256: sha256('beta\n'), what: 'a' },
       { kind: 'absent', path: `${dir}/d/sym` },
       { kind: 'listing', dir: `${dir}/d`, names: ['a.txt'] },
       { kind: 'hardlink', path: `${dir}/d/sym`, other: `${dir}/d/opq/up.txt` },

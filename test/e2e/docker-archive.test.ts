@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { archiveManifest, chainIds, goArch, imageConfig, parseSavedManifest, sha256Hex } from '../../src/e2e/docker-archive.ts';
+import { archiveManifest, chainIds, goArch, imageConfig, parseSavedManifest } from '../../src/e2e/docker-archive.ts';
+import { sha256 } from '../../src/digest.ts';
 
 const Archive = suite('e2e/docker-archive');
 const d1 = 'a'.repeat(64);
@@ -9,7 +10,7 @@ const d2 = 'b'.repeat(64);
 Archive('the chainID of the first layer is its diffID, the next ones chain with a space', () => {
   const chain = chainIds([d1, d2]);
   assert.is(chain[0], d1);
-  assert.is(chain[1], sha256Hex(`sha256:${d1} sha256:${d2}`));
+  assert.is(chain[1], sha256(`sha256:${d1} sha256:${d2}`));
   assert.equal(chainIds([]), []);
 });
 

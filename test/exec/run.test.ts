@@ -47,6 +47,17 @@ Run('a missing program is a MissingToolError', async () => {
   }
 });
 
+Run('a missing working folder is said as such, not as a missing program', async () => {
+  try {
+    await run('sh', ['-c', 'true'], { cwd: '/nonexistent-dockerd-extra' });
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.not.instance(error, MissingToolError);
+    assert.instance(error, ExecError);
+    assert.match((error as ExecError).reason, /working folder \/nonexistent-dockerd-extra does not exist/);
+  }
+});
+
 Run('aborting the signal kills the whole process group', async () => {
   const controller = new AbortController();
   const started = Date.now();

@@ -2,8 +2,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rm, writeFile, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
-import { APPLIED_RECORD_FILE, assertClean, changedFiles, dirtyFiles, parsePorcelainZ } from '../../src/moby/dirty.ts';
+import { sha256 } from '../../src/digest.ts';
+import { changedFiles, parsePorcelainZ } from '../../src/exec/git.ts';
+import { assertClean, dirtyFiles } from '../../src/moby/dirty.ts';
+import { RECORD_FILE } from '../../src/patchset/record.ts';
 import { DirtyTreeError } from '../../src/moby/errors.ts';
 import { gitSync, removeDir } from '../helpers.ts';
 import { makeMobyTree } from './fixtures.ts';
@@ -16,7 +18,7 @@ Dirty('parsePorcelainZ reads paths, skipping the source of a rename', () => {
 });
 
 Dirty('dirtyFiles leaves out the applied record and the files it lists', () => {
-  const changed = ['daemon/daemon.go', APPLIED_RECORD_FILE, 'daemon/extra/storage.go', 'local.txt'];
+  const changed = ['daemon/daemon.go', RECORD_FILE, 'daemon/extra/storage.go', 'local.txt'];
   assert.equal(dirtyFiles(changed, ['daemon/daemon.go', 'daemon/extra/storage.go']), ['local.txt']);
 });
 
@@ -49,7 +51,7 @@ Dirty('a file the patch set wrote is ours only while it holds what the record sa
   try {
     const patched = 'package daemon // patched by the set\n';
     await writeFile(join(dir, 'daemon/daemon.go'), patched);
-    const applied = { 'daemon/daemon.go': createHash('sha256').update(patched).digest('hex') };
+    const applied = { 'daemon/daemon.go': sha256(patched) };
     assert.equal(await assertClean(dir, applied, false), []);
     await writeFile(join(dir, 'daemon/daemon.go'), patched + '// a local edit on top\n');
     try {

@@ -1,5 +1,5 @@
 /**
- * A tiny invented tree with moby's file names, for the moby/, build/ and CLI suites. Its
+ * A tiny invented tree with moby's file names, for the moby/, dockerd/ and CLI suites. Its
  * hack/make.sh is a small shell script that writes a fake dockerd (a shell script answering
  * --version, --help and --validate) where moby's writes the real one, and, like moby's
  * hack/with-go-mod.sh, a temporary go.mod it removes on the way out.

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { loadPatchSet, type PatchSet } from '../../src/patchset/patch-set.ts';
 import { planDiff } from '../../src/patchset/plan.ts';
 import { fullReader, treeReader } from '../../src/patchset/readers.ts';
-import { RECORD_FILE, applyPlan, appliedRecordFor, readAppliedRecord } from '../../src/patchset/apply.ts';
+import { applyPlan } from '../../src/patchset/apply.ts';
+import { RECORD_FILE, appliedRecordFor, readAppliedRecord } from '../../src/patchset/record.ts';
 import { ApplyError, StaleTreeError, TreeFileError } from '../../src/patchset/errors.ts';
 import { CancelledError } from '../../src/errors.ts';
-import { gitSync, removeDir } from '../helpers.ts';
+import { failureOf, gitSync, removeDir } from '../helpers.ts';
 import { BASE, BASE_TAG, FULL, PATCHED, makeProject, makeTree } from './fixtures.ts';
 
 interface Ctx {
@@ -73,9 +74,7 @@ Apply('a write that fails half way (immutable file) puts every written file back
   try {
     const p = plan(ctx);
     assert.equal(p.writes.slice(0, 3).map((w) => w.path), ['cmd/dockerd/options.go', 'daemon/config/config.go', 'daemon/daemon.go']);
-    await applyPlan(ctx.tree, p, appliedRecordFor(ctx.set, 'diff', p));
-    assert.unreachable('should have thrown');
-  } catch (error) {
+    const error = await failureOf(applyPlan(ctx.tree, p, appliedRecordFor(ctx.set, 'diff', p)));
     assert.instance(error, ApplyError);
     assert.is((error as ApplyError).path, 'daemon/daemon.go');
     assert.equal((error as ApplyError).rollbackFailures, []);
@@ -88,13 +87,9 @@ Apply('a write that fails half way (immutable file) puts every written file back
 Apply('a folder that cannot be created (a file is in the way) rolls back the patched files', async (ctx) => {
   await writeFile(join(ctx.tree, 'daemon/extrastore'), 'a file where full/ needs a folder\n');
   const p = plan(ctx);
-  try {
-    await applyPlan(ctx.tree, p, appliedRecordFor(ctx.set, 'diff', p));
-    assert.unreachable('should have thrown');
-  } catch (error) {
-    assert.instance(error, ApplyError);
-    assert.match((error as ApplyError).path, 'daemon/extrastore/');
-  }
+  const error = await failureOf(applyPlan(ctx.tree, p, appliedRecordFor(ctx.set, 'diff', p)));
+  assert.instance(error, ApplyError);
+  assert.match((error as ApplyError).path, 'daemon/extrastore/');
   assertUntouched(ctx.tree, ['?? daemon/extrastore']);
 });
 
@@ -102,17 +97,11 @@ Apply('an abort half way rolls back, removes created folders, and reports the ca
   const controller = new AbortController();
   const p = plan(ctx);
   const seen: string[] = [];
-  try {
-    await applyPlan(ctx.tree, p, appliedRecordFor(ctx.set, 'diff', p), controller.signal, {
-      onWritten: (path, done) => {
-        seen.push(path);
-        if (done === 4) controller.abort(); // the first full/ file is in place, its folder created
-      },
-    });
-    assert.unreachable('should have thrown');
-  } catch (error) {
-    assert.instance(error, CancelledError);
-  }
+  const onWritten = (path: string, done: number) => {
+    seen.push(path);
+    if (done === 4) controller.abort(); // the first full/ file is in place, its folder created
+  };
+  assert.instance(await failureOf(applyPlan(ctx.tree, p, appliedRecordFor(ctx.set, 'diff', p), controller.signal, { onWritten })), CancelledError);
   assert.is(seen.length, 4);
   assertUntouched(ctx.tree);
   assert.not.ok((await readdir(join(ctx.tree, 'daemon'))).includes('extrastore'));
@@ -120,25 +109,16 @@ Apply('an abort half way rolls back, removes created folders, and reports the ca
 
 Apply('an already aborted signal writes nothing', async (ctx) => {
   const p = plan(ctx);
-  try {
-    await applyPlan(ctx.tree, p, appliedRecordFor(ctx.set, 'diff', p), AbortSignal.abort());
-    assert.unreachable('should have thrown');
-  } catch (error) {
-    assert.instance(error, CancelledError);
-  }
+  assert.instance(await failureOf(applyPlan(ctx.tree, p, appliedRecordFor(ctx.set, 'diff', p), AbortSignal.abort())), CancelledError);
   assertUntouched(ctx.tree);
 });
 
 Apply('a file changed after planning stops the apply before any write', async (ctx) => {
   const p = plan(ctx);
   await writeFile(join(ctx.tree, 'daemon/config/config.go'), BASE['daemon/config/config.go'] + '// edited meanwhile\n');
-  try {
-    await applyPlan(ctx.tree, p, appliedRecordFor(ctx.set, 'diff', p));
-    assert.unreachable('should have thrown');
-  } catch (error) {
-    assert.instance(error, StaleTreeError);
-    assert.is((error as StaleTreeError).path, 'daemon/config/config.go');
-  }
+  const error = await failureOf(applyPlan(ctx.tree, p, appliedRecordFor(ctx.set, 'diff', p)));
+  assert.instance(error, StaleTreeError);
+  assert.is((error as StaleTreeError).path, 'daemon/config/config.go');
   assertUntouched(ctx.tree, [' M daemon/config/config.go']);
 });
 
@@ -149,27 +129,19 @@ Apply('no record on a tree that was never patched', async (ctx) => {
 
 Apply('a damaged record is an error naming the file, not a silent fresh start', async (ctx) => {
   await writeFile(join(ctx.tree, RECORD_FILE), '{"base": ');
-  try {
-    await readAppliedRecord(ctx.tree);
-    assert.unreachable('should have thrown');
-  } catch (error) {
-    assert.instance(error, TreeFileError);
-    assert.is((error as TreeFileError).file, join(ctx.tree, RECORD_FILE));
-    assert.match((error as Error).message, /delete it; git -C .* status then lists what an earlier run changed: restore those files and run build-dockerd again$/);
-    assert.not.match((error as Error).message, /export-patches/, 'the patch set is not at fault');
-  }
+  const error = await failureOf(readAppliedRecord(ctx.tree));
+  assert.instance(error, TreeFileError);
+  assert.is((error as TreeFileError).file, join(ctx.tree, RECORD_FILE));
+  assert.match((error as Error).message, /delete it; git -C .* status then lists what an earlier run changed: restore those files and run build-dockerd again$/);
+  assert.not.match((error as Error).message, /export-patches/, 'the patch set is not at fault');
 });
 
 Apply('a folder where moby has a file is the tree\'s problem, with a way to restore it', async (ctx) => {
   await rm(join(ctx.tree, 'daemon/config/config.go'));
   await mkdir(join(ctx.tree, 'daemon/config/config.go'));
-  try {
-    planDiff(ctx.set, treeReader(ctx.tree), fullReader(ctx.set));
-    assert.unreachable('should have thrown');
-  } catch (error) {
-    assert.instance(error, TreeFileError);
-    assert.match((error as Error).message, /config\.go: is a folder where moby has a file; restore it \(git -C .* checkout -- daemon\/config\/config\.go\) or use a fresh checkout$/);
-  }
+  const error = await failureOf(() => planDiff(ctx.set, treeReader(ctx.tree), fullReader(ctx.set)));
+  assert.instance(error, TreeFileError);
+  assert.match((error as Error).message, /config\.go: is a folder where moby has a file; restore it \(git -C .* checkout -- daemon\/config\/config\.go\) or use a fresh checkout$/);
 });
 
 Apply.run();

@@ -6,7 +6,8 @@
  */
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatManifest, sha256, type Manifest } from '../../src/patchset/manifest.ts';
+import { sha256 } from '../../src/digest.ts';
+import { formatManifest, type Manifest } from '../../src/patchset/manifest.ts';
 import { makeRepo, tempDir, writeFiles } from '../helpers.ts';
 
 export const BASE_TAG = 'v28.5.2';

@@ -4,8 +4,11 @@ import { loadPatchSet, type PatchSet } from '../../src/patchset/patch-set.ts';
 import { planDiff, type FileReader } from '../../src/patchset/plan.ts';
 import { planFull } from '../../src/patchset/full.ts';
 import { baseBlobReader, fullReader, treeReader } from '../../src/patchset/readers.ts';
-import { applyPlan, appliedRecordFor } from '../../src/patchset/apply.ts';
+import { applyPlan } from '../../src/patchset/apply.ts';
+import { appliedRecordFor } from '../../src/patchset/record.ts';
 import { ManifestMismatchError, MissingBaseBlobError } from '../../src/patchset/errors.ts';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { gitSync, removeDir, writeFiles } from '../helpers.ts';
 import { BASE, BASE_TAG, FULL, PATCHED, makeProject, makeTree } from './fixtures.ts';
 
@@ -109,6 +112,20 @@ Full('a checkout without the base tag cannot give base blobs', async () => {
     assert.unreachable('should have thrown');
   } catch (error) {
     assert.instance(error, MissingBaseBlobError);
+  } finally {
+    await removeDir(tree);
+  }
+});
+
+Full('a git that fails is an error of its own, not a missing base blob', async () => {
+  const tree = await makeTree();
+  try {
+    await rm(join(tree, '.git'), { recursive: true }); // now a plain folder: git refuses every command
+    await withSet(async (set) => baseBlobReader(tree, set));
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.not.instance(error, MissingBaseBlobError);
+    assert.match(String(error), /not a git repository/);
   } finally {
     await removeDir(tree);
   }

@@ -14,7 +14,8 @@ import { loadPatchSet, supportedBases, type PatchSet } from '../../src/patchset/
 import { planDiff } from '../../src/patchset/plan.ts';
 import { planFull } from '../../src/patchset/full.ts';
 import { baseBlobReader, fullReader, treeReader } from '../../src/patchset/readers.ts';
-import { applyPlan, appliedRecordFor } from '../../src/patchset/apply.ts';
+import { applyPlan } from '../../src/patchset/apply.ts';
+import { appliedRecordFor } from '../../src/patchset/record.ts';
 import { gitSync, mobySource, removeDir, tempDir, writeFiles } from '../helpers.ts';
 
 const BASE = 'v28.5.2';

@@ -3,8 +3,9 @@ import * as assert from 'uvu/assert';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadPatchSet, supportedBases } from '../../src/patchset/patch-set.ts';
-import { MalformedPatchError, PatchSetError, UnsupportedBaseError, UnsupportedPatchError } from '../../src/patchset/errors.ts';
-import { removeDir, tempDir } from '../helpers.ts';
+import { UnsupportedVersionError } from '../../src/moby/errors.ts';
+import { MalformedPatchError, PatchSetError, UnsupportedPatchError } from '../../src/patchset/errors.ts';
+import { failureOf, removeDir, tempDir } from '../helpers.ts';
 import { BASE_TAG, FULL, PATCHES, makeProject } from './fixtures.ts';
 
 const Load = suite('patchset/patch-set (loading)');
@@ -43,8 +44,8 @@ Load('supported bases are the folders under patches/, in version order', async (
 });
 
 Load('an unsupported base names the supported ones', async () => {
-  const error = (await failure(await makeProject(), 'v27.0.0')) as UnsupportedBaseError;
-  assert.instance(error, UnsupportedBaseError);
+  const error = (await failure(await makeProject(), 'v27.0.0')) as UnsupportedVersionError;
+  assert.instance(error, UnsupportedVersionError);
   assert.equal(error.supported, [BASE_TAG]);
 });
 
@@ -98,6 +99,17 @@ Load('a broken manifest.json is refused', async () => {
   const error = (await failure(root)) as PatchSetError;
   assert.instance(error, PatchSetError);
   assert.is(error.file, `patches/${BASE_TAG}/manifest.json`);
+});
+
+Load('supportedBases: no patches/ folder is no base; one that cannot be read is an error', async () => {
+  const root = await tempDir();
+  try {
+    assert.equal(await supportedBases(root), []);
+    await writeFile(join(root, 'patches'), 'not a folder');
+    assert.is(((await failureOf(supportedBases(root))) as NodeJS.ErrnoException).code, 'ENOTDIR');
+  } finally {
+    await removeDir(root);
+  }
 });
 
 Load.run();

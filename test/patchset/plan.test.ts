@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadPatchSet, type PatchSet } from '../../src/patchset/patch-set.ts';
-import { planDiff, type FileReader } from '../../src/patchset/plan.ts';
-import { ManifestMismatchError } from '../../src/patchset/errors.ts';
+import { planDiff, type FileReader, type HunkFailure } from '../../src/patchset/plan.ts';
+import { ManifestMismatchError, PatchConflictError } from '../../src/patchset/errors.ts';
 import { removeDir } from '../helpers.ts';
 import { BASE, BASE_TAG, FULL, PATCHED, PATCHES, makeProject } from './fixtures.ts';
 
@@ -147,6 +147,20 @@ Plan('patches apply in series order, each on the text the earlier ones made', as
     ['0003-daemon-daemon.go.patch', '@@ -17,6 +18,9 @@', 2],
   ]);
   assert.is(plan.writes.find((w) => w.path === 'daemon/daemon.go')!.after, PATCHED['daemon/daemon.go']);
+});
+
+Plan('a conflict\'s details show where, why, expected and found', () => {
+  const failure: HunkFailure = {
+    patch: '0001-a.patch', file: 'daemon/daemon.go', hunk: '@@ -4,4 +4,5 @@', expected: ['\tflagB()'], found: ['\tflagC()'],
+    offsetTried: 10, line: 4, reason: 'mismatch',
+  };
+  assert.equal(new PatchConflictError('/t', [failure]).detailLines(), [
+    'daemon/daemon.go @@ -4,4 +4,5 @@ (0001-a.patch): context does not match, at line 4, tried offsets up to ±10',
+    '  expected:',
+    '    | \tflagB()',
+    '  found:',
+    '    | \tflagC()',
+  ]);
 });
 
 Plan.run();

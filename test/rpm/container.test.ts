@@ -4,7 +4,8 @@ import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assertEngine, containerMakeCommand, rpmbuildFlags } from '../../src/rpm/container.ts';
+import { assertEngine, containerMakeCommand, engineVersion, rpmbuildFlags } from '../../src/rpm/container.ts';
+import { ExecError } from '../../src/errors.ts';
 import { goImage } from '../../src/rpm/container-run.ts';
 import { NoEngineError } from '../../src/rpm/errors.ts';
 import { removeDir, tempDir, writeFiles } from '../helpers.ts';
@@ -68,6 +69,21 @@ Container('an engine without the base image, which cannot be pulled, is refused 
     const error = await assertEngine(['quay.io/centos/centos:stream9'], bin).catch((e: unknown) => e);
     assert.instance(error, NoEngineError);
     assert.is((error as NoEngineError).reason, 'the base image quay.io/centos/centos:stream9 cannot be pulled');
+  } finally {
+    process.env.PATH = path;
+    await removeDir(bin);
+  }
+});
+
+Container('engineVersion: no docker CLI at all is "no engine"; a docker that cannot start is an error', async () => {
+  const bin = await tempDir('dockerd-extra-nodocker-');
+  const path = process.env.PATH;
+  try {
+    process.env.PATH = bin; // an empty folder: no docker on PATH
+    assert.is(await engineVersion(bin), undefined);
+    process.env.PATH = path;
+    const error = await engineVersion(join(bin, 'gone')).catch((e: unknown) => e);
+    assert.instance(error, ExecError, 'a missing working folder is not "no engine"');
   } finally {
     process.env.PATH = path;
     await removeDir(bin);

@@ -1,14 +1,15 @@
 /** Our macros file under the host's rpm, and the native rpmbuild command line as data. */
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseDistro } from '../../src/rpm/distro.ts';
 import { buildLayout } from '../../src/rpm/layout.ts';
 import { buildEnv, rpmbuildArgs } from '../../src/rpm/native.ts';
+import { PACKAGE_ROOT as REPO } from '../../src/project.ts';
 
 const Macros = suite('native rpmbuild inputs');
-const MACROS = fileURLToPath(new URL('../../rpm/macros.dockerd-extra', import.meta.url));
+const MACROS = join(REPO, 'rpm/macros.dockerd-extra');
 
 function evalRpm(expr: string): string | undefined {
   try {

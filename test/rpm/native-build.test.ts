@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { VerifyError } from '../../src/rpm/errors.ts';
@@ -14,6 +13,7 @@ import { runRpm, type RpmRequest } from '../../src/rpm/pipeline.ts';
 import type { PatchStep } from '../../src/rpm/stage.ts';
 import { gitSync, removeDir, tempDir } from '../helpers.ts';
 import { makeToyEngine, makeToyPackaging, nativeSkipReason, TINI_STATIC } from './fixtures.ts';
+import { PACKAGE_ROOT as REPO } from '../../src/project.ts';
 
 const Native = suite('native rpm build of a toy engine');
 const skip = nativeSkipReason();
@@ -34,7 +34,7 @@ async function request(out: string, patch: PatchStep): Promise<RpmRequest> {
     out,
     cwd: out,
     projectRoot: out,
-    projectRpmDir: fileURLToPath(new URL('../../rpm', import.meta.url)),
+    projectRpmDir: join(REPO, 'rpm'),
     cacheDir: join(out, 'cache'),
     tiniStatic: TINI_STATIC,
     uid: process.getuid?.() ?? -1,

@@ -6,16 +6,16 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultCacheRoot } from '../../src/moby/checkout.ts';
 import { runRpm } from '../../src/rpm/pipeline.ts';
 import { gitSync, mobySource, removeDir, tempDir } from '../helpers.ts';
 import { nativeSkipReason, TINI_STATIC } from './fixtures.ts';
+import { PACKAGE_ROOT as REPO } from '../../src/project.ts';
 
 const Real = suite('real native build of docker-ce');
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = REPO;
 
 function skipReason(): string | undefined {
   if (!process.env.PACKAGING_SRC) return 'PACKAGING_SRC is not set (a docker-ce-packaging 28.x checkout; .ci/run sets it)';

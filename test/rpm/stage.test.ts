@@ -60,4 +60,27 @@ Stage('the same inputs give the same staged commit; a clean patched tree is not 
   }
 });
 
+Stage('the staged commit has a fixed identity and the base commit\'s time, whatever the environment says', async () => {
+  const user = await makeToyEngine();
+  const work = await tempDir();
+  const saved = { ...process.env };
+  try {
+    const first = await stageTree(user, join(work, 'a/engine'), patch);
+    Object.assign(process.env, { GIT_COMMITTER_DATE: '2030-01-01T00:00:00Z', GIT_AUTHOR_NAME: 'someone', GIT_COMMITTER_EMAIL: 'me@example.com' });
+    const second = await stageTree(user, join(work, 'b/engine'), patch);
+    assert.is(second.head, first.head);
+    const when = gitSync(user, 'log', '-1', '--format=%ct').trim();
+    const fields = gitSync(first.dir, 'log', '-1', '--format=%an <%ae> %at%n%cn <%ce> %ct%n%B').trim();
+    const who = `dockerd-extra <dockerd-extra@localhost> ${when}`;
+    assert.is(fields, `${who}\n${who}\ndockerd-extra: patched tree staged for the RPM build`);
+  } finally {
+    for (const key of ['GIT_COMMITTER_DATE', 'GIT_AUTHOR_NAME', 'GIT_COMMITTER_EMAIL']) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+    await removeDir(user);
+    await removeDir(work);
+  }
+});
+
 Stage.run();

@@ -2,10 +2,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonical, hashBinaries, hashChanges, isUpToDate, readStamp, writeStamp, type BuildInputs } from '../../src/build/stamp.ts';
+import { sortedJson as canonical } from '../../src/digest.ts';
+import { hashBinaries, hashChanges, isUpToDate, readStamp, writeStamp, type BuildInputs } from '../../src/dockerd/stamp.ts';
 import { removeDir, tempDir } from '../helpers.ts';
 
-const Stamp = suite('build/stamp');
+const Stamp = suite('dockerd/stamp');
 
 const inputs: BuildInputs = {
   head: 'a'.repeat(40),

@@ -4,12 +4,12 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { buildDockerd, stampFor } from '../../src/build/make.ts';
+import { buildDockerd, stampFor } from '../../src/dockerd/make.ts';
 import { ExecError } from '../../src/errors.ts';
 import { gitSync, removeDir, tempDir } from '../helpers.ts';
 import { makeMobyTree } from '../moby/fixtures.ts';
 
-const Make = suite('build/make');
+const Make = suite('dockerd/make');
 
 Make('stampFor appends -extra.<release> to version and commit', () => {
   assert.equal(stampFor('28.5.2', '8ed7814', 1), { version: '28.5.2-extra.1', gitCommit: '8ed7814-extra.1' });

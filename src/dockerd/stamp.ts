@@ -3,10 +3,11 @@
  * applied record, the content of every changed file and the stamped version are all unchanged, and
  * the binaries are still the ones we wrote, the Go build (minutes) is skipped.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256File, sortedJson, sortedJsonFile } from '../digest.ts';
+import { orIfMissing } from '../errors.ts';
 
 export const STAMP_FILE = 'build-stamp.json';
 
@@ -32,16 +33,6 @@ export interface FileStat {
   mtimeMs: number;
 }
 
-export function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
-}
-
 export async function hashChanges(treeDir: string, changed: readonly string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const path of [...changed].sort()) {
@@ -51,20 +42,11 @@ export async function hashChanges(treeDir: string, changed: readonly string[]): 
   return out;
 }
 
-/** JSON with sorted keys, so two equal records compare equal whatever their key order. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
-
 /** Pure: the stamp matches these inputs and these binaries. */
 export function isUpToDate(stamp: BuildStamp | undefined, inputs: BuildInputs, binaries: Record<string, string>): boolean {
   if (!stamp || !stamp.binaries.dockerd) return false;
   const { binaries: recorded, binaryStats: _stats, ...recordedInputs } = stamp;
-  return canonical(recordedInputs) === canonical(inputs) && canonical(recorded) === canonical(binaries);
+  return sortedJson(recordedInputs) === sortedJson(inputs) && sortedJson(recorded) === sortedJson(binaries);
 }
 
 export async function readStamp(outDir: string): Promise<BuildStamp | undefined> {
@@ -90,7 +72,7 @@ export async function hashBinaries(
   const binaryStats: Record<string, FileStat> = {};
   for (const name of names) {
     const path = join(outDir, name);
-    const st = await stat(path).catch(() => undefined);
+    const st = await stat(path).catch(orIfMissing(undefined)); // not built yet
     if (!st) continue;
     const now = { size: st.size, mtimeMs: st.mtimeMs };
     const known = previous?.binaryStats?.[name];
@@ -103,6 +85,6 @@ export async function hashBinaries(
 
 export async function writeStamp(outDir: string, stamp: BuildStamp): Promise<void> {
   const path = join(outDir, STAMP_FILE);
-  await writeFile(`${path}.tmp`, `${JSON.stringify(JSON.parse(canonical(stamp)), null, 2)}\n`);
+  await writeFile(`${path}.tmp`, sortedJsonFile(stamp));
   await rename(`${path}.tmp`, path);
 }

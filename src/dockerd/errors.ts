@@ -2,7 +2,6 @@
 import { UserError } from '../errors.ts';
 
 export class GoMissingError extends UserError {
-  readonly code = 'GO_MISSING';
   constructor(readonly needed: string) {
     super(`go was not found on PATH; install Go ${needed} or newer (moby's vendor.mod asks for it) and put it on PATH`);
     this.name = 'GoMissingError';
@@ -10,7 +9,6 @@ export class GoMissingError extends UserError {
 }
 
 export class GoTooOldError extends UserError {
-  readonly code = 'GO_TOO_OLD';
   constructor(
     readonly needed: string,
     readonly found: string,
@@ -22,7 +20,6 @@ export class GoTooOldError extends UserError {
 }
 
 export class BinaryMissingError extends UserError {
-  readonly code = 'BINARY_MISSING';
   constructor(
     readonly path: string,
     readonly logPath: string,
@@ -33,7 +30,6 @@ export class BinaryMissingError extends UserError {
 }
 
 export class VersionMismatchError extends UserError {
-  readonly code = 'VERSION_MISMATCH';
   constructor(
     readonly binary: string,
     readonly expected: string,
@@ -44,37 +40,8 @@ export class VersionMismatchError extends UserError {
   }
 }
 
-/** One failing hunk, as the conflict report shows it. */
-export interface ConflictLine {
-  patch: string;
-  file: string;
-  hunk: string;
-  reason: string;
-  line: number;
-  offsetTried: number;
-  expected: readonly string[];
-  found: readonly string[];
-}
-
-export class PatchConflictError extends UserError {
-  readonly code = 'PATCH_CONFLICT';
-  constructor(
-    readonly treeDir: string,
-    readonly failures: readonly ConflictLine[],
-    private readonly report: readonly string[],
-  ) {
-    const files = new Set(failures.map((f) => f.file)).size;
-    super(`${failures.length} hunk(s) in ${files} file(s) do not apply to ${treeDir}; nothing was written (every failing hunk is listed below)`);
-    this.name = 'PatchConflictError';
-  }
-  override detailLines(): readonly string[] {
-    return this.report;
-  }
-}
-
 /** The build failed after this run applied the patch set; the apply was taken back (or not fully). */
 export class BuildRolledBackError extends UserError {
-  readonly code = 'BUILD_ROLLED_BACK';
   constructor(
     readonly failure: UserError,
     readonly problems: readonly string[],
@@ -92,7 +59,6 @@ export class BuildRolledBackError extends UserError {
 
 /** The patched dockerd does not accept a daemon.json with extra-storage: the patch set is broken. */
 export class ExtraStorageRejectedError extends UserError {
-  readonly code = 'EXTRA_STORAGE_REJECTED';
   constructor(
     readonly binary: string,
     readonly config: string,

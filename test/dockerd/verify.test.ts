@@ -2,11 +2,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validateExtraStorage, verifyVersion } from '../../src/build/verify.ts';
-import { ExtraStorageRejectedError, VersionMismatchError } from '../../src/build/errors.ts';
+import { validateExtraStorage, verifyVersion } from '../../src/dockerd/verify.ts';
+import { ExtraStorageRejectedError, VersionMismatchError } from '../../src/dockerd/errors.ts';
 import { removeDir, tempDir } from '../helpers.ts';
 
-const Verify = suite('build/verify');
+const Verify = suite('dockerd/verify');
 
 async function fakeDockerd(dir: string, help: string, validateExit = 0): Promise<string> {
   const path = join(dir, 'dockerd');

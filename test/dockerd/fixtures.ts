@@ -4,14 +4,13 @@
  * suites never depend on the real patch set. The patch is a template literal; the manifest's
  * sums are computed from the fixture's own files.
  */
-import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tempDir, writeFiles } from '../helpers.ts';
 import { MOBY_FILES } from '../moby/fixtures.ts';
+import { PACKAGE_ROOT as REPO } from '../../src/project.ts';
+import { sha256 } from '../../src/digest.ts';
 
-const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export const PATCH = `diff --git a/cmd/dockerd/config.go b/cmd/dockerd/config.go
 --- a/cmd/dockerd/config.go
@@ -47,8 +46,8 @@ export async function makeProject(options: { empty?: boolean; release?: number; 
   const manifest = {
     base: 'v28.5.2',
     release,
-    files: { 'cmd/dockerd/config.go': { base: sha(MOBY_FILES['cmd/dockerd/config.go']!), patched: sha(second ? PATCHED_CONFIG_2 : PATCHED_CONFIG) } },
-    full: { 'daemon/extra/storage.go': sha(second ? FULL_FILE_2 : FULL_FILE) },
+    files: { 'cmd/dockerd/config.go': { base: sha256(MOBY_FILES['cmd/dockerd/config.go']!), patched: sha256(second ? PATCHED_CONFIG_2 : PATCHED_CONFIG) } },
+    full: { 'daemon/extra/storage.go': sha256(second ? FULL_FILE_2 : FULL_FILE) },
   };
   await writeFiles(root, {
     'patches/v28.5.2/series': '0001-cmd-dockerd-config.go.patch\n',
@@ -59,7 +58,6 @@ export async function makeProject(options: { empty?: boolean; release?: number; 
   return root;
 }
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = join(REPO, 'node_modules/tsx/dist/loader.mjs');
 
 export interface CliResult {

@@ -33,15 +33,13 @@ export interface MakeOptions {
   outDir: string;
   logFile: string;
   env: NodeJS.ProcessEnv;
-  /** Commit time of HEAD, so BUILDTIME does not change between identical builds. */
-  sourceDateEpoch?: number;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
 }
 
 async function isIgnored(treeDir: string, path: string): Promise<boolean> {
   // check-ignore prints the path when it is ignored and exits 1 (no output) when it is not.
-  const out = await git(treeDir).raw(['check-ignore', path]).catch(() => '');
+  const out = await git(treeDir).raw(['check-ignore', path]);
   return out.trim() !== '';
 }
 
@@ -49,6 +47,9 @@ async function isIgnored(treeDir: string, path: string): Promise<boolean> {
 export async function buildDockerd(treeDir: string, options: MakeOptions): Promise<string[]> {
   const hadGoMod = existsSync(join(treeDir, 'go.mod'));
   const keepBundles = existsSync(join(treeDir, 'bundles')) || (await isIgnored(treeDir, 'bundles/'));
+  // HEAD's commit time, so BUILDTIME does not change between identical builds. An opened tree has a
+  // HEAD; a git that cannot answer fails here rather than stamping a different BUILDTIME.
+  const epoch = Number((await git(treeDir).raw(['show', '-s', '--format=%ct', 'HEAD'])).trim()) || undefined;
   await rm(options.logFile, { force: true }); // one log per build: run() appends
   try {
     await run(join(treeDir, 'hack/make.sh'), ['dynbinary'], {
@@ -57,7 +58,7 @@ export async function buildDockerd(treeDir: string, options: MakeOptions): Promi
         ...options.env,
         VERSION: options.stamp.version,
         DOCKER_GITCOMMIT: options.stamp.gitCommit,
-        ...(options.sourceDateEpoch ? { SOURCE_DATE_EPOCH: String(options.sourceDateEpoch) } : {}),
+        ...(epoch ? { SOURCE_DATE_EPOCH: String(epoch) } : {}),
       },
       extendEnv: false,
       logFile: options.logFile,

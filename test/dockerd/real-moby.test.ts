@@ -9,11 +9,10 @@ import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gitSync, mobySource, removeDir, tempDir, writeFiles } from '../helpers.ts';
 import { lastLine, runCli } from './fixtures.ts';
+import { PACKAGE_ROOT as REPO } from '../../src/project.ts';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const Real = suite('build-dockerd on MOBY_SRC');
 const src = mobySource('build-dockerd on MOBY_SRC');
 

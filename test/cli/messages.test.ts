@@ -1,10 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { closingLine, formatConflict, formatPlan } from '../../src/build/report.ts';
+import { closingLine, formatPlan } from '../../src/cli/messages.ts';
+import type { TreePlan } from '../../src/patchset/change.ts';
 import type { PatchSet } from '../../src/patchset/patch-set.ts';
-import type { HunkFailure } from '../../src/patchset/plan.ts';
+import type { FileWrite } from '../../src/patchset/plan.ts';
 
-const Report = suite('build/report');
+const Report = suite('cli/messages');
 
 const hunk = { header: '@@ -4,4 +4,5 @@', line: 5, oldStart: 4, oldLines: 4, newStart: 4, newLines: 5, lines: [] };
 const set = {
@@ -14,20 +15,19 @@ const set = {
   manifest: { base: 'v28.5.2', release: 2, files: {}, full: {} },
 } as unknown as PatchSet;
 
+/** The plan lines of an apply plan with these writes (and warnings, replaced edits, take-back). */
+const planOf = (writes: FileWrite[], more: Partial<Extract<TreePlan, { kind: 'apply' }>> = {}) =>
+  formatPlan(set, { kind: 'apply', writes, warnings: [], ...more }, '/src/moby');
+
 Report('formatPlan lists files with hunk counts, offsets and replaced edits', () => {
-  const lines = formatPlan(
-    set,
-    {
-      kind: 'apply',
-      writes: [
-        { path: 'daemon/daemon.go', before: 'x', after: 'y', source: 'patch' },
-        { path: 'daemon/extra/store.go', before: undefined, after: 'z', source: 'full' },
-      ],
-      warnings: [{ patch: '0001-a.patch', file: 'daemon/daemon.go', hunk: '@@ -4,4 +4,5 @@', offset: 3 }],
-      replacedLocalEdits: ['daemon/daemon.go'],
-    },
-    '/src/moby',
-  );
+  const writes: FileWrite[] = [
+    { path: 'daemon/daemon.go', before: 'x', after: 'y', source: 'patch' },
+    { path: 'daemon/extra/store.go', before: undefined, after: 'z', source: 'full' },
+  ];
+  const lines = planOf(writes, {
+    warnings: [{ patch: '0001-a.patch', file: 'daemon/daemon.go', hunk: '@@ -4,4 +4,5 @@', offset: 3 }],
+    replacedLocalEdits: ['daemon/daemon.go'],
+  });
   assert.equal(lines, [
     'plan for /src/moby (patch set v28.5.2 release 2):',
     '  modify  daemon/daemon.go  (patch, 2 hunk(s))',
@@ -41,17 +41,19 @@ Report('formatPlan lists files with hunk counts, offsets and replaced edits', ()
   assert.match(formatPlan(empty, { kind: 'already-applied' }, '/t')[1]!, 'is empty: nothing to apply');
 });
 
-Report('formatConflict shows where, why, expected and found', () => {
-  const failure: HunkFailure = {
-    patch: '0001-a.patch', file: 'daemon/daemon.go', hunk: '@@ -4,4 +4,5 @@', expected: ['\tflagB()'], found: ['\tflagC()'],
-    offsetTried: 10, line: 4, reason: 'mismatch',
-  };
-  assert.equal(formatConflict([failure]), [
-    'daemon/daemon.go @@ -4,4 +4,5 @@ (0001-a.patch): context does not match, at line 4, tried offsets up to ±10',
-    '  expected:',
-    '    | \tflagB()',
-    '  found:',
-    '    | \tflagC()',
+Report('formatPlan says which earlier release is taken back, and what goes back to HEAD or away', () => {
+  const writes: FileWrite[] = [
+    { path: 'daemon/daemon.go', before: 'y1', after: 'y2', source: 'patch' },
+    { path: 'daemon/hook.go', before: 'h1', after: 'h', source: 'take-back' },
+    { path: 'daemon/extra/old.go', before: 'o', after: undefined, source: 'take-back' },
+  ];
+  const lines = planOf(writes, { takesBack: { base: 'v28.5.2', release: 1, files: 3 } });
+  assert.equal(lines.slice(1), [
+    '  take back the v28.5.2 release 1 applied earlier (3 file(s) restored from HEAD), then:',
+    '  modify  daemon/daemon.go  (patch, 2 hunk(s))',
+    '  modify  daemon/hook.go  (back to HEAD)',
+    '  delete  daemon/extra/old.go  (created by the set taken back)',
+    '  3 file(s) to write',
   ]);
 });
 

@@ -1,11 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkGo, compareGoVersions, parseGoDirective, parseGoVersion } from '../../src/build/go.ts';
-import { GoMissingError, GoTooOldError } from '../../src/build/errors.ts';
+import { checkGo, compareGoVersions, parseGoDirective, parseGoVersion } from '../../src/dockerd/go.ts';
+import { GoMissingError, GoTooOldError } from '../../src/dockerd/errors.ts';
 import { removeDir, tempDir } from '../helpers.ts';
 import { fakeGoDir, makeMobyTree } from '../moby/fixtures.ts';
 
-const Go = suite('build/go');
+const Go = suite('dockerd/go');
 
 Go('parseGoDirective reads the go line of vendor.mod', () => {
   assert.is(parseGoDirective('module github.com/docker/docker\n\ngo 1.24.0\n\nrequire (\n)'), '1.24.0');
