@@ -321,3 +321,29 @@ func BenchmarkMountHookTenUnlinkedLayers(b *testing.B) {
 		})
 	}
 }
+
+// TestGetLinkedLowerInALongChain mounts a linked base under enough layers
+// that the mount options exceed a page and overlay2 mounts with paths
+// relative to its home (mountFrom): the rewritten lower must resolve there
+// too.
+func TestGetLinkedLowerInALongChain(t *testing.T) {
+	d := newExtraTestDriver(t)
+	root, rel := testStore(t, map[string]string{"base.txt": "from the store"})
+	_, err := d.CreateFromExternalDiff("layer0", "", root, rel)
+	assert.NilError(t, err)
+	parent := "layer0"
+	for i := 1; i < 100; i++ {
+		id := fmt.Sprintf("layer%d", i)
+		assert.NilError(t, d.Create(id, parent, nil))
+		parent = id
+	}
+	assert.NilError(t, d.CreateReadWrite("rw", parent, nil))
+	lowers, err := os.ReadFile(filepath.Join(d.dir("rw"), lowerFile))
+	assert.NilError(t, err)
+	// Absolute lowers would not fit in a page: Get takes the mountFrom path.
+	assert.Assert(t, len(lowers)+len(d.home)*100 > os.Getpagesize())
+
+	got, err := readMerged(t, d, "rw", "base.txt")
+	assert.NilError(t, err)
+	assert.Equal(t, got, "from the store")
+}
