@@ -23,7 +23,7 @@ S('every top-level key has a description and a type (or a reference)', () => {
     const n = node as SchemaNode;
     assert.ok(n.$ref || (n.type && n.description), `${key} lacks type or description`);
   }
-  assert.equal(Object.keys((daemonSchema.$defs.extraStorage as SchemaNode).properties ?? {}), ['path', 'device', 'type', 'options']);
+  assert.equal(Object.keys((daemonSchema.$defs.extraStorage as SchemaNode).properties ?? {}), ['path', 'device', 'type', 'options', 'verify']);
   assert.is((daemonSchema.$defs.extraStorage as SchemaNode).additionalProperties, false);
 });
 
