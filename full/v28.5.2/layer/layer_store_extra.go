@@ -96,6 +96,9 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 	if existing := ls.getLocked(chainID); existing != nil {
 		if src.Verify {
 			if err := ls.verifyLayer(existing); err != nil {
+				ls.layerL.Lock()
+				ls.releaseLayer(existing)
+				ls.layerL.Unlock()
 				return nil, err
 			}
 		}
@@ -194,6 +197,8 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 	return l.getReference(), nil
 }
 
+// getLocked takes a reference to chainID's layer, as ls.get does; the caller
+// releases it or hands it out with getReference.
 func (ls *layerStore) getLocked(chainID ChainID) *roLayer {
 	ls.layerL.Lock()
 	defer ls.layerL.Unlock()
@@ -216,9 +221,14 @@ func validateLinkIDs(diffID DiffID, parent ChainID) error {
 	return nil
 }
 
-// VerifyLinked hashes each layer of the chain still marked unverified.
+// VerifyLinked hashes each layer of the chain still marked unverified. It
+// takes no reference: the caller, about to create an image on the chain,
+// holds it.
 func (ls *layerStore) VerifyLinked(chainID ChainID) error {
-	for l := ls.getLocked(chainID); l != nil; l = l.parent {
+	ls.layerL.Lock()
+	top := ls.layerMap[chainID]
+	ls.layerL.Unlock()
+	for l := top; l != nil; l = l.parent {
 		if err := ls.verifyLayer(l); err != nil {
 			return err
 		}

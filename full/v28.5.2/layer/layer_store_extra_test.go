@@ -252,7 +252,9 @@ func TestVerifyLinkedChecksTrustedLinksOnReuse(t *testing.T) {
 			if tc.tamper {
 				tamper(t, top, "b", "evil")
 			}
+			refs := ls.layerMap[l2.ChainID()].referenceCount
 			err = ls.VerifyLinked(l2.ChainID())
+			assert.Equal(t, ls.layerMap[l2.ChainID()].referenceCount, refs, "the check takes no reference (a leak keeps layers after rmi)")
 			if tc.wantErr {
 				var mismatch *ContentMismatchError
 				assert.Assert(t, errors.As(err, &mismatch), "%v", err)
@@ -267,4 +269,24 @@ func TestVerifyLinkedChecksTrustedLinksOnReuse(t *testing.T) {
 			assert.NilError(t, ls.VerifyLinked(l2.ChainID()), "a second check has nothing to do")
 		})
 	}
+}
+
+// TestRegisterExternalReleasesAnExistingLayerItCannotVerify: a trusted link
+// pulled again with verify content is checked; when the check fails, the
+// reference taken on it is given back.
+func TestRegisterExternalReleasesAnExistingLayerItCannotVerify(t *testing.T) {
+	ls, _, _ := newLinkingStore(t)
+	src, _ := externalLayer(t, map[string]string{"a": "alpha"})
+	l, err := ls.RegisterExternal(src, "")
+	assert.NilError(t, err)
+	refs := ls.layerMap[l.ChainID()].referenceCount
+	tamper(t, src, "a", "ALPHA")
+	src.Verify = true
+	_, err = ls.RegisterExternal(src, "")
+	var mismatch *ContentMismatchError
+	assert.Check(t, errors.As(err, &mismatch), "%v", err)
+	assert.Equal(t, ls.layerMap[l.ChainID()].referenceCount, refs)
+	_, err = ls.Release(l)
+	assert.NilError(t, err)
+	assert.Check(t, is.Len(ls.Map(), 0), "the last release removes the layer")
 }

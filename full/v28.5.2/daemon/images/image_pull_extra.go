@@ -98,6 +98,10 @@ func (i *ImageService) linkExtraLayers(ctx context.Context, layers []extrastorag
 		l, err := i.registerWithDeadline(ctx, reg, layer.ExternalLayer{
 			DiffID: src.DiffID, Size: src.Size, Root: src.Root, DiffRel: src.DiffRel, TarSplit: src.TarSplit, Verify: verify,
 		}, parent)
+		var mismatch *layer.ContentMismatchError
+		if errors.As(err, &mismatch) {
+			return refs, err // it names the layer already
+		}
 		if err != nil {
 			return refs, fmt.Errorf("extra storage: linking layer %s: %w", src.ChainID, err)
 		}
