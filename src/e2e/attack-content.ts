@@ -101,8 +101,8 @@ export async function runPoisonedLoad(env: AttackEnv): Promise<void> {
 
 /**
  * The guard behind "no silent reuse" runs on every ordinary image creation, extra storage or not: it
- * must look at the chain's layers without keeping a reference to them, or `docker rmi` can never free
- * a loaded, pulled or built image's layers (until the daemon restarts). Stock dockerd frees them;
+ * must look at the chain's layers without keeping a reference to them, or `docker rmi` never frees a
+ * loaded, pulled or built image's layers (nothing collects them later). Stock dockerd frees them;
  * this check fails if the guard leaks, on a daemon without extra-storage where the feature must be
  * invisible.
  */
@@ -115,7 +115,7 @@ export async function runGuardReleases(env: AttackEnv): Promise<void> {
     const left = (await layerChains(daemon.dataRoot)).filter((c) => image.chainIds.includes(c));
     ctx.results.check('attack 2 guard: on a daemon without extra-storage, docker load then docker rmi frees every layer (the reuse guard keeps no reference)',
       load.exitCode === 0 && rmi.exitCode === 0 && left.length === 0,
-      `load exit ${load.exitCode}, rmi exit ${rmi.exitCode} (${clip(rmi.message.replace(/\n/g, ' | '))}); layerdb entries left ${left.length} of ${image.chainIds.length}: the image is gone but its layers stay until a restart (a leaked layer reference)`);
+      `load exit ${load.exitCode}, rmi exit ${rmi.exitCode} (${clip(rmi.message.replace(/\n/g, ' | '))}); layerdb entries left ${left.length} of ${image.chainIds.length}: the image is gone but its layers stay on disk (a leaked layer reference)`);
   } finally {
     await daemon.release();
   }
