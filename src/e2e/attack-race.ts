@@ -122,6 +122,7 @@ export async function runRepublished(env: AttackEnv): Promise<void> {
     const said = /changed it after the pull/.test(seen.message);
     ctx.results.check(`${label}: docker run is refused saying the extra storage changed it after the pull`, seen.exitCode !== 0 && said,
       `run exit ${seen.exitCode}: ${clip(lastLine(seen.message), 400)}`);
+    if (seen.exitCode !== 0) ctx.results.note(`${label}: ${lastLine(seen.message)}`);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
