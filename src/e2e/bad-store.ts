@@ -5,11 +5,11 @@
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertNever } from '../errors.ts';
-import { run } from '../exec/run.ts';
 import type { BuiltImage } from './build-image.ts';
 import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
 import { layerChains, layerDir, readCacheId } from './data-root.ts';
 import { imageIds } from './docker.ts';
+import { copyStore } from './store-craft.ts';
 import type { PreparedStore } from './store.ts';
 
 export type Tamper = 'cache-id-not-hex' | 'diff-mismatch' | 'diff-symlink-outside' | 'store-not-mounted';
@@ -54,8 +54,8 @@ export async function runBadStores(ctx: E2eContext, image: BuiltImage, store: Pr
     const name = `bad store (${kind}): pull is refused ${what}, fast, nothing registered`;
     const root = join(ctx.work, `bad-${kind}`);
     try {
-      await mkdir(root, { recursive: true });
-      if (kind !== 'store-not-mounted') await run('cp', ['-a', `${store.mountPoint}/.`, root], { cwd: '/', timeoutMs: 120_000, signal: ctx.signal });
+      if (kind === 'store-not-mounted') await mkdir(root, { recursive: true });
+      else await copyStore(ctx, store, `bad-${kind}`);
       const mentions = await tamper(root, image, kind, join(ctx.work, `outside-${kind}`));
       const dataRoot = join(ctx.work, `local-bad-${kind}`);
       const daemon = await startPrivateDaemon(ctx, `bad-${kind}`, { 'extra-storage': { path: root } }, dataRoot);

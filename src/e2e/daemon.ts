@@ -31,6 +31,8 @@ export interface Daemon {
   dataRoot: string;
   execRoot: string;
   logFile: string;
+  /** The daemon's process ID from its pidfile (undefined once it is gone). */
+  pid(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -66,9 +68,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     (error: unknown) => (exited = { stdout: '', stderr: String(error), exitCode: -1 }),
   );
 
+  const pid = async () => {
+    const value = Number((await readFile(pidfile, 'utf8').catch(orIfMissing('')) /* not written yet, or removed at exit */).trim());
+    return value > 0 && isAlive(value) ? value : undefined;
+  };
   const stop = async () => {
-    const pid = Number((await readFile(pidfile, 'utf8').catch(orIfMissing(''))).trim()); // not written yet, or removed at exit
-    if (pid > 0 && isAlive(pid)) await stopProcess(pid, 20_000);
+    const running = await pid();
+    if (running) await stopProcess(running, 20_000);
     controller.abort();
     await Promise.race([done, sleep(10_000)]);
     await killMentioning(execRoot);
@@ -79,7 +85,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   while (Date.now() < deadline) {
     if (exited) throw new DaemonStartError(options.name, `exited with code ${exited.exitCode}`, logFile, await logTail(logFile));
     const probe = await docker.call(['version', '--format', '{{.Server.Version}}'], { reject: false, timeoutMs: 5000 });
-    if (probe.exitCode === 0) return { name: options.name, docker, dataRoot: options.dataRoot, execRoot, logFile, stop };
+    if (probe.exitCode === 0) return { name: options.name, docker, dataRoot: options.dataRoot, execRoot, logFile, pid, stop };
     await sleep(300);
   }
   await stop();

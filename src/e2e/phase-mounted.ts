@@ -1,6 +1,8 @@
 /**
- * The main scenario, on a store the e2e mounted read-only itself: pull from it, run, save, NAME:extra,
- * the ordinary `7extra` tag, a name the store lacks, restart, rmi, and the store left unchanged.
+ * The main scenario, on a store the e2e mounted read-only itself: pull from it with the default
+ * `"verify": "content"` (each layer hashed on first link), run, save, NAME:extra, the ordinary
+ * `7extra` tag, a name the store lacks, the same pull with `"verify": "trusted"` for its time, restart,
+ * rmi, and the store left unchanged.
  */
 import type { BuiltImage } from './build-image.ts';
 import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
@@ -20,6 +22,7 @@ import { orIfMissing } from '../errors.ts';
 const LABEL = 'mounted store';
 
 export async function runMountedPhase(ctx: E2eContext, spec: ImageSpec, image: BuiltImage, store: PreparedStore): Promise<void> {
+  // No "verify": the engine's default, content, is what this phase proves.
   const config = { 'extra-storage': { path: store.mountPoint } };
   const dataRoot = join(ctx.work, 'local');
   let daemon;
@@ -32,7 +35,7 @@ export async function runMountedPhase(ctx: E2eContext, spec: ImageSpec, image: B
   }
   const log = await readFile(daemon.logFile, 'utf8').catch(orIfMissing('')); // no log: the check fails, saying so
   ctx.results.check(`${LABEL}: start-up log names the store in use`, log.includes(store.mountPoint), `no line of ${daemon.logFile} mentions ${store.mountPoint}`);
-  const target = { docker: daemon.docker, dataRoot, storeRoot: store.mountPoint, label: LABEL };
+  const target = { docker: daemon.docker, dataRoot, storeRoot: store.mountPoint, label: LABEL, verify: 'content' as const };
   if (await pullFromStore(ctx, target, image)) {
     await checkContainerFiles(ctx, daemon.docker, spec, `${image.ref}-extra`, `${LABEL}: run`, true);
     await checkSave(ctx, daemon.docker, image, `${image.ref}-extra`, LABEL);
@@ -40,6 +43,7 @@ export async function runMountedPhase(ctx: E2eContext, spec: ImageSpec, image: B
   await checkLatestAlias(ctx, daemon.docker, spec, image);
   await checkOrdinaryPulls(ctx, daemon.docker, spec);
   await daemon.release();
+  await measureTrustedPull(ctx, image, store);
 
   let restarted;
   try {
@@ -119,4 +123,25 @@ async function checkRunWithoutStore(ctx: E2eContext, docker: DockerClient, image
   ctx.results.check(name, result.exitCode !== 0 && ms < 60_000 && message.length > 0 && again.exitCode === 0,
     `unmounted: exit ${result.exitCode} after ${ms} ms (${message.slice(0, 200)}); remounted: exit ${again.exitCode} ${again.stderr.trim().slice(0, 200)}`);
   if (result.exitCode !== 0) ctx.results.note(`run with the store unmounted: ${message.split('\n')[0]}`);
+}
+
+/**
+ * The same first pull on a fresh data-root with `"verify": "trusted"`: no layer is hashed, so the
+ * difference from the content pull's time is the cost of verification (64 MiB and busybox here).
+ */
+async function measureTrustedPull(ctx: E2eContext, image: BuiltImage, store: PreparedStore): Promise<void> {
+  const extra = { path: store.mountPoint, verify: 'trusted' };
+  const name = `${LABEL}: docker pull ${image.ref}-extra with extra-storage ${JSON.stringify(extra)} works (timed against verify content)`;
+  try {
+    const daemon = await startPrivateDaemon(ctx, 'extra-trusted', { 'extra-storage': extra }, join(ctx.work, 'local-trusted'));
+    const started = performance.now();
+    const result = await daemon.docker.call(['pull', `${image.ref}-extra`], { reject: false, timeoutMs: 120_000, signal: ctx.signal });
+    const ms = Math.round(performance.now() - started);
+    const id = await inspectImageId(daemon.docker, `${image.ref}-extra`);
+    await daemon.release();
+    if (result.exitCode === 0) ctx.results.figure(`${LABEL}: pull time (verify trusted)`, ms, 'ms');
+    ctx.results.check(name, result.exitCode === 0 && id === `sha256:${image.imageId}`, `exit ${result.exitCode}, image ${id ?? 'missing'}: ${result.stderr.trim()}`);
+  } catch (error) {
+    ctx.results.fail(name, errorText(error));
+  }
 }

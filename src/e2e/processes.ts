@@ -61,3 +61,10 @@ export async function killMentioning(marker: string): Promise<number[]> {
   }
   return pids;
 }
+
+/** A process's peak resident memory (VmHWM of /proc/PID/status) in bytes, or undefined if it is gone. */
+export async function peakResidentBytes(pid: number): Promise<number | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+  return kib === undefined ? undefined : Number(kib) * 1024;
+}

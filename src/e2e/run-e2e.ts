@@ -1,12 +1,14 @@
 /**
  * The whole end-to-end proof, in order: patched engine (build-dockerd on a clone), the feature's Go
  * tests, the generated image, the store on a loop-mounted ext4, the mounted-store scenario, crafted
- * bad stores, the device/type scenario, and the store's raw bytes unchanged. Everything acquired is
- * registered with one Teardown that runs even on failure and on Ctrl-C.
+ * bad stores, the attacks of issue 12 on copies of the store, the device/type scenario, and the
+ * store's raw bytes unchanged. Everything acquired is registered with one Teardown that runs even on
+ * failure and on Ctrl-C.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledError } from '../errors.ts';
+import { runAttacks } from './attacks.ts';
 import { runBadStores } from './bad-store.ts';
 import { runSaveConfinement } from './save-confinement.ts';
 import { buildImageArchive } from './build-image.ts';
@@ -106,6 +108,8 @@ async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
   await runBadStores(ctx, image, store);
   ensureRunning(ctx.signal);
   await runSaveConfinement(ctx, spec, image, store);
+  ensureRunning(ctx.signal);
+  await runAttacks({ ctx, spec, image, store });
   ensureRunning(ctx.signal);
   await runDevicePhase(ctx, spec, image, store);
   await unmountAll(store.mountPoint);

@@ -1,0 +1,73 @@
+/**
+ * What every attack case does around its crafted store: a private patched dockerd on a fresh
+ * data-root with `extra-storage` at the copy (verify as the case says), a bounded pull timed, and
+ * what the daemon registered afterwards.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BuiltImage } from './build-image.ts';
+import { startPrivateDaemon, type E2eContext } from './context.ts';
+import { layerChains } from './data-root.ts';
+import { imageIds, type DockerClient } from './docker.ts';
+import type { ImageSpec } from './image-spec.ts';
+import type { PreparedStore } from './store.ts';
+import { orIfMissing } from '../errors.ts';
+
+export type VerifyMode = 'content' | 'trusted';
+
+export interface AttackEnv {
+  ctx: E2eContext;
+  spec: ImageSpec;
+  image: BuiltImage;
+  store: PreparedStore;
+}
+
+export type AttackDaemon = Awaited<ReturnType<typeof startPrivateDaemon>>;
+
+/** A daemon on `root`; `verify` absent means the engine's default (content). */
+export async function attackDaemon(ctx: E2eContext, name: string, root: string, verify?: VerifyMode): Promise<AttackDaemon> {
+  const extra = verify ? { path: root, verify } : { path: root };
+  return startPrivateDaemon(ctx, name, { 'extra-storage': extra }, join(ctx.work, `local-${name}`));
+}
+
+export interface Attempt {
+  exitCode: number;
+  /** stdout (progress) then stderr (the daemon's error, so it is the last line), trimmed. */
+  message: string;
+  ms: number;
+}
+
+/** One docker command, timed, never thrown; a hang ends at timeoutMs as a non-zero exit. */
+export async function attempt(ctx: E2eContext, docker: DockerClient, args: readonly string[], timeoutMs = 90_000): Promise<Attempt> {
+  const started = performance.now();
+  const result = await docker.call(args, { reject: false, timeoutMs, signal: ctx.signal });
+  return { exitCode: result.exitCode, message: `${result.stdout.trim()}\n${result.stderr.trim()}`.trim(), ms: Math.round(performance.now() - started) };
+}
+
+/** The last line of a docker error, which is where the daemon's message is (the CLI's usage hint skipped). */
+export const lastLine = (message: string) =>
+  message.split('\n').filter((line) => line.trim() && !/^Run 'docker .*--help'/.test(line)).pop() ?? '';
+
+export const names = (message: string, ids: readonly string[]) => ids.some((id) => message.includes(id));
+
+/** Images and layerdb entries the daemon holds: what a refused pull must leave at zero. */
+export async function registered(daemon: AttackDaemon): Promise<{ images: number; chains: number }> {
+  return { images: (await imageIds(daemon.docker)).length, chains: (await layerChains(daemon.dataRoot)).length };
+}
+
+/** The daemon still answers, and its log shows no Go panic (a panic in an API handler is recovered, so it must be looked for). */
+export async function stillHealthy(daemon: AttackDaemon): Promise<{ ok: boolean; detail: string }> {
+  const version = await daemon.docker.call(['version', '--format', '{{.Server.Version}}'], { reject: false, timeoutMs: 10_000 });
+  const log = await readFile(daemon.logFile, 'utf8').catch(orIfMissing('')); // a daemon that never started
+  const panicked = /panic serving|^panic: |goroutine \d+ \[running\]|runtime error:/m.test(log);
+  return { ok: version.exitCode === 0 && !panicked, detail: `docker version exit ${version.exitCode}, panic in the daemon log: ${panicked}` };
+}
+
+/** `docker run --rm REF cat PATH`, bounded. */
+export async function catInContainer(ctx: E2eContext, docker: DockerClient, ref: string, path: string): Promise<Attempt & { stdout: string }> {
+  const started = performance.now();
+  const result = await docker.call(['run', '--rm', '--network', 'none', ref, 'cat', path], { reject: false, timeoutMs: 60_000, signal: ctx.signal });
+  return { exitCode: result.exitCode, stdout: result.stdout, message: `${result.stdout.trim()}\n${result.stderr.trim()}`.trim(), ms: Math.round(performance.now() - started) };
+}
+
+export const clip = (text: string, max = 220) => (text.length > max ? `${text.slice(0, max)}…` : text);
