@@ -250,11 +250,9 @@ func TestGetMountsWhatItChecked(t *testing.T) {
 	assert.Check(t, served > 0, "some mounts happened between swaps")
 }
 
-// BenchmarkGetTenLayers mounts a container on a chain of ten ordinary
-// layers: the cost the extra-storage hook adds to every user's mounts (run
-// it in a stock tree too, to compare).
-func BenchmarkGetTenLayers(b *testing.B) {
-	d := newExtraTestDriver(b)
+// tenLayerContainer makes "rw", a container layer on ten ordinary layers.
+func tenLayerContainer(b *testing.B, d *Driver) {
+	b.Helper()
 	parent := ""
 	for i := 0; i < 10; i++ {
 		id := fmt.Sprintf("layer%d", i)
@@ -266,6 +264,14 @@ func BenchmarkGetTenLayers(b *testing.B) {
 	if err := d.CreateReadWrite("rw", parent, nil); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// BenchmarkGetTenLayers mounts a container on a chain of ten ordinary
+// layers: the cost the extra-storage hook adds to every user's mounts (run
+// it in a stock tree too, to compare).
+func BenchmarkGetTenLayers(b *testing.B) {
+	d := newExtraTestDriver(b)
+	tenLayerContainer(b, d)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := d.Get("rw", ""); err != nil {
@@ -293,17 +299,7 @@ func BenchmarkMountHookTenUnlinkedLayers(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			parent := ""
-			for i := 0; i < 10; i++ {
-				id := fmt.Sprintf("layer%d", i)
-				if err := d.Create(id, parent, nil); err != nil {
-					b.Fatal(err)
-				}
-				parent = id
-			}
-			if err := d.CreateReadWrite("rw", parent, nil); err != nil {
-				b.Fatal(err)
-			}
+			tenLayerContainer(b, d)
 			lowers, err := os.ReadFile(filepath.Join(d.dir("rw"), lowerFile))
 			if err != nil {
 				b.Fatal(err)
