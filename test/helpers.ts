@@ -48,9 +48,10 @@ export async function makeRepo(files: Record<string, string>, tag?: string): Pro
 }
 
 /** MOBY_SRC, or undefined after printing why the caller is skipped. */
-export function mobySource(suite: string): string | undefined {
-  const src = process.env.MOBY_SRC;
-  if (!src) console.log(`SKIPPED ${suite}: MOBY_SRC is not set (point it at a moby checkout; .ci/run does)`);
+export function mobySource(suite: string, variable: 'MOBY_SRC' | 'MOBY_SRC_V29' = 'MOBY_SRC'): string | undefined {
+  const src = process.env[variable];
+  const what = variable === 'MOBY_SRC' ? 'a moby checkout; .ci/run does' : 'a moby docker-v29.x checkout';
+  if (!src) console.log(`SKIPPED ${suite}: ${variable} is not set (point it at ${what})`);
   return src || undefined;
 }
 

@@ -1,5 +1,5 @@
 /**
- * validate-config FILE... | -  [--json] [--data-root PATH]
+ * validate-config FILE... | -  [--engine v28|v29] [--json] [--data-root PATH]
  * Reads each file (the I/O edge), validates it with src/config, prints one line per finding
  * `FILE:LINE:COL  /json/pointer  severity: message` (the whole document, pointer "", is shown as "-"),
  * or one JSON document with --json. Exit 0 all valid, 1 any invalid, 2 usage, an unreadable file or a
@@ -10,21 +10,24 @@ import { resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
 import { defineCommand, type CommandContext } from './command.ts';
 import { MAX_CONFIG_BYTES, isInvalid, validateDaemonConfig, type Finding } from '../config/validate.ts';
+import { ENGINE_LINES, NEWEST_LINE, isEngineLine } from '../config/engine-line.ts';
+import { loadDaemonSchema } from '../config/schema.ts';
 
 type FileResult = { file: string; findings: Finding[] } | { file: string; unreadable: string };
 
 const SPEC = {
   invocation: 'validate-config',
   name: 'validate-config',
-  synopsis: '[--json] [--data-root PATH] FILE... | -',
+  synopsis: '[--engine v28|v29] [--json] [--data-root PATH] FILE... | -',
   summary: [
-    'Checks a daemon.json against every key dockerd v28 reads on Linux, plus extra-storage, and reports',
+    'Checks a daemon.json against every key dockerd reads on Linux (v29 unless --engine v28), plus extra-storage, and reports',
     'every mistake at once, one line each: FILE:LINE:COL  /json/pointer  error|warning: message.',
     'Exit 0 when every file is valid, 1 when any is invalid, 2 for a usage mistake, an unreadable file or',
     "a validator that cannot run (a missing file of its own, an internal error).",
     'From a checkout: npm run validate-config -- FILE.',
   ].join('\n'),
   options: {
+    engine: { type: 'string', value: 'v28|v29', help: `the engine line the file is for: its keys and rules (default ${NEWEST_LINE}, the newest)` },
     json: { type: 'boolean', help: 'one JSON document: {valid, files:[{file, valid, findings}]}' },
     'data-root': { type: 'string', value: 'PATH', help: 'data-root for the extra-storage rules if the file sets none' },
   },
@@ -35,13 +38,17 @@ const SPEC = {
 export const command = defineCommand(SPEC, async (ctx, { values, positionals }) => {
   if (positionals.length === 0) throw new UsageError('validate-config: give one or more daemon.json files, or - for stdin (e.g. validate-config /etc/docker/daemon.json)');
   if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('validate-config: stdin ("-") can be read only once');
+  const line = values.engine ?? NEWEST_LINE;
+  if (!isEngineLine(line)) throw new UsageError(`--engine must be one of ${ENGINE_LINES.join(', ')} (got "${line}"); it is the major version dockerd --version prints`);
   const dataRoot = values['data-root'];
   if (dataRoot !== undefined && !dataRoot.startsWith('/')) throw new UsageError(`--data-root must be an absolute path (got "${dataRoot}")`);
+  // Only the asked-for line's schema and validator are loaded.
+  const schema = await loadDaemonSchema(line);
   const results: FileResult[] = [];
   for (const file of positionals) {
     const bytes = file === '-' ? await readStdin(ctx.stdin) : readConfigFile(resolve(ctx.cwd, file));
     if (typeof bytes === 'string') results.push({ file, unreadable: bytes });
-    else results.push({ file, findings: validateDaemonConfig(bytes, { file, ...(dataRoot ? { dataRoot } : {}) }) });
+    else results.push({ file, findings: validateDaemonConfig(bytes, { schema, file, ...(dataRoot ? { dataRoot } : {}) }) });
   }
   if (values.json) ctx.stdout.write(JSON.stringify(toJson(results), null, 2) + '\n');
   else renderText(results, ctx);

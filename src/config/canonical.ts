@@ -4,7 +4,7 @@
  * schema's spelling so their values are still checked; pointers are mapped back for the findings.
  */
 import { escapePointerToken } from './positions.ts';
-import { childSchema, resolveRef, type SchemaNode } from './schema.ts';
+import { childSchema, resolveRef, type RootSchema, type SchemaNode } from './schema.ts';
 import { isObject, type JsonValue } from './value.ts';
 
 export interface Canonical {
@@ -15,16 +15,16 @@ export interface Canonical {
   caseDuplicates: Array<{ dropped: string; kept: string }>;
 }
 
-export function canonicalize(value: JsonValue, schema: SchemaNode): Canonical {
+export function canonicalize(value: JsonValue, root: RootSchema): Canonical {
   const result: Canonical = { value: null, renamed: new Map(), caseDuplicates: [] };
-  result.value = walk(value, schema, '', '', result);
+  result.value = walk(root, value, root, '', '', result);
   return result;
 }
 
-function walk(value: JsonValue, schema: SchemaNode | undefined, canon: string, orig: string, result: Canonical): JsonValue {
-  if (Array.isArray(value)) return value.map((item, i) => walk(item, childSchema(schema, String(i)), `${canon}/${i}`, `${orig}/${i}`, result));
+function walk(root: RootSchema, value: JsonValue, schema: SchemaNode | undefined, canon: string, orig: string, result: Canonical): JsonValue {
+  if (Array.isArray(value)) return value.map((item, i) => walk(root, item, childSchema(root, schema, String(i)), `${canon}/${i}`, `${orig}/${i}`, result));
   if (!isObject(value)) return value;
-  const node = resolveRef(schema);
+  const node = resolveRef(root, schema);
   const names = node?.['x-go-case-insensitive'] ? Object.keys(node.properties ?? {}) : [];
   const out = Object.create(null) as { [key: string]: JsonValue };
   const writtenAs = new Map<string, string>();
@@ -37,7 +37,7 @@ function walk(value: JsonValue, schema: SchemaNode | undefined, canon: string, o
     writtenAs.set(spelled, o);
     if (spelled !== key || c !== o) result.renamed.set(c, o);
     else result.renamed.delete(c);
-    out[spelled] = walk(child, childSchema(schema, key), c, o, result);
+    out[spelled] = walk(root, child, childSchema(root, schema, key), c, o, result);
   }
   return out;
 }

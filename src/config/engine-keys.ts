@@ -1,6 +1,8 @@
+import type { EngineLine } from './engine-line.ts';
+
 /**
- * Facts about how dockerd v28 treats file keys that are not json tags, read from cmd/dockerd and
- * daemon/config: it checks each top-level key (members of nested objects other than the flat ones are
+ * Facts about how dockerd v28 and v29 treat file keys that are not json tags, read from cmd/dockerd
+ * (v29: daemon/command) and daemon/config: it checks each top-level key (members of nested objects other than the flat ones are
  * checked too) against its command-line flag names, so a flag name that is not a json tag passes
  * --validate and is then silently ignored. We report those as unknown keys and say what happens.
  */
@@ -43,8 +45,9 @@ export const FLAG_ONLY: Readonly<Record<string, string>> = { 'containerd-plugins
 export const RUNTIME_MEMBER_ALIASES: Readonly<Record<string, string>> = { args: 'runtimeArgs' };
 
 /**
- * Keys dockerd once read and has removed (versions from docker/cli docs/deprecated.md): v28 refuses
- * each as an unknown directive. `instead` is what to do now; `key` is the setting that replaced it.
+ * Keys dockerd once read and has removed (versions from docker/cli docs/deprecated.md): every line
+ * from `removedIn` on refuses each as an unknown directive. `instead` is what to do now; `key` is the
+ * setting that replaced it.
  */
 export interface RemovedKey {
   removedIn: string;
@@ -62,6 +65,24 @@ export const REMOVED_KEYS: Readonly<Record<string, RemovedKey>> = {
   'oom-score-adjust': { removedIn: 'v25.0', instead: 'use OOMScoreAdjust= in the systemd unit that starts dockerd (Docker\'s packages set -500), and remove the key' },
   'disable-legacy-registry': { removedIn: 'v19.03', instead: 'V1 registries are gone, so there is nothing to disable: remove the key' },
 };
+
+/**
+ * Keys a later line removed, by the line that no longer reads them. v28 still decodes api-cors-header
+ * (to refuse any value but "" at start-up: rules-platform.ts says so); v29 dropped the field.
+ */
+const REMOVED_FROM: Readonly<Record<EngineLine, Readonly<Record<string, RemovedKey>>>> = {
+  v28: {},
+  v29: {
+    'api-cors-header': { removedIn: 'v29', instead: 'the API sends no CORS headers any more: put a reverse proxy in front of the API that sets them, and remove the key' },
+  },
+};
+
+/** What the line says of `key` at the top level if the engine removed it, else undefined. */
+export function removedKey(key: string, line: EngineLine): RemovedKey | undefined {
+  const ofLine = REMOVED_FROM[line];
+  if (Object.hasOwn(ofLine, key)) return ofLine[key];
+  return Object.hasOwn(REMOVED_KEYS, key) ? REMOVED_KEYS[key] : undefined;
+}
 
 /** Flags that `dockerd --validate --config-file` itself sets: the same key in the file is a conflict. */
 export const CONFLICTING_FLAG_NAMES: readonly string[] = ['validate', 'config-file'];

@@ -2,6 +2,8 @@
  * What the validator reports. A finding is data: where (file, line, column, offset, JSON pointer), which
  * check (`keyword`, stable, for machines and tests) and one sentence for people. Only src/cli renders it.
  */
+import type { DaemonSchema } from './schema.ts';
+
 export type Severity = 'error' | 'warning';
 
 /** The checks that are not JSON Schema keywords; schema findings use ajv's keyword names. */
@@ -45,6 +47,8 @@ export interface Finding {
 }
 
 export interface ValidateOptions {
+  /** The engine line's schema to check against (loadDaemonSchema(line)). */
+  schema: DaemonSchema;
   /** Name used in findings; "-" for stdin. */
   file?: string;
   /** data-root to apply the extra-storage rules with when the file does not set one. */

@@ -1,6 +1,7 @@
 /** Types and helpers shared by the rule files (rules-*.ts). */
 import type { JsonValue } from './value.ts';
 import type { Severity } from './finding.ts';
+import type { EngineLine } from './engine-line.ts';
 
 export interface RuleIssue {
   pointer: string;
@@ -13,6 +14,8 @@ export interface RuleIssue {
 
 export interface RuleContext {
   config: { [key: string]: JsonValue };
+  /** The engine line the file is checked against: rules that differ between lines read it. */
+  line: EngineLine;
   /** data-root from the file, else from --data-root, else the engine default. */
   dataRoot: string;
 }

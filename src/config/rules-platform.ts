@@ -1,5 +1,5 @@
 /**
- * dockerd v28 Linux checks on the bridge, runtime and build settings: validatePlatformConfig, the
+ * dockerd v28 and v29 Linux checks on the bridge, runtime and build settings: validatePlatformConfig, the
  * exec-opts parser, the Go decoder's text types (netip.Prefix, MemBytes), and start-up checks.
  */
 import { posix } from 'node:path';
@@ -8,7 +8,9 @@ import { isObject } from './value.ts';
 import { issue, str, stringItems, type Rule, type RuleIssue, SIZE } from './rule-kit.ts';
 
 
-const corsHeader: Rule = ({ config }) => {
+/** v28 only: v29 no longer reads the key, so the schema of v29 reports it as removed (engine-keys.ts). */
+const corsHeader: Rule = ({ config, line }) => {
+  if (line !== 'v28') return [];
   const v = str(config, 'api-cors-header');
   return v ? [issue('/api-cors-header', 'api-cors-header', 'api-cors-header was removed in v28 and dockerd refuses to start with it; put a reverse proxy in front of the API instead', 'error', 'key')] : [];
 };

@@ -4,7 +4,7 @@
  * not read (unless listed as a known extra with its reason), `type` = the JSON types disagree.
  */
 import type { CustomJson, JsonKey } from './go-structs.ts';
-import { resolveRef, type SchemaNode } from './schema.ts';
+import { resolveRef, type RootSchema, type SchemaNode } from './schema.ts';
 
 export interface Drift {
   pointer: string;
@@ -18,17 +18,17 @@ interface SchemaKey {
   caseInsensitive: boolean;
 }
 
-export function schemaKeys(root: SchemaNode, prefix = '', depth = 0): SchemaKey[] {
-  const node = resolveRef(root);
+export function schemaKeys(root: RootSchema, at: SchemaNode = root, prefix = '', depth = 0): SchemaKey[] {
+  const node = resolveRef(root, at);
   if (!node || depth > 8) return [];
   const out: SchemaKey[] = [];
   for (const [name, child] of Object.entries(node.properties ?? {})) {
-    const resolved = resolveRef(child) as SchemaNode;
+    const resolved = resolveRef(root, child) as SchemaNode;
     out.push({ pointer: `${prefix}/${name}`, node: resolved, caseInsensitive: node['x-go-case-insensitive'] === true });
-    out.push(...schemaKeys(resolved, `${prefix}/${name}`, depth + 1));
+    out.push(...schemaKeys(root, resolved, `${prefix}/${name}`, depth + 1));
   }
-  if (typeof node.additionalProperties === 'object') out.push(...schemaKeys(node.additionalProperties, `${prefix}/*`, depth + 1));
-  if (node.items) out.push(...schemaKeys(node.items, `${prefix}/*`, depth + 1));
+  if (typeof node.additionalProperties === 'object') out.push(...schemaKeys(root, node.additionalProperties, `${prefix}/*`, depth + 1));
+  if (node.items) out.push(...schemaKeys(root, node.items, `${prefix}/*`, depth + 1));
   return out;
 }
 
@@ -46,7 +46,7 @@ export function jsonTypeOfGo(goType: string, custom: CustomJson): string | undef
   return undefined;
 }
 
-export function compareKeys(goKeys: readonly JsonKey[], schema: SchemaNode, knownExtra: Readonly<Record<string, string>>, custom: CustomJson): Drift[] {
+export function compareKeys(goKeys: readonly JsonKey[], schema: RootSchema, knownExtra: Readonly<Record<string, string>>, custom: CustomJson): Drift[] {
   const ours = schemaKeys(schema);
   const norm = (p: string, ci: boolean) => (ci ? p.toLowerCase() : p);
   const drifts: Drift[] = [];

@@ -3,26 +3,27 @@
  * engine rejects or ignores, deprecated keys, nulls (Go skips them), integers written as 1.0 or 1e3
  * (Go's decoder refuses them for int fields while JSON Schema calls them integers).
  */
-import validateSchema, { type SchemaError } from './generated/schema-validator.js';
+import type { SchemaError } from './schema-validator-types.ts';
 import type { ParsedDocument, RawFinding } from './parse.ts';
 import type { Node } from 'jsonc-parser';
-import { allowsType, childSchema, daemonSchema, resolveRef, type SchemaNode } from './schema.ts';
+import { allowsType, childSchema, resolveRef, type DaemonSchema, type RootSchema, type SchemaNode } from './schema.ts';
 import { NULL_REFUSED } from './engine-keys.ts';
 import { unknownKeyFinding } from './unknown-key.ts';
 import { escapePointerToken, pointerTokens } from './positions.ts';
 import { typeName, type JsonValue } from './value.ts';
 import { originalPointer, type Canonical } from './canonical.ts';
 
-export function schemaFindings(doc: ParsedDocument, canonical: Canonical, text: string): RawFinding[] {
+export function schemaFindings(schema: DaemonSchema, doc: ParsedDocument, canonical: Canonical, text: string): RawFinding[] {
   const out: RawFinding[] = [];
-  if (!validateSchema(canonical.value)) {
-    for (const error of validateSchema.errors ?? []) {
-      const finding = fromAjvError(error, doc, canonical);
+  const { validate } = schema;
+  if (!validate(canonical.value)) {
+    for (const error of validate.errors ?? []) {
+      const finding = fromAjvError(schema, error, doc, canonical);
       if (finding) out.push(finding);
     }
   }
   out.push(...keyCaseFindings(doc, canonical.renamed));
-  if (doc.root) walkFindings(doc.root, daemonSchema, '', text, out);
+  if (doc.root) walkFindings(schema.root, doc.root, schema.root, '', text, out);
   return out;
 }
 
@@ -41,12 +42,12 @@ function offsetOf(doc: ParsedDocument, pointer: string, at: 'key' | 'value'): nu
   return (at === 'key' ? located.key ?? located.value : located.value).offset;
 }
 
-function fromAjvError(error: SchemaError, doc: ParsedDocument, canonical: Canonical): RawFinding | undefined {
+function fromAjvError(schema: DaemonSchema, error: SchemaError, doc: ParsedDocument, canonical: Canonical): RawFinding | undefined {
   const pointer = originalPointer(error.instancePath, canonical.renamed);
   if (error.keyword === 'additionalProperties') {
     const key = String(error.params.additionalProperty);
     const child = `${pointer}/${escapePointerToken(key)}`;
-    return unknownKeyFinding({ parentPointer: pointer, canonicalParent: error.instancePath, key, value: valueAt(canonical.value, `${error.instancePath}/${escapePointerToken(key)}`), offset: offsetOf(doc, child, 'key') });
+    return unknownKeyFinding(schema, { parentPointer: pointer, canonicalParent: error.instancePath, key, value: valueAt(canonical.value, `${error.instancePath}/${escapePointerToken(key)}`), offset: offsetOf(doc, child, 'key') });
   }
   const actual = valueAt(canonical.value, error.instancePath);
   const offset = offsetOf(doc, pointer, 'value');
@@ -94,7 +95,7 @@ function keyCaseFindings(doc: ParsedDocument, renamed: ReadonlyMap<string, strin
  */
 const INT64_MAX = 2n ** 63n - 1n;
 
-function walkFindings(node: Node, schema: SchemaNode | undefined, pointer: string, text: string, out: RawFinding[]): void {
+function walkFindings(root: RootSchema, node: Node, schema: SchemaNode | undefined, pointer: string, text: string, out: RawFinding[]): void {
   if (node.type === 'number') {
     const raw = text.slice(node.offset, node.offset + node.length);
     if (!allowsType(schema, 'integer') || allowsType(schema, 'number') || !Number.isInteger(node.value)) return;
@@ -108,7 +109,7 @@ function walkFindings(node: Node, schema: SchemaNode | undefined, pointer: strin
     return;
   }
   if (node.type === 'array') {
-    (node.children ?? []).forEach((item, i) => walkFindings(item, childSchema(schema, String(i)), `${pointer}/${i}`, text, out));
+    (node.children ?? []).forEach((item, i) => walkFindings(root, item, childSchema(root, schema, String(i)), `${pointer}/${i}`, text, out));
     return;
   }
   if (node.type !== 'object') return;
@@ -117,9 +118,9 @@ function walkFindings(node: Node, schema: SchemaNode | undefined, pointer: strin
     if (!key || !value) continue;
     const name = String(key.value);
     const child = `${pointer}/${escapePointerToken(name)}`;
-    const sub = childSchema(schema, name);
-    if (sub && isDeclared(schema, name)) annotate(sub, name, key.offset, child, out);
-    walkFindings(value, sub, child, text, out);
+    const sub = childSchema(root, schema, name);
+    if (sub && isDeclared(root, schema, name)) annotate(sub, name, key.offset, child, out);
+    walkFindings(root, value, sub, child, text, out);
   }
 }
 
@@ -134,8 +135,8 @@ function annotate(schema: SchemaNode, key: string, offset: number, pointer: stri
 }
 
 /** True when `key` is a named property of the parent (not a member of a free-form map). */
-function isDeclared(parent: SchemaNode | undefined, key: string): boolean {
-  const node = resolveRef(parent);
+function isDeclared(root: RootSchema, parent: SchemaNode | undefined, key: string): boolean {
+  const node = resolveRef(root, parent);
   if (!node?.properties) return false;
   if (key in node.properties) return true;
   return node['x-go-case-insensitive'] === true && Object.keys(node.properties).some((k) => k.toLowerCase() === key.toLowerCase());

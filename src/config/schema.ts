@@ -1,9 +1,13 @@
 /**
- * The daemon.json schema (schemas/daemon.v28.schema.json) and a small walker from a JSON pointer of the
- * instance to the subschema that governs it, for the checks ajv cannot make: deprecated keys, keys the
- * engine rejects or ignores, Go's integer literals, case-insensitive Go structs, did-you-mean candidates.
+ * The daemon.json schema of an engine line (schemas/daemon.<line>.schema.json) with its generated
+ * validator, and a small walker from a JSON pointer of the instance to the subschema that governs it,
+ * for the checks ajv cannot make: deprecated keys, keys the engine rejects or ignores, Go's integer
+ * literals, case-insensitive Go structs, did-you-mean candidates. A line is loaded on request, so a
+ * run pays for the one line it checks against.
  */
-import schemaJson from '../../schemas/daemon.v28.schema.json' with { type: 'json' };
+import { assertNever } from '../errors.ts';
+import type { EngineLine } from './engine-line.ts';
+import type { SchemaValidateFunction } from './schema-validator-types.ts';
 import { pointerTokens } from './positions.ts';
 
 export interface SchemaNode {
@@ -20,41 +24,57 @@ export interface SchemaNode {
   'x-go-case-insensitive'?: boolean;
 }
 
-export const daemonSchema = schemaJson as unknown as SchemaNode & { $defs: Record<string, SchemaNode> };
+/** A whole schema file: the root node and the definitions its $refs name. */
+export type RootSchema = SchemaNode & { $defs: Record<string, SchemaNode> };
 
-export function resolveRef(node: SchemaNode | undefined): SchemaNode | undefined {
+/** One engine line's schema and the standalone validator generated from it. */
+export interface DaemonSchema {
+  line: EngineLine;
+  root: RootSchema;
+  validate: SchemaValidateFunction;
+}
+
+export async function loadDaemonSchema(line: EngineLine): Promise<DaemonSchema> {
+  switch (line) {
+    case 'v28': return (await import('./schema-v28.ts')).daemonSchema;
+    case 'v29': return (await import('./schema-v29.ts')).daemonSchema;
+    default: return assertNever(line);
+  }
+}
+
+export function resolveRef(root: RootSchema, node: SchemaNode | undefined): SchemaNode | undefined {
   let current = node;
   for (let hops = 0; current?.$ref && hops < 10; hops++) {
     const name = current.$ref.replace(/^#\/\$defs\//, '');
-    current = daemonSchema.$defs[name];
+    current = root.$defs[name];
   }
   return current;
 }
 
 /** The subschema for a child of `parent` named `token`, or undefined when the schema has none. */
-export function childSchema(parent: SchemaNode | undefined, token: string): SchemaNode | undefined {
-  const node = resolveRef(parent);
+export function childSchema(root: RootSchema, parent: SchemaNode | undefined, token: string): SchemaNode | undefined {
+  const node = resolveRef(root, parent);
   if (!node) return undefined;
   if (node.properties) {
     const exact = node.properties[token];
-    if (exact) return resolveRef(exact);
+    if (exact) return resolveRef(root, exact);
     if (node['x-go-case-insensitive']) {
       const key = Object.keys(node.properties).find((k) => k.toLowerCase() === token.toLowerCase());
-      if (key) return resolveRef(node.properties[key]);
+      if (key) return resolveRef(root, node.properties[key]);
     }
   }
-  if (typeof node.additionalProperties === 'object') return resolveRef(node.additionalProperties);
-  if (node.items && /^\d+$/.test(token)) return resolveRef(node.items);
+  if (typeof node.additionalProperties === 'object') return resolveRef(root, node.additionalProperties);
+  if (node.items && /^\d+$/.test(token)) return resolveRef(root, node.items);
   return undefined;
 }
 
-export function schemaAt(pointer: string): SchemaNode | undefined {
-  let node: SchemaNode | undefined = daemonSchema;
+export function schemaAt(root: RootSchema, pointer: string): SchemaNode | undefined {
+  let node: SchemaNode | undefined = root;
   for (const token of pointerTokens(pointer)) {
-    node = childSchema(node, token);
+    node = childSchema(root, node, token);
     if (!node) return undefined;
   }
-  return resolveRef(node);
+  return resolveRef(root, node);
 }
 
 export function allowsType(node: SchemaNode | undefined, type: string): boolean {

@@ -4,9 +4,9 @@
  */
 import type { RawFinding } from './parse.ts';
 import { escapePointerToken } from './positions.ts';
-import { daemonSchema, schemaAt } from './schema.ts';
+import { schemaAt, type DaemonSchema } from './schema.ts';
 import { suggestKey } from './suggest.ts';
-import { CONFLICTING_FLAG_NAMES, FLAG_ONLY, IGNORED_FLAG_NAMES, REMOVED_KEYS, RUNTIME_MEMBER_ALIASES } from './engine-keys.ts';
+import { CONFLICTING_FLAG_NAMES, FLAG_ONLY, IGNORED_FLAG_NAMES, removedKey, RUNTIME_MEMBER_ALIASES } from './engine-keys.ts';
 import type { JsonValue } from './value.ts';
 
 export interface UnknownKey {
@@ -19,9 +19,9 @@ export interface UnknownKey {
   offset: number;
 }
 
-export function unknownKeyFinding({ parentPointer, canonicalParent, key, value, offset }: UnknownKey): RawFinding {
+export function unknownKeyFinding(schema: DaemonSchema, { parentPointer, canonicalParent, key, value, offset }: UnknownKey): RawFinding {
   const pointer = `${parentPointer}/${escapePointerToken(key)}`;
-  const parent = schemaAt(canonicalParent);
+  const parent = schemaAt(schema.root, canonicalParent);
   const known = Object.keys(parent?.properties ?? {});
   const where = parentPointer === '' ? '' : ` in ${parentPointer}`;
   const found = (message: string, severity: 'error' | 'warning' = 'error', suggestion?: string): RawFinding => ({
@@ -30,7 +30,7 @@ export function unknownKeyFinding({ parentPointer, canonicalParent, key, value, 
   if (parentPointer === '' && CONFLICTING_FLAG_NAMES.includes(key)) {
     return { offset, pointer, keyword: 'unknown-key', severity: 'error', message: `"${key}" is a dockerd command-line option, not a daemon.json key; remove it` };
   }
-  const removed = parentPointer === '' && Object.hasOwn(REMOVED_KEYS, key) ? REMOVED_KEYS[key] : undefined;
+  const removed = parentPointer === '' ? removedKey(key, schema.line) : undefined;
   if (removed) {
     return { offset, pointer, keyword: 'removed', severity: 'error', message: `"${key}" was removed in ${removed.removedIn} and dockerd refuses it: ${removed.instead}`, ...(removed.key ? { suggestion: removed.key } : {}) };
   }
@@ -38,7 +38,7 @@ export function unknownKeyFinding({ parentPointer, canonicalParent, key, value, 
   if (refusedName) {
     return found(`: this setting cannot be set from daemon.json (dockerd ignores the flag name here and refuses "${refusedName}"); pass --${key} to dockerd, e.g. in a systemd drop-in`);
   }
-  if (parent === daemonSchema.$defs.runtime) return runtimeMember(key, value, known, found);
+  if (parent === schema.root.$defs.runtime) return runtimeMember(key, value, known, found);
   const target = parentPointer === '' ? IGNORED_FLAG_NAMES[key] : undefined;
   const suggestion = target || suggestKey(key, known);
   const meant = suggestion ? `; did you mean "${suggestion}"?` : '';

@@ -11,7 +11,6 @@ import { runRules } from './rules.ts';
 import { schemaFindings } from './schema-findings.ts';
 import { toValue, isObject } from './value.ts';
 import { canonicalize, originalPointer } from './canonical.ts';
-import { daemonSchema } from './schema.ts';
 
 export type { Finding, ValidateOptions } from './finding.ts';
 export { isInvalid } from './finding.ts';
@@ -20,7 +19,7 @@ export { isInvalid } from './finding.ts';
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_DATA_ROOT = '/var/lib/docker';
 
-export function validateDaemonConfig(input: string | Uint8Array, options: ValidateOptions = {}): Finding[] {
+export function validateDaemonConfig(input: string | Uint8Array, options: ValidateOptions): Finding[] {
   const file = options.file ?? 'daemon.json';
   const raw: RawFinding[] = [];
   let text: string;
@@ -44,16 +43,17 @@ export function validateDaemonConfig(input: string | Uint8Array, options: Valida
 }
 
 function checkValue(doc: ParsedDocument, text: string, options: ValidateOptions): RawFinding[] {
-  const canonical = canonicalize(toValue(doc.root as NonNullable<ParsedDocument['root']>), daemonSchema);
+  const { schema } = options;
+  const canonical = canonicalize(toValue(doc.root as NonNullable<ParsedDocument['root']>), schema.root);
   const value = canonical.value;
   if (!isObject(value)) return [];
-  const out = schemaFindings(doc, canonical, text);
+  const out = schemaFindings(schema, doc, canonical, text);
   for (const { dropped, kept } of canonical.caseDuplicates) {
     const name = (pointer: string) => JSON.stringify(pointerTokens(pointer).pop());
     out.push({ offset: doc.nodes.get(dropped)?.key?.offset ?? 0, pointer: dropped, keyword: 'duplicate-key', severity: 'error', message: `this key and ${name(kept)} set the same field (dockerd matches keys ignoring case), one silently over the other: keep one` });
   }
   const fileRoot = typeof value['data-root'] === 'string' && value['data-root'] !== '' ? value['data-root'] : undefined;
-  for (const i of runRules({ config: value, dataRoot: fileRoot ?? options.dataRoot ?? DEFAULT_DATA_ROOT })) {
+  for (const i of runRules({ config: value, line: schema.line, dataRoot: fileRoot ?? options.dataRoot ?? DEFAULT_DATA_ROOT })) {
     const pointer = originalPointer(i.pointer, canonical.renamed);
     const located = doc.nodes.get(pointer);
     const node = i.at === 'key' ? (located?.key ?? located?.value) : located?.value;

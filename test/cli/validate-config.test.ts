@@ -63,8 +63,23 @@ Cli('--data-root applies the store rules when the file sets no data-root', (ctx)
   assert.is(run(ctx, 'bundle', ['--data-root', 'relative', 'es.json']).code, 2);
 });
 
+Cli('--engine picks the line: v29 by default, where api-cors-header is removed and min-api-version a key; v28 the other way round', (ctx) => {
+  writeFileSync(join(ctx.dir, 'cors.json'), '{"api-cors-header": ""}');
+  writeFileSync(join(ctx.dir, 'min.json'), '{"min-api-version": "1.44"}');
+  for (const how of ['sources', 'bundle'] as const) {
+    const cors = run(ctx, how, ['--json', 'cors.json']);
+    assert.is(cors.code, 1, how);
+    assert.equal(JSON.parse(cors.stdout).files[0].findings.map((f: { keyword: string }) => f.keyword), ['removed']);
+    assert.match(cors.stdout, /removed in v29/);
+    assert.is(run(ctx, how, ['--engine', 'v29', 'min.json']).code, 0, how);
+    const v28 = run(ctx, how, ['--engine', 'v28', '--json', 'cors.json', 'min.json']);
+    assert.is(v28.code, 1, how);
+    assert.equal(JSON.parse(v28.stdout).files.map((f: { findings: Array<{ keyword: string }> }) => f.findings.map((x) => x.keyword)), [['deprecated'], ['unknown-key']]);
+  }
+});
+
 Cli('usage mistakes exit 2 with one line', (ctx) => {
-  for (const args of [[], ['--bogus', 'x.json'], ['-', '-']]) {
+  for (const args of [[], ['--bogus', 'x.json'], ['-', '-'], ['--engine', 'v30', 'x.json'], ['--engine']]) {
     const r = run(ctx, 'bundle', args, '');
     assert.is(r.code, 2, `args ${args.join(' ')}`);
     assert.is(r.stderr.trim().split('\n').length, 1);

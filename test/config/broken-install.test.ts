@@ -19,12 +19,15 @@ Broken('a missing schemas/ exits 2 with one line naming the file, from the packa
     for (const part of ['src', 'bin', 'package.json', 'tsconfig.json']) cpSync(join(root, part), join(dir, part), { recursive: true });
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
     writeFileSync(join(dir, 'ok.json'), '{"debug": true}');
-    const r = spawnSync(process.execPath, [join(dir, 'bin/validate-config.cjs'), 'ok.json'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-    assert.is(r.status, 2, r.stderr);
-    assert.is(r.stdout, '');
-    const lines = r.stderr.trim().split('\n');
-    assert.is(lines.length, 1, r.stderr);
-    assert.match(lines[0] as string, /^error: \S+\/schemas\/daemon\.v28\.schema\.json is missing.*restore it/);
+    // The schema of the line asked for (v29 by default) is the one named.
+    for (const [args, line] of [[[], 'v29'], [['--engine', 'v28'], 'v28']] as const) {
+      const r = spawnSync(process.execPath, [join(dir, 'bin/validate-config.cjs'), ...args, 'ok.json'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      assert.is(r.status, 2, r.stderr);
+      assert.is(r.stdout, '');
+      const lines = r.stderr.trim().split('\n');
+      assert.is(lines.length, 1, r.stderr);
+      assert.match(lines[0] as string, new RegExp(`^error: \\S+/schemas/daemon\\.${line}\\.schema\\.json is missing.*restore it`));
+    }
   } finally {
     await removeDir(dir);
   }

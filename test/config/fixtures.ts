@@ -1,6 +1,13 @@
 /** Shared fixtures of the config suites: the corpus on disk, its expected verdicts, a seeded PRNG. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { EngineLine } from '../../src/config/engine-line.ts';
+import type { DaemonSchema } from '../../src/config/schema.ts';
+import { daemonSchema as v28 } from '../../src/config/schema-v28.ts';
+import { daemonSchema as v29 } from '../../src/config/schema-v29.ts';
+
+/** Each line's schema, loaded up front: the suites check against both lines in one process. */
+export const SCHEMAS: Readonly<Record<EngineLine, DaemonSchema>> = { v28, v29 };
 
 export const corpusDir = fileURLToPath(new URL('./corpus/', import.meta.url));
 
@@ -14,6 +21,8 @@ export interface ExpectedFinding {
 }
 
 export interface Expected {
+  /** The engine line the file is checked against; v28 when absent (the corpus began with v28). */
+  engine?: EngineLine;
   valid: boolean;
   /** Why ours says invalid where `dockerd --validate` says OK. */
   stricter?: string;

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateDaemonConfig } from '../../src/config/validate.ts';
 import { removeDir, tempDir } from '../helpers.ts';
-import { corpusFiles, FINDING_LINE, prng, readCorpus } from './fixtures.ts';
+import { corpusFiles, FINDING_LINE, prng, readCorpus, SCHEMAS } from './fixtures.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20251125);
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 3000);
@@ -41,7 +41,7 @@ Fuzz(`validateDaemonConfig never throws and its findings are well-formed (seed $
     const input = mutate(pick(sources));
     let findings;
     try {
-      findings = validateDaemonConfig(input, { file: 'm.json' });
+      findings = validateDaemonConfig(input, { schema: i % 2 ? SCHEMAS.v29 : SCHEMAS.v28, file: 'm.json' }); // both lines
     } catch (error) {
       assert.unreachable(`iteration ${i} threw ${String(error)} on ${JSON.stringify(input.toString('latin1'))}`);
       return;

@@ -3,28 +3,73 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateSchemaValidator } from '../../scripts/schema-validator-source.ts';
+import { generateDerivedSchemas, generateSchemaValidator, generateValidatorTypes, mergePatch, patchFile, schemaFile, validatorFile, validatorTypesFile } from '../../scripts/schema-validator-source.ts';
 import { jsonKeys, parseGoStructs } from '../../src/config/go-structs.ts';
 import { compareKeys } from '../../src/config/schema-drift.ts';
 import { engineAcceptsKey, parseEngineFlags } from '../../src/config/engine-flags.ts';
-import { daemonSchema, type SchemaNode } from '../../src/config/schema.ts';
+import { type RootSchema, type SchemaNode } from '../../src/config/schema.ts';
+import { ENGINE_LINES } from '../../src/config/engine-line.ts';
+import { SCHEMAS } from './fixtures.ts';
 import { mobySource, removeDir, tempDir, writeFiles } from '../helpers.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const S = suite('config/schema: the schema, its generated validator and schema:check');
 
-S('the committed standalone validator is generated from the current schema', () => {
-  const committed = readFileSync(join(root, 'src/config/generated/schema-validator.js'), 'utf8');
-  assert.ok(committed === generateSchemaValidator(), 'out of date: run npx tsx scripts/gen-schema-validator.ts');
+const committed = (file: string) => readFileSync(join(root, file), 'utf8');
+const OUT_OF_DATE = 'out of date: run npx tsx scripts/gen-schema-validator.ts';
+
+S('the committed v29 schema is v28 with the v29 patch applied', () => {
+  const derived = generateDerivedSchemas();
+  assert.equal(derived.map((d) => d.file), [schemaFile('v29')]);
+  for (const { file, text } of derived) assert.ok(committed(file) === text, `${file} ${OUT_OF_DATE}`);
 });
 
-S('every top-level key has a description and a type (or a reference)', () => {
-  for (const [key, node] of Object.entries(daemonSchema.properties ?? {})) {
-    const n = node as SchemaNode;
-    assert.ok(n.$ref || (n.type && n.description), `${key} lacks type or description`);
+S('each line has its committed standalone validator, generated from its schema', () => {
+  for (const line of ENGINE_LINES) {
+    assert.ok(committed(validatorFile(line)) === generateSchemaValidator(line), `${validatorFile(line)} ${OUT_OF_DATE}`);
+    assert.ok(committed(validatorTypesFile(line)) === generateValidatorTypes(line), `${validatorTypesFile(line)} ${OUT_OF_DATE}`);
   }
-  assert.equal(Object.keys((daemonSchema.$defs.extraStorage as SchemaNode).properties ?? {}), ['path', 'device', 'type', 'options', 'verify']);
-  assert.is((daemonSchema.$defs.extraStorage as SchemaNode).additionalProperties, false);
+});
+
+S('the v29 patch holds only differences from v28: each of its members changes something', () => {
+  const base = JSON.parse(committed(schemaFile('v28'))) as unknown;
+  const patch = JSON.parse(committed(patchFile('v29'))) as unknown;
+  const noOps: string[] = [];
+  const walk = (b: unknown, p: unknown, at: string) => {
+    for (const [key, value] of Object.entries(p as object)) {
+      const before = b !== null && typeof b === 'object' ? (b as Record<string, unknown>)[key] : undefined;
+      if (value === null ? before === undefined : JSON.stringify(mergePatch(before, value)) === JSON.stringify(before)) noOps.push(`${at}/${key}`);
+      else if (value !== null && typeof value === 'object' && !Array.isArray(value) && before !== undefined) walk(before, value, `${at}/${key}`);
+    }
+  };
+  walk(base, patch, '');
+  assert.equal(noOps, []);
+});
+
+S('JSON Merge Patch: null removes, objects merge, other values replace, sorted maps stay sorted', () => {
+  assert.equal(mergePatch({ a: 1, c: { x: 1, y: 2 }, d: [1] }, { a: null, b: 2, c: { y: null, z: 3 }, d: [2] }), { b: 2, c: { x: 1, z: 3 }, d: [2] });
+  assert.equal(Object.keys(mergePatch({ a: 1, c: 1 }, { b: 1 }) as object), ['a', 'b', 'c']);
+  assert.equal(Object.keys(mergePatch({ c: 1, a: 1 }, { b: 1 }) as object), ['c', 'a', 'b']);
+});
+
+for (const line of ENGINE_LINES) {
+  S(`${line}: every top-level key has a description and a type (or a reference); extra-storage is the feature's`, () => {
+    const { root: schema } = SCHEMAS[line];
+    for (const [key, node] of Object.entries(schema.properties ?? {})) {
+      const n = node as SchemaNode;
+      assert.ok(n.$ref || (n.type && n.description), `${key} lacks type or description`);
+    }
+    assert.equal(Object.keys((schema.$defs.extraStorage as SchemaNode).properties ?? {}), ['path', 'device', 'type', 'options', 'verify']);
+    assert.is((schema.$defs.extraStorage as SchemaNode).additionalProperties, false);
+  });
+}
+
+S('v29 drops api-cors-header and reads the keys v29 added; v28 the other way round', () => {
+  const v28 = Object.keys(SCHEMAS.v28.root.properties ?? {});
+  const v29 = Object.keys(SCHEMAS.v29.root.properties ?? {});
+  assert.equal(v28.filter((k) => !v29.includes(k)), ['api-cors-header']);
+  assert.equal(v29.filter((k) => !v28.includes(k)), ['bridge-accept-fwmark', 'default-stop-timeout', 'firewall-backend', 'min-api-version', 'nri-opts']);
+  assert.equal(SCHEMAS.v29.root.$defs.extraStorage, SCHEMAS.v28.root.$defs.extraStorage);
 });
 
 const GO = `package config
@@ -59,7 +104,7 @@ S('go-structs: json keys through embedded structs, tags, "-", maps, slices and u
 });
 
 S('schema drift: missing, excess and type differences are each reported', () => {
-  const schema: SchemaNode = { type: 'object', properties: {
+  const schema: RootSchema = { type: 'object', $defs: {}, properties: {
     debug: { type: 'boolean' }, port: { type: 'string' }, opts: { type: 'object' }, extra: { type: 'string' }, ours: { type: 'string' },
     items: { type: 'array', items: { type: 'object', 'x-go-case-insensitive': true, properties: { name: { type: 'string' }, flag: { type: 'boolean' } } } },
   } };
@@ -108,6 +153,18 @@ S('schema:check passes against the moby checkout in MOBY_SRC', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts', '--moby', moby], { cwd: root, encoding: 'utf8' });
   assert.is(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /schema:check OK/);
+});
+
+S('schema:check passes against the moby docker-v29.x checkout in MOBY_SRC_V29, with the v29 schema', () => {
+  const moby = mobySource('config/schema schema:check against moby v29', 'MOBY_SRC_V29');
+  if (!moby) return;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts', '--moby', moby, '--engine', 'v29'], { cwd: root, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^schemas\/daemon\.v29\.schema\.json against a v29 tree/);
+  assert.match(r.stdout, /schema:check OK/);
+  const wrong = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts', '--moby', moby, '--engine', 'v28'], { cwd: root, encoding: 'utf8' });
+  assert.is(wrong.status, 2);
+  assert.match(wrong.stderr, /is a v29 tree/);
 });
 
 S('schema:check notices a new engine flag that makes a rejected key valid (on a clone of MOBY_SRC)', async () => {

@@ -4,13 +4,14 @@ import { validateDaemonConfig, isInvalid, MAX_CONFIG_BYTES, type Finding } from 
 import { suggestKey } from '../../src/config/suggest.ts';
 import { decodeConfigBytes, firstInvalidUtf8 } from '../../src/config/decode.ts';
 import { ipVersion } from '../../src/config/net.ts';
+import { SCHEMAS } from './fixtures.ts';
 
 const V = suite('config/validateDaemonConfig');
 const keys = (text: string | Uint8Array, dataRoot?: string) =>
-  validateDaemonConfig(text, { file: 'd.json', ...(dataRoot ? { dataRoot } : {}) }).map((f) => `${f.line}:${f.column} ${f.pointer} ${f.keyword}${f.rule ? ':' + f.rule : ''} ${f.severity}`);
+  validateDaemonConfig(text, { schema: SCHEMAS.v28, file: 'd.json', ...(dataRoot ? { dataRoot } : {}) }).map((f) => `${f.line}:${f.column} ${f.pointer} ${f.keyword}${f.rule ? ':' + f.rule : ''} ${f.severity}`);
 
 V('a valid file has no findings', () => {
-  assert.equal(validateDaemonConfig('{"debug": true, "log-driver": "journald"}'), []);
+  assert.equal(validateDaemonConfig('{"debug": true, "log-driver": "journald"}', { schema: SCHEMAS.v28 }), []);
 });
 
 V('reports every mistake at once, sorted by position', () => {
@@ -19,7 +20,7 @@ V('reports every mistake at once, sorted by position', () => {
 });
 
 V('did-you-mean for unknown keys at any level', () => {
-  const f = validateDaemonConfig('{"registry-mirror": [], "extra_storage": {}, "extra-storage": {"pth": "/x"}}');
+  const f = validateDaemonConfig('{"registry-mirror": [], "extra_storage": {}, "extra-storage": {"pth": "/x"}}', { schema: SCHEMAS.v28 });
   assert.equal(f.map((x) => [x.pointer, x.suggestion]), [
     ['/registry-mirror', 'registry-mirrors'],
     ['/extra_storage', 'extra-storage'],
@@ -33,7 +34,7 @@ V('syntax errors, comments and duplicate keys carry line and column', () => {
   assert.equal(keys('{\n  "debug": tru\n}')[0], '2:12  syntax error');
 });
 
-const messages = (text: string) => validateDaemonConfig(text).map((f) => `${f.line}:${f.column} ${f.message}`);
+const messages = (text: string) => validateDaemonConfig(text, { schema: SCHEMAS.v28 }).map((f) => `${f.line}:${f.column} ${f.message}`);
 const syntaxCases: Array<[string, string, string[]]> = [
   ['an unquoted key', '{debug: true}', ['1:2 the key debug needs double quotes: write "debug"']],
   ['single quotes', "{'debug': true}", ['1:2 single quotes are not JSON: write "debug"']],
@@ -69,7 +70,7 @@ V('keys Go matches ignoring case, written twice: the one it drops is a duplicate
 });
 
 V('log-driver: a name that is neither built in nor plugin-shaped is a warning, with the driver meant', () => {
-  const warning = (text: string) => validateDaemonConfig(text).map((f) => `${f.pointer} ${f.severity} ${f.message}`);
+  const warning = (text: string) => validateDaemonConfig(text, { schema: SCHEMAS.v28 }).map((f) => `${f.pointer} ${f.severity} ${f.message}`);
   assert.equal(warning('{"log-driver": "jsonfile"}'), ['/log-driver warning "jsonfile" is not a log driver built into dockerd: every container fails to start unless a logging plugin of that name is installed; did you mean "json-file"?']);
   assert.match(warning('{"log-driver": "splunkk", "log-opts": {"splunk-token": "x"}}')[0] as string, /dockerd refuses to start unless a logging plugin .*did you mean "splunk"\?$/);
   assert.equal(warning('{"log-driver": "grafana/loki-docker-driver:latest"}'), []);
@@ -90,7 +91,7 @@ V('UTF-16 with a BOM is decoded, as the engine decodes it', () => {
 
 V('a non-UTF-8 byte is an error at its line and column', () => {
   const bytes = new Uint8Array([...new TextEncoder().encode('{\n "a": "'), 0xc3, 0x28, 0x22, 0x7d]);
-  const [f] = validateDaemonConfig(bytes);
+  const [f] = validateDaemonConfig(bytes, { schema: SCHEMAS.v28 });
   assert.is(f?.keyword, 'encoding');
   assert.is(f?.line, 2);
   assert.is(f?.column, 8);
@@ -102,17 +103,17 @@ V('empty file: a warning (the engine starts with defaults); top-level non-object
   assert.equal(keys('  \n'), ['1:1  empty warning']);
   assert.equal(keys('\n"debug"'), ['2:1  not-object error']);
   assert.equal(keys(' null '), ['1:2  null warning'], 'Go reads a top-level null as no settings');
-  assert.not.ok(isInvalid(validateDaemonConfig('null')));
+  assert.not.ok(isInvalid(validateDaemonConfig('null', { schema: SCHEMAS.v28 })));
 });
 
 V('deep nesting is one finding, not a stack overflow', () => {
-  const f = validateDaemonConfig('{"a":' + '['.repeat(100_000));
+  const f = validateDaemonConfig('{"a":' + '['.repeat(100_000), { schema: SCHEMAS.v28 });
   assert.is(f.length, 1);
   assert.is(f[0]?.keyword, 'too-deep');
 });
 
 V('a huge input is refused with one finding before parsing', () => {
-  const f = validateDaemonConfig(new Uint8Array(MAX_CONFIG_BYTES + 1));
+  const f = validateDaemonConfig(new Uint8Array(MAX_CONFIG_BYTES + 1), { schema: SCHEMAS.v28 });
   assert.equal(f.map((x) => x.keyword), ['too-large']);
 });
 
@@ -145,7 +146,7 @@ V('the data-root of the file wins over the --data-root option', () => {
 });
 
 V('extra-storage device and type go together, in the form mount expects', () => {
-  const es = (v: object) => validateDaemonConfig(JSON.stringify({ 'extra-storage': { path: '/x', ...v } })).map((f) => f.rule);
+  const es = (v: object) => validateDaemonConfig(JSON.stringify({ 'extra-storage': { path: '/x', ...v } }), { schema: SCHEMAS.v28 }).map((f) => f.rule);
   assert.equal(es({ device: '/dev/sdb' }), ['extra-storage-device-type']);
   assert.equal(es({ type: 'nfs' }), ['extra-storage-device-type']);
   assert.equal(es({ device: 'nfs:/e', type: 'xfs' }), ['extra-storage-device']);
@@ -160,16 +161,16 @@ V('extra-storage device and type go together, in the form mount expects', () => 
 });
 
 V('a storage-driver the engine removed is refused, overlay2 is fine', () => {
-  const rules = (driver: string) => validateDaemonConfig(JSON.stringify({ 'storage-driver': driver })).map((f) => f.rule);
+  const rules = (driver: string) => validateDaemonConfig(JSON.stringify({ 'storage-driver': driver }), { schema: SCHEMAS.v28 }).map((f) => f.rule);
   for (const removed of ['overlay', 'aufs', 'devicemapper']) assert.equal(rules(removed), ['storage-driver'], removed);
   assert.equal(rules('overlay2'), []);
   assert.equal(rules('vfs'), []);
 });
 
 V('extra-storage and the containerd image store exclude each other', () => {
-  const f = validateDaemonConfig(JSON.stringify({ features: { 'containerd-snapshotter': true }, 'extra-storage': {} }));
+  const f = validateDaemonConfig(JSON.stringify({ features: { 'containerd-snapshotter': true }, 'extra-storage': {} }), { schema: SCHEMAS.v28 });
   assert.equal(f.map((x) => [x.pointer, x.rule]), [['/features/containerd-snapshotter', 'extra-storage-snapshotter']]);
-  assert.equal(validateDaemonConfig(JSON.stringify({ features: { 'containerd-snapshotter': true } })), []);
+  assert.equal(validateDaemonConfig(JSON.stringify({ features: { 'containerd-snapshotter': true } }), { schema: SCHEMAS.v28 }), []);
 });
 
 V('keys Go matches ignoring case: a warning, and their values are still checked', () => {
@@ -181,7 +182,7 @@ V('keys Go matches ignoring case: a warning, and their values are still checked'
 });
 
 V('"__proto__" is an ordinary (unknown) key', () => {
-  assert.equal(validateDaemonConfig('{"__proto__": {"debug": true}}').map((f) => f.keyword), ['unknown-key']);
+  assert.equal(validateDaemonConfig('{"__proto__": {"debug": true}}', { schema: SCHEMAS.v28 }).map((f) => f.keyword), ['unknown-key']);
 });
 
 V('IP addresses are read as Go reads them', () => {
@@ -192,10 +193,10 @@ V('IP addresses are read as Go reads them', () => {
 });
 
 V('a runtime member the engine ignores is a warning that names the member meant (nvidia-ctk writes "args": [])', () => {
-  const f = validateDaemonConfig('{"runtimes": {"nvidia": {"path": "nvidia-container-runtime", "args": []}}}');
+  const f = validateDaemonConfig('{"runtimes": {"nvidia": {"path": "nvidia-container-runtime", "args": []}}}', { schema: SCHEMAS.v28 });
   assert.equal(f.map((x) => [x.pointer, x.keyword, x.severity, x.suggestion]), [['/runtimes/nvidia/args', 'unknown-key', 'warning', 'runtimeArgs']]);
   assert.not.ok(isInvalid(f));
-  const lost = validateDaemonConfig('{"runtimes": {"nvidia": {"path": "nvidia-container-runtime", "args": ["--debug"]}}}');
+  const lost = validateDaemonConfig('{"runtimes": {"nvidia": {"path": "nvidia-container-runtime", "args": ["--debug"]}}}', { schema: SCHEMAS.v28 });
   assert.match(lost[0]?.message ?? '', /not passed to the runtime; move them to "runtimeArgs"/);
   assert.equal(keys('{"runtimes": {"x": {"path": "/x", "zzzzzz": 1}}, "builder": {"gc": {"zzzzzz": 1}}}'), ['1:35 /runtimes/x/zzzzzz unknown-key warning', '1:69 /builder/gc/zzzzzz unknown-key error']);
 });
@@ -214,7 +215,7 @@ V('default-runtime: neither built in, nor a containerd shim name, nor in runtime
 });
 
 V('keys the engine removed say when, and what to use instead', () => {
-  const f = validateDaemonConfig('{"graph": "/srv/docker", "oom-score-adjust": -500, "cluster-store-opts": {}}');
+  const f = validateDaemonConfig('{"graph": "/srv/docker", "oom-score-adjust": -500, "cluster-store-opts": {}}', { schema: SCHEMAS.v28 });
   assert.equal(f.map((x) => [x.pointer, x.keyword, x.severity, x.suggestion]), [
     ['/graph', 'removed', 'error', 'data-root'],
     ['/oom-score-adjust', 'removed', 'error', undefined],
@@ -225,7 +226,7 @@ V('keys the engine removed say when, and what to use instead', () => {
 });
 
 V('messages say what the engine does: a flag-only setting, an empty api-cors-header, tlsverify true or false', () => {
-  const one = (text: string) => validateDaemonConfig(text)[0] as Finding;
+  const one = (text: string) => validateDaemonConfig(text, { schema: SCHEMAS.v28 })[0] as Finding;
   const plugins = one('{"containerd-plugins-namespace": "p"}');
   assert.is(plugins.suggestion, undefined, 'containerd-namespace is another setting');
   assert.match(plugins.message, /cannot be set from daemon\.json.*pass --containerd-plugins-namespace to dockerd/);
@@ -239,14 +240,14 @@ V('messages say what the engine does: a flag-only setting, an empty api-cors-hea
 
 V('a TCP listener without client certificates gets the warning dockerd prints; with tlsverify it does not', () => {
   const hosts = '"hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375", "127.0.0.1:2375"]';
-  const f = validateDaemonConfig(`{${hosts}}`);
+  const f = validateDaemonConfig(`{${hosts}}`, { schema: SCHEMAS.v28 });
   assert.equal(f.map((x) => [x.pointer, x.rule, x.severity]), [['/hosts/1', 'hosts', 'warning'], ['/hosts/2', 'hosts', 'warning']]);
   assert.match(f[0]?.message ?? '', /Binding to IP address without --tlsverify is insecure.*waits 15 s/);
   assert.not.match(f[1]?.message ?? '', /15 s/, 'loopback: no wait');
   const tls = '"tlscert": "/etc/docker/cert.pem", "tlskey": "/etc/docker/key.pem"';
-  assert.equal(validateDaemonConfig(`{${hosts}, "tlsverify": true, ${tls}}`), []);
-  assert.equal(validateDaemonConfig(`{${hosts}, "tls": true, ${tls}}`), [], 'tls alone verifies clients');
-  assert.equal(validateDaemonConfig(`{${hosts}, "tls": true, "tlsverify": false, ${tls}}`).length, 2);
+  assert.equal(validateDaemonConfig(`{${hosts}, "tlsverify": true, ${tls}}`, { schema: SCHEMAS.v28 }), []);
+  assert.equal(validateDaemonConfig(`{${hosts}, "tls": true, ${tls}}`, { schema: SCHEMAS.v28 }), [], 'tls alone verifies clients');
+  assert.equal(validateDaemonConfig(`{${hosts}, "tls": true, "tlsverify": false, ${tls}}`, { schema: SCHEMAS.v28 }).length, 2);
 });
 
 V.run();

@@ -1,4 +1,4 @@
-// Types for the generated standalone ajv validator (schema-validator.js).
+/** Types of the generated standalone ajv validators (src/config/generated/schema-validator.<line>.js). */
 export interface SchemaError {
   instancePath: string;
   schemaPath: string;
@@ -6,10 +6,8 @@ export interface SchemaError {
   params: Record<string, unknown>;
   message?: string;
 }
+
 export interface SchemaValidateFunction {
   (data: unknown): boolean;
   errors?: SchemaError[] | null;
 }
-declare const validate: SchemaValidateFunction;
-export default validate;
-export { validate };
