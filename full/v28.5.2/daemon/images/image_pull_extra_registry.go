@@ -135,8 +135,11 @@ func (m memMetadata) Delete(namespace, key string) error {
 	return nil
 }
 
-// toldFirst answers reads from told before the daemon's metadata store;
-// writes (what the pull downloads and verifies) go to the daemon's store.
+// toldFirst answers reads from told before the daemon's metadata store.
+// Writes to a key told holds stay in told: the pull records a layer it
+// found present ("Already exists") under the pair it was told, and that
+// pair was never proven by a download. Every other write (what the pull
+// downloads and verifies) goes to the daemon's store.
 type toldFirst struct {
 	metadata.Store
 	told metadata.Store
@@ -147,6 +150,20 @@ func (t *toldFirst) Get(namespace, key string) ([]byte, error) {
 		return v, nil
 	}
 	return t.Store.Get(namespace, key)
+}
+
+func (t *toldFirst) Set(namespace, key string, value []byte) error {
+	if _, err := t.told.Get(namespace, key); err == nil {
+		return t.told.Set(namespace, key, value)
+	}
+	return t.Store.Set(namespace, key, value)
+}
+
+func (t *toldFirst) Delete(namespace, key string) error {
+	if _, err := t.told.Get(namespace, key); err == nil {
+		return t.told.Delete(namespace, key)
+	}
+	return t.Store.Delete(namespace, key)
 }
 
 // fetchRegistryImage fetches the manifest of base for the platform and its

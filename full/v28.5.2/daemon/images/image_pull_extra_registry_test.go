@@ -63,17 +63,47 @@ func TestCheckRegistryLayers(t *testing.T) {
 }
 
 // TestToldFirstIsNeverRecorded: the pairs an assisted pull is told are seen
-// by that pull and never written to the daemon's metadata store.
+// by that pull and never written to the daemon's metadata store, also when
+// the pull records the layer it found present under them (what
+// layerDescriptor.Registered does for "Already exists"); a pair the pull
+// downloads is recorded as usual.
 func TestToldFirstIsNeverRecorded(t *testing.T) {
-	daemonStore, told := memMetadata{}, memMetadata{}
+	told := memMetadata{}
 	blob, diffID := hexDigest("c"), layer.DiffID(hexDigest("a"))
+	downloadedBlob, downloadedDiffID := hexDigest("d"), layer.DiffID(hexDigest("b"))
 	assert.NilError(t, metadata.NewV2MetadataService(told).Add(diffID, metadata.V2Metadata{Digest: blob}))
 
-	got, err := metadata.NewV2MetadataService(&toldFirst{Store: daemonStore, told: told}).GetDiffID(blob)
-	assert.NilError(t, err)
-	assert.Equal(t, got, diffID)
-	_, err = metadata.NewV2MetadataService(daemonStore).GetDiffID(blob)
-	assert.Check(t, err != nil, "the daemon's store does not know the pair")
+	cases := []struct {
+		name   string
+		during func(t *testing.T, md metadata.V2MetadataService)
+	}{
+		{name: "read only", during: func(t *testing.T, md metadata.V2MetadataService) {
+			got, err := md.GetDiffID(blob)
+			assert.NilError(t, err)
+			assert.Equal(t, got, diffID)
+		}},
+		{name: "the told layer recorded as registered", during: func(t *testing.T, md metadata.V2MetadataService) {
+			assert.NilError(t, md.Add(diffID, metadata.V2Metadata{Digest: blob, SourceRepository: "example.com/attacker"}))
+		}},
+		{name: "the told layer removed", during: func(t *testing.T, md metadata.V2MetadataService) {
+			assert.NilError(t, md.Remove(metadata.V2Metadata{Digest: blob}))
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			daemonStore := memMetadata{}
+			md := metadata.NewV2MetadataService(&toldFirst{Store: daemonStore, told: told})
+			tc.during(t, md)
+			assert.NilError(t, md.Add(downloadedDiffID, metadata.V2Metadata{Digest: downloadedBlob}))
+
+			recorded := metadata.NewV2MetadataService(daemonStore)
+			_, err := recorded.GetDiffID(blob)
+			assert.Check(t, err != nil, "the daemon's store does not know the told pair")
+			got, err := recorded.GetDiffID(downloadedBlob)
+			assert.NilError(t, err, "a downloaded pair is recorded")
+			assert.Equal(t, got, downloadedDiffID)
+		})
+	}
 }
 
 func TestPickPlatform(t *testing.T) {
