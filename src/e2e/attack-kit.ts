@@ -20,6 +20,8 @@ export interface AttackEnv {
   spec: ImageSpec;
   image: BuiltImage;
   store: PreparedStore;
+  /** The static busybox the test image was built with (for images a case builds itself). */
+  busybox: string;
 }
 
 export type AttackDaemon = Awaited<ReturnType<typeof startPrivateDaemon>>;

@@ -29,3 +29,16 @@ export class BuildUnavailableError extends UserError {
     this.name = 'BuildUnavailableError';
   }
 }
+
+/** A distribution v2 API call the e2e makes itself (crafting a repository) got an unexpected answer. */
+export class RegistryApiError extends UserError {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`registry ${method} ${url} answered ${status}: ${body.slice(0, 200)}`);
+    this.name = 'RegistryApiError';
+  }
+}

@@ -109,7 +109,7 @@ async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
   ensureRunning(ctx.signal);
   await runSaveConfinement(ctx, spec, image, store);
   ensureRunning(ctx.signal);
-  await runAttacks({ ctx, spec, image, store });
+  await runAttacks({ ctx, spec, image, store, busybox: options.busybox });
   ensureRunning(ctx.signal);
   await runDevicePhase(ctx, spec, image, store);
   await unmountAll(store.mountPoint);
