@@ -59,7 +59,13 @@ func (d *Driver) links() (*linkIndex, error) {
 			if err == nil {
 				err = json.Unmarshal(data, &l)
 			}
-			if err != nil || !d.Exists(l.ID) {
+			if err != nil {
+				// Fail closed: a linked layer missing from the index would
+				// be mounted by path, unchecked.
+				x.loadErr = fmt.Errorf("overlay2: extra storage link index %s is unreadable (%w); remove the images linked from extra storage, or the file if its layer is gone", p, err)
+				return
+			}
+			if !d.Exists(l.ID) {
 				// A layer removed since: its short name is never reused.
 				_ = os.Remove(p)
 				continue

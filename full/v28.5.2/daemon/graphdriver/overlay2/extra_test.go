@@ -343,3 +343,31 @@ func TestGetLinkedLowerInALongChain(t *testing.T) {
 	assert.NilError(t, err)
 	assert.Equal(t, got, "from the store")
 }
+
+// TestLinkIndexFailsClosed: an index entry that cannot be read stops mounts
+// with an error naming it, rather than letting its layer be mounted by path;
+// an entry whose layer is gone is dropped.
+func TestLinkIndexFailsClosed(t *testing.T) {
+	d := newExtraTestDriver(t)
+	root, rel := testStore(t, map[string]string{"file": "x"})
+	_, err := d.CreateFromExternalDiff("base", "", root, rel)
+	assert.NilError(t, err)
+	assert.NilError(t, d.CreateReadWrite("rw", "base", nil))
+	entries, err := os.ReadDir(filepath.Join(d.home, extraLinksDir))
+	assert.NilError(t, err)
+	assert.Assert(t, is.Len(entries, 1))
+	entry := filepath.Join(d.home, extraLinksDir, entries[0].Name())
+	gone := filepath.Join(d.home, extraLinksDir, "GONEGONEGONEGONEGONEGONEGO")
+	assert.NilError(t, os.WriteFile(gone, []byte(`{"id":"removed-layer"}`), 0o600))
+
+	restarted := func() *Driver { return &Driver{home: d.home, ctr: d.ctr, locker: d.locker, idMap: d.idMap} }
+	_, err = readMerged(t, restarted(), "rw", "file")
+	assert.NilError(t, err)
+	_, err = os.Stat(gone)
+	assert.Check(t, os.IsNotExist(err), "the entry of a removed layer is dropped")
+
+	assert.NilError(t, os.WriteFile(entry, []byte("{not json"), 0o600))
+	_, err = restarted().Get("rw", "")
+	assert.Check(t, is.ErrorContains(err, "link index"))
+	assert.Check(t, is.ErrorContains(err, entry))
+}
