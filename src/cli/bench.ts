@@ -40,8 +40,9 @@ const SPEC = {
   name: 'bench',
   synopsis: '--dockerd PATH [--runs 5] [--big-mib 64 | --size 1G --layers 10] [--scenarios LIST] [--busybox PATH] [--out DIR]',
   summary: [
-    'Compares pull + first output from the store, from a loopback docker-registry and of an image',
-    "already local (medians, bytes read from the store's device); a table, and a JSON record in --out.",
+    'Compares pull + first output from the store (verify trusted, and verify content with its first',
+    'pull apart), from a loopback docker-registry and of an image already local (medians, bytes read',
+    "from the store's device); a table, and a JSON record in --out.",
   ].join('\n'),
   options: {
     dockerd: { type: 'string', value: 'PATH', help: 'the patched dockerd (build-dockerd writes it to dist/)' },
