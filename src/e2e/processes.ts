@@ -4,6 +4,7 @@
  * that other people run on the same machine are never touched.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { orIfMissing } from '../errors.ts';
 
 export async function pidsMentioning(marker: string): Promise<number[]> {
   const pids: number[] = [];
@@ -64,7 +65,7 @@ export async function killMentioning(marker: string): Promise<number[]> {
 
 /** A process's peak resident memory (VmHWM of /proc/PID/status) in bytes, or undefined if it is gone. */
 export async function peakResidentBytes(pid: number): Promise<number | undefined> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(orIfMissing('')); // the process is gone
   const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
   return kib === undefined ? undefined : Number(kib) * 1024;
 }

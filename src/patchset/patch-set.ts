@@ -10,6 +10,7 @@ import { UnsupportedVersionError } from '../moby/errors.ts';
 import { newestBase, pickBase } from '../moby/version.ts';
 import { supportedBases } from './bases.ts';
 import { MalformedPatchError, PatchSetError } from './errors.ts';
+import { orIfMissing } from '../errors.ts';
 import { byCodePoint } from '../digest.ts';
 import { parseManifest, type Manifest } from './manifest.ts';
 import { parsePatchText, type ParsedPatch } from './parse.ts';
@@ -53,9 +54,8 @@ export async function loadPatchSet(projectRoot: string, tag: string): Promise<Pa
   const fullDir = join(projectRoot, 'full', base);
   const shown = (name: string) => join('patches', base, name);
 
-  const seriesText = await readFile(join(patchesDir, 'series'), 'utf8').catch(() => {
-    throw new PatchSetError(shown('series'), 'missing: list the patch files in the order they apply');
-  });
+  const seriesText = await readFile(join(patchesDir, 'series'), 'utf8').catch(orIfMissing(undefined));
+  if (seriesText === undefined) throw new PatchSetError(shown('series'), 'missing: list the patch files in the order they apply');
   const series = parseSeries(seriesText, shown('series'));
   const onDisk = (await readdir(patchesDir)).filter((n) => n.endsWith('.patch'));
   const listed = new Set(series.map((e) => e.name));
@@ -71,9 +71,8 @@ export async function loadPatchSet(projectRoot: string, tag: string): Promise<Pa
   }
 
   const manifestFile = shown('manifest.json');
-  const manifestText = await readFile(join(patchesDir, 'manifest.json'), 'utf8').catch(() => {
-    throw new PatchSetError(manifestFile, 'missing');
-  });
+  const manifestText = await readFile(join(patchesDir, 'manifest.json'), 'utf8').catch(orIfMissing(undefined));
+  if (manifestText === undefined) throw new PatchSetError(manifestFile, 'missing');
   const manifest = parseManifest(manifestText, manifestFile);
   if (manifest.base !== base) throw new PatchSetError(manifestFile, `says base ${manifest.base}, expected ${base}`);
 
