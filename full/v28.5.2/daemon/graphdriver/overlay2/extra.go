@@ -38,12 +38,15 @@ type linkIndex struct {
 	byShort map[string]linkedLayer
 	byID    map[string]linkedLayer
 	loadErr error
+	// toRoot climbs from the driver's home to "/" (see climbToRoot).
+	toRoot string
 }
 
 func (d *Driver) links() (*linkIndex, error) {
 	x := &d.extra
 	x.once.Do(func() {
 		x.byShort, x.byID = map[string]linkedLayer{}, map[string]linkedLayer{}
+		x.toRoot = climbToRoot(d.home)
 		entries, err := os.ReadDir(path.Join(d.home, extraLinksDir))
 		if errors.Is(err, os.ErrNotExist) {
 			return
@@ -242,7 +245,7 @@ func (d *Driver) openLinkedLowers(id string, lowers []byte, diffDir string) (_ [
 			if err != nil {
 				return nil, "", nil, err
 			}
-			names[i] = d.toRoot() + strings.TrimPrefix(fd, "/")
+			names[i] = x.toRoot + strings.TrimPrefix(fd, "/")
 		}
 	}
 	if len(opened) == 0 {
@@ -270,12 +273,13 @@ func (d *Driver) checkLinkedBase(id string) error {
 	return dir.Close()
 }
 
-// toRoot returns enough "../" to climb from home to "/" both as written and
-// as resolved, so an absolute path can stand where a path relative to home
-// is expected ("/.." is "/").
-func (d *Driver) toRoot() string {
-	depth := strings.Count(path.Clean(d.home), "/")
-	if real, err := filepath.EvalSymlinks(d.home); err == nil {
+// climbToRoot returns enough "../" to climb from home to "/" both as
+// written and as resolved, so an absolute path can stand where a path
+// relative to home is expected ("/.." is "/"). Home does not move while the
+// daemon runs, so this is worked out once.
+func climbToRoot(home string) string {
+	depth := strings.Count(path.Clean(home), "/")
+	if real, err := filepath.EvalSymlinks(home); err == nil {
 		depth = max(depth, strings.Count(real, "/"))
 	}
 	return strings.Repeat("../", depth)
