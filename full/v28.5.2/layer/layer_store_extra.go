@@ -253,11 +253,21 @@ func (ls *layerStore) verifyLayer(l *roLayer) error {
 		return err
 	}
 	defer f.Close()
-	if err := ls.checkContent(l, f, "linked layer "+l.cacheID); err != nil {
+	if err := ls.checkContent(l, f, ls.linkedSource(l)); err != nil {
 		return err
 	}
 	ls.rememberVerified(string(key))
 	return os.Remove(mark)
+}
+
+// linkedSource names where a linked layer's data is, as the driver knows it.
+func (ls *layerStore) linkedSource(l *roLayer) string {
+	if d, ok := ls.driver.(interface{ ExternalDiffSource(id string) string }); ok {
+		if source := d.ExternalDiffSource(l.cacheID); source != "" {
+			return source
+		}
+	}
+	return "linked layer " + l.cacheID
 }
 
 // checkContent rebuilds the layer's tar from its tar-split (gzip) and its

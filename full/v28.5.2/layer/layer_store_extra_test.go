@@ -25,11 +25,16 @@ type linkingDriver struct {
 	graphdriver.Driver
 	fail    error
 	removed []string
+	sources map[string]string
 }
 
 func (d *linkingDriver) Remove(id string) error {
 	d.removed = append(d.removed, id)
 	return d.Driver.Remove(id)
+}
+
+func (d *linkingDriver) ExternalDiffSource(id string) string {
+	return d.sources[id]
 }
 
 func (d *linkingDriver) CreateFromExternalDiff(id, parent, root, rel string) (string, error) {
@@ -47,6 +52,10 @@ func (d *linkingDriver) CreateFromExternalDiff(id, parent, root, rel string) (st
 	if err := os.RemoveAll(p); err != nil {
 		return "", err
 	}
+	if d.sources == nil {
+		d.sources = map[string]string{}
+	}
+	d.sources[id] = filepath.Join(root, rel)
 	return "test-identity", os.Symlink(filepath.Join(root, rel), p)
 }
 
@@ -259,6 +268,7 @@ func TestVerifyLinkedChecksTrustedLinksOnReuse(t *testing.T) {
 				var mismatch *ContentMismatchError
 				assert.Assert(t, errors.As(err, &mismatch), "%v", err)
 				assert.Equal(t, mismatch.ChainID, l2.ChainID())
+				assert.Check(t, is.Contains(mismatch.Source, top.DiffRel), "the refusal names the store directory")
 				_, err = os.Stat(mark)
 				assert.NilError(t, err, "the mark stays: the layer is still unverified")
 				return

@@ -156,6 +156,19 @@ func (d *Driver) CreateFromExternalDiff(id, parent, root, rel string) (_ string,
 	return identity, nil
 }
 
+// ExternalDiffSource names the store directory a linked layer's data is,
+// for messages; "" for a layer that is not linked.
+func (d *Driver) ExternalDiffSource(id string) string {
+	x, err := d.links()
+	if err != nil {
+		return ""
+	}
+	if l, ok := x.lookup("", id); ok {
+		return path.Join(l.Root, l.Rel)
+	}
+	return ""
+}
+
 // openLinked opens rel below root confined, checks it is a directory and
 // returns it with its identity.
 func openLinked(root, rel string) (*os.File, string, error) {
