@@ -78,8 +78,9 @@ export async function runMountRace(env: AttackEnv): Promise<void> {
     ctx.results.note(`attack 3 race: ${summary}`);
     for (const [key, value] of Object.entries(counts)) ctx.results.figure(`attack 3 race: runs that ${RACE_WORDS[key as keyof typeof counts]}`, value, 'count');
     ctx.results.figure('attack 3 race: swaps made by the store during the runs', swaps, 'count');
+    // Some runs must have mounted during the swapping: a race in which every run failed proves nothing.
     ctx.results.check(`${label}: every run fails or reads the store's file, none the host marker`,
-      counts.host === 0 && counts.other === 0 && runs === RACE_RUNS && swaps > 0 && after.stdout === GENUINE,
+      counts.host === 0 && counts.other === 0 && counts.store > 0 && runs === RACE_RUNS && swaps > 0 && after.stdout === GENUINE,
       summary);
   } finally {
     // The swapper may be gone already; the stop file only asks it to end.
