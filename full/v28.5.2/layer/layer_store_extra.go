@@ -16,6 +16,7 @@ import (
 	"github.com/containerd/log"
 	"github.com/docker/docker/pkg/stringid"
 	"github.com/opencontainers/go-digest"
+	"github.com/opencontainers/image-spec/identity"
 )
 
 // unverifiedFile marks, in a layer's metadata, a layer linked from extra
@@ -89,10 +90,7 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 	if err := validateLinkIDs(src.DiffID, parent); err != nil {
 		return nil, err
 	}
-	chainID := ChainID(src.DiffID)
-	if parent != "" {
-		chainID = createChainIDFromParent(parent, src.DiffID)
-	}
+	chainID := extendChain(parent, src.DiffID)
 	if existing := ls.getLocked(chainID); existing != nil {
 		if src.Verify {
 			if err := ls.verifyLayer(existing); err != nil {
@@ -317,4 +315,14 @@ func (ls *layerStore) rememberVerified(key string) {
 	if err != nil {
 		log.G(context.TODO()).WithError(err).Warn("extra storage: cannot remember a verified layer")
 	}
+}
+
+// extendChain is the chain ID of diffID on top of parent ("" for a base
+// layer). The conversions keep it one source for the engine lines where
+// ChainID and DiffID are named types and where they are aliases.
+func extendChain(parent ChainID, diffID DiffID) ChainID {
+	if parent == "" {
+		return ChainID(diffID)
+	}
+	return ChainID(identity.ChainID([]digest.Digest{digest.Digest(parent), digest.Digest(diffID)}))
 }

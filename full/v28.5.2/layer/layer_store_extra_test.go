@@ -13,6 +13,7 @@ import (
 
 	"github.com/docker/docker/daemon/graphdriver"
 	"github.com/opencontainers/go-digest"
+	"github.com/opencontainers/image-spec/identity"
 	"github.com/vbatts/tar-split/tar/asm"
 	"github.com/vbatts/tar-split/tar/storage"
 	"gotest.tools/v3/assert"
@@ -108,7 +109,7 @@ func TestRegisterExternalLinksAndRebuildsTheTar(t *testing.T) {
 	assert.NilError(t, err)
 	l2, err := ls.RegisterExternal(top, l1.ChainID())
 	assert.NilError(t, err)
-	assert.Equal(t, l2.ChainID(), CreateChainID([]DiffID{base.DiffID, top.DiffID}))
+	assert.Equal(t, l2.ChainID(), ChainID(identity.ChainID([]digest.Digest{digest.Digest(base.DiffID), digest.Digest(top.DiffID)})))
 	assert.Equal(t, l2.Parent().ChainID(), l1.ChainID())
 
 	for _, tc := range []struct {
@@ -155,7 +156,7 @@ func TestRegisterExternalCleansUpOnFailure(t *testing.T) {
 	assert.Check(t, !drv.Exists(drv.removed[0]))
 
 	assert.Check(t, is.Len(ls.Map(), 1))
-	_, err = os.Stat(filepath.Join(root, "sha256", digest.Digest(CreateChainID([]DiffID{base.DiffID, top.DiffID})).Encoded()))
+	_, err = os.Stat(filepath.Join(root, "sha256", digest.Digest(ChainID(identity.ChainID([]digest.Digest{digest.Digest(base.DiffID), digest.Digest(top.DiffID)}))).Encoded()))
 	assert.Check(t, os.IsNotExist(err))
 	// The parent's reference taken for the failed child was given back.
 	assert.Equal(t, ls.layerMap[l1.ChainID()].referenceCount, 1)

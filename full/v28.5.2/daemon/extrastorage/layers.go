@@ -8,6 +8,7 @@ import (
 
 	"github.com/docker/docker/layer"
 	"github.com/opencontainers/go-digest"
+	"github.com/opencontainers/image-spec/identity"
 )
 
 const (
@@ -40,8 +41,8 @@ func readLayers(r *storeRoot, diffIDs []layer.DiffID, prefixOnly bool) ([]Layer,
 	layers := make([]Layer, 0, len(diffIDs))
 	var parent layer.ChainID
 	var tarSplitBytes int
-	for i, diffID := range diffIDs {
-		chainID := layer.CreateChainID(diffIDs[:i+1])
+	for _, diffID := range diffIDs {
+		chainID := extendChain(parent, diffID)
 		dir := layerDir(chainID)
 		if prefixOnly && !r.exists(dir) {
 			break
@@ -57,6 +58,16 @@ func readLayers(r *storeRoot, diffIDs []layer.DiffID, prefixOnly bool) ([]Layer,
 		parent = chainID
 	}
 	return layers, nil
+}
+
+// extendChain is the chain ID of diffID on top of parent ("" for a base
+// layer), written with conversions so that it is one source for the engine
+// lines where layer IDs are named types and where they are aliases.
+func extendChain(parent layer.ChainID, diffID layer.DiffID) layer.ChainID {
+	if parent == "" {
+		return layer.ChainID(diffID)
+	}
+	return layer.ChainID(identity.ChainID([]digest.Digest{digest.Digest(parent), digest.Digest(diffID)}))
 }
 
 func layerDir(chainID layer.ChainID) string {

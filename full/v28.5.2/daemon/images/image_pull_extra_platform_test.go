@@ -4,8 +4,8 @@ import (
 	"runtime"
 	"testing"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/containerd/platforms"
-	"github.com/docker/docker/errdefs"
 	"github.com/docker/docker/image"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"gotest.tools/v3/assert"
@@ -44,7 +44,7 @@ func TestCheckExtraPlatform(t *testing.T) {
 				assert.NilError(t, err)
 				return
 			}
-			assert.Check(t, errdefs.IsNotFound(err), "%v", err)
+			assert.Check(t, cerrdefs.IsNotFound(err), "%v", err)
 			for _, w := range tc.want {
 				assert.Check(t, is.ErrorContains(err, w))
 			}
