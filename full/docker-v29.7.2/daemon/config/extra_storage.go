@@ -1,0 +1,102 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+)
+
+// DefaultExtraStoragePath is where the extra storage is looked for (and
+// mounted, when a device is configured) when "path" is not set.
+const DefaultExtraStoragePath = "/var/lib/docker/extra"
+
+// Verify modes of the extra storage. VerifyContent, the default, hashes each
+// layer against its diffID the first time a host links it; VerifyTrusted
+// skips that for a store the administrator controls.
+const (
+	VerifyContent = "content"
+	VerifyTrusted = "trusted"
+)
+
+// ExtraStorageConfig is the "extra-storage" section of daemon.json: a
+// read-only dockerd data-root (overlay2) whose layers are linked, never
+// copied, when an image is pulled as NAME:TAG-extra.
+type ExtraStorageConfig struct {
+	Path    string `json:"path,omitempty"`
+	Device  string `json:"device,omitempty"`
+	Type    string `json:"type,omitempty"`
+	Options string `json:"options,omitempty"`
+	Verify  string `json:"verify,omitempty"`
+}
+
+// VerifyMode returns the configured verify mode, or the default one.
+func (c *ExtraStorageConfig) VerifyMode() string {
+	if c.Verify == "" {
+		return VerifyContent
+	}
+	return c.Verify
+}
+
+// VerifyContent reports whether layers are hashed when first linked.
+func (c *ExtraStorageConfig) VerifyContent() bool {
+	return c.VerifyMode() == VerifyContent
+}
+
+// StorePath returns the configured path, or the default one.
+func (c *ExtraStorageConfig) StorePath() string {
+	if c.Path == "" {
+		return DefaultExtraStoragePath
+	}
+	return filepath.Clean(c.Path)
+}
+
+// Validate checks the section on its own (no file system access).
+func (c *ExtraStorageConfig) Validate() error {
+	if c.Path != "" && !filepath.IsAbs(c.Path) {
+		return fmt.Errorf("extra-storage: path %q must be an absolute path", c.Path)
+	}
+	if c.Path != "" && filepath.Clean(c.Path) == "/" {
+		return fmt.Errorf("extra-storage: path must not be the root directory \"/\"")
+	}
+	if (c.Device == "") != (c.Type == "") {
+		return fmt.Errorf("extra-storage: device and type must be set together (device %q, type %q)", c.Device, c.Type)
+	}
+	if c.Verify != "" && c.Verify != VerifyContent && c.Verify != VerifyTrusted {
+		return fmt.Errorf("extra-storage: verify %q must be %q or %q", c.Verify, VerifyContent, VerifyTrusted)
+	}
+	if c.Options != "" && c.Device == "" {
+		return fmt.Errorf("extra-storage: options %q need a device and type to mount", c.Options)
+	}
+	return nil
+}
+
+// validateExtraStorage checks the section and that the daemon can serve it:
+// the extra storage holds graphdriver layers, which the containerd image
+// store cannot use.
+func validateExtraStorage(conf *Config) error {
+	if conf.ExtraStorage == nil {
+		return nil
+	}
+	if err := conf.ExtraStorage.Validate(); err != nil {
+		return err
+	}
+	if conf.Features["containerd-snapshotter"] {
+		return fmt.Errorf("extra-storage is not available with the containerd image store: remove extra-storage or set \"features\": {\"containerd-snapshotter\": false}")
+	}
+	return nil
+}
+
+// UnmarshalJSON refuses keys it does not know, so a misspelt "path" is an
+// error rather than a silently default store.
+func (c *ExtraStorageConfig) UnmarshalJSON(data []byte) error {
+	type plain ExtraStorageConfig
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var p plain
+	if err := dec.Decode(&p); err != nil {
+		return fmt.Errorf("extra-storage: %w (known keys: path, device, type, options, verify)", err)
+	}
+	*c = ExtraStorageConfig(p)
+	return nil
+}

@@ -1,0 +1,37 @@
+package extrastorage
+
+import (
+	"testing"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
+)
+
+func TestRequireGraphDriver(t *testing.T) {
+	tests := []struct {
+		name         string
+		extraStorage bool
+		graphDriver  bool
+		migrates     bool
+		wantErr      string
+	}{
+		{name: "no extra-storage, containerd store", graphDriver: false},
+		{name: "no extra-storage, migration on", graphDriver: true, migrates: true},
+		{name: "graph driver", extraStorage: true, graphDriver: true},
+		{name: "containerd store", extraStorage: true, graphDriver: false, wantErr: `"containerd-snapshotter": false`},
+		{name: "migration on", extraStorage: true, graphDriver: true, migrates: true, wantErr: `"containerd-migration"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := RequireGraphDriver(tc.extraStorage, tc.graphDriver, tc.migrates)
+			if tc.wantErr == "" {
+				assert.NilError(t, err)
+				return
+			}
+			assert.Check(t, is.ErrorContains(err, tc.wantErr))
+			assert.Check(t, is.ErrorContains(err, "daemon.json"))
+			assert.Check(t, cerrdefs.IsInvalidArgument(err), "%v", err)
+		})
+	}
+}

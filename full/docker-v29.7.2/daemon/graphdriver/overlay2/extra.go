@@ -1,0 +1,299 @@
+//go:build linux
+
+package overlay2
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/moby/moby/v2/daemon/extrastorage/beneath"
+	"github.com/moby/sys/atomicwriter"
+)
+
+// extraLinksDir indexes, by their l/<short> name, the layers linked from
+// extra storage, so a mount knows which lowers are linked without a system
+// call per lower: layers that are not linked pay nothing.
+const extraLinksDir = "extra-links"
+
+// linkedLayer is a layer whose data is a directory of the extra storage.
+type linkedLayer struct {
+	ID       string `json:"id"`       // the local cache-id
+	Root     string `json:"root"`     // the store's path
+	Rel      string `json:"rel"`      // the layer directory, relative to Root
+	Identity string `json:"identity"` // of the directory as linked
+}
+
+// linkIndex is the driver's in-memory copy of extraLinksDir, loaded on first
+// use.
+type linkIndex struct {
+	once    sync.Once
+	mu      sync.Mutex
+	byShort map[string]linkedLayer
+	byID    map[string]linkedLayer
+	loadErr error
+	// toRoot climbs from the driver's home to "/" (see climbToRoot).
+	toRoot string
+}
+
+func (d *Driver) links() (*linkIndex, error) {
+	x := &d.extra
+	x.once.Do(func() {
+		x.byShort, x.byID = map[string]linkedLayer{}, map[string]linkedLayer{}
+		x.toRoot = climbToRoot(d.home)
+		entries, err := os.ReadDir(path.Join(d.home, extraLinksDir))
+		if errors.Is(err, os.ErrNotExist) {
+			return
+		}
+		if err != nil {
+			x.loadErr = err
+			return
+		}
+		for _, e := range entries {
+			p := path.Join(d.home, extraLinksDir, e.Name())
+			var l linkedLayer
+			data, err := os.ReadFile(p)
+			if err == nil {
+				err = json.Unmarshal(data, &l)
+			}
+			if err != nil {
+				// Fail closed: a linked layer missing from the index would
+				// be mounted by path, unchecked.
+				x.loadErr = fmt.Errorf("overlay2: extra storage link index %s is unreadable (%w); remove the images linked from extra storage, or the file if its layer is gone", p, err)
+				return
+			}
+			if !d.Exists(l.ID) {
+				// A layer removed since: its short name is never reused.
+				_ = os.Remove(p)
+				continue
+			}
+			x.byShort[e.Name()], x.byID[l.ID] = l, l
+		}
+	})
+	return x, x.loadErr
+}
+
+func (x *linkIndex) add(short string, l linkedLayer) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.byShort[short], x.byID[l.ID] = l, l
+}
+
+// none reports whether no layer is linked: then mounts skip the hook.
+func (x *linkIndex) none() bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return len(x.byID) == 0
+}
+
+func (x *linkIndex) lookup(short, id string) (linkedLayer, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if id != "" {
+		l, ok := x.byID[id]
+		return l, ok
+	}
+	l, ok := x.byShort[short]
+	return l, ok
+}
+
+// CreateFromExternalDiff creates layer id on top of parent like Create, but
+// its data is the directory rel below the extra storage at root, opened
+// without following any symlink (a store cannot point it at the host). The
+// diff directory is a symlink to it for the code that reads paths; mounts
+// and `docker save` open it again confined, and check it is the same
+// directory. Nothing is copied and the store is never written.
+func (d *Driver) CreateFromExternalDiff(id, parent, root, rel string) (_ string, retErr error) {
+	if !filepath.IsAbs(root) {
+		return "", fmt.Errorf("overlay2: extra storage %q must be an absolute path", root)
+	}
+	x, err := d.links()
+	if err != nil {
+		return "", err
+	}
+	dir, identity, err := openLinked(root, rel)
+	if err != nil {
+		return "", err
+	}
+	dir.Close()
+	if err := d.Create(id, parent, nil); err != nil {
+		return "", err
+	}
+	defer func() {
+		if retErr != nil {
+			_ = d.Remove(id)
+		}
+	}()
+	diff := path.Join(d.dir(id), diffDirName)
+	if err := os.Remove(diff); err != nil {
+		return "", err
+	}
+	if err := os.Symlink(path.Join(root, rel), diff); err != nil {
+		return "", err
+	}
+	short, err := os.ReadFile(path.Join(d.dir(id), "link"))
+	if err != nil {
+		return "", err
+	}
+	l := linkedLayer{ID: id, Root: root, Rel: rel, Identity: identity}
+	data, err := json.Marshal(l)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(path.Join(d.home, extraLinksDir), 0o700); err != nil {
+		return "", err
+	}
+	if err := atomicwriter.WriteFile(path.Join(d.home, extraLinksDir, string(short)), data, 0o600); err != nil {
+		return "", err
+	}
+	x.add(string(short), l)
+	return identity, nil
+}
+
+// ExternalDiffSource names the store directory a linked layer's data is,
+// for messages; "" for a layer that is not linked.
+func (d *Driver) ExternalDiffSource(id string) string {
+	x, err := d.links()
+	if err != nil {
+		return ""
+	}
+	if l, ok := x.lookup("", id); ok {
+		return path.Join(l.Root, l.Rel)
+	}
+	return ""
+}
+
+// openLinked opens rel below root confined, checks it is a directory and
+// returns it with its identity.
+func openLinked(root, rel string) (*os.File, string, error) {
+	r, err := beneath.OpenRoot(root)
+	if err != nil {
+		return nil, "", fmt.Errorf("layer data in %s is unreadable (extra storage not mounted?): %w", root, err)
+	}
+	defer r.Close()
+	dir, err := beneath.Path(r, rel)
+	if err != nil {
+		return nil, "", fmt.Errorf("refusing linked layer data %s: %w", path.Join(root, rel), err)
+	}
+	fi, err := dir.Stat()
+	if err != nil {
+		dir.Close()
+		return nil, "", fmt.Errorf("layer data %s: %w", path.Join(root, rel), err)
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !fi.IsDir() || !ok {
+		dir.Close()
+		return nil, "", fmt.Errorf("refusing linked layer data %s: is a %s, not a directory", path.Join(root, rel), beneath.Kind(fi.Mode()))
+	}
+	// Not the device: it changes with each mount of the same store.
+	return dir, fmt.Sprintf("%d:%d.%d:%d.%d", st.Ino, st.Ctim.Sec, st.Ctim.Nsec, st.Mtim.Sec, st.Mtim.Nsec), nil
+}
+
+// openLinkedChecked opens a linked layer's data and refuses it when it is no
+// longer the directory that was linked (the store was republished or
+// changed under the image).
+func openLinkedChecked(l linkedLayer) (*os.File, error) {
+	dir, identity, err := openLinked(l.Root, l.Rel)
+	if err != nil {
+		return nil, err
+	}
+	if identity != l.Identity {
+		dir.Close()
+		return nil, fmt.Errorf("refusing linked layer data %s: the extra storage changed it after the pull (identity %s, linked as %s); remove the images that use it and pull them again", path.Join(l.Root, l.Rel), identity, l.Identity)
+	}
+	return dir, nil
+}
+
+// openLinkedLowers runs before every mount with lowers (the layer's lower
+// file: l/<short> names relative to home) and diffDir. Each linked layer
+// among them is opened confined and checked (openLinkedChecked), and its
+// name is replaced by the /proc/self/fd path of that handle, so what was
+// checked is what overlayfs mounts whatever the store swaps in meanwhile.
+// The handles must stay open until the mount is done: call closeAll after.
+// A rewritten lower works both joined to home and relative to it
+// (mountFrom). Layers that are not linked cost a map look-up.
+func (d *Driver) openLinkedLowers(id string, lowers []byte, diffDir string) (_ []byte, _ string, _ func(), retErr error) {
+	x, err := d.links()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if x.none() {
+		return lowers, diffDir, func() {}, nil
+	}
+	var opened []*os.File
+	closeAll := func() {
+		for _, f := range opened {
+			f.Close()
+		}
+	}
+	defer func() {
+		if retErr != nil {
+			closeAll()
+		}
+	}()
+	open := func(l linkedLayer) (string, error) {
+		dir, err := openLinkedChecked(l)
+		if err != nil {
+			return "", err
+		}
+		opened = append(opened, dir)
+		return beneath.FdPath(dir), nil
+	}
+	if l, ok := x.lookup("", id); ok {
+		// A read-only view of a linked layer: its own data is a lower too.
+		if diffDir, err = open(l); err != nil {
+			return nil, "", nil, err
+		}
+	}
+	names := strings.Split(string(lowers), ":")
+	for i, name := range names {
+		if l, ok := x.lookup(strings.TrimPrefix(name, linkDir+"/"), ""); ok {
+			fd, err := open(l)
+			if err != nil {
+				return nil, "", nil, err
+			}
+			names[i] = x.toRoot + strings.TrimPrefix(fd, "/")
+		}
+	}
+	if len(opened) == 0 {
+		return lowers, diffDir, closeAll, nil
+	}
+	return []byte(strings.Join(names, ":")), diffDir, closeAll, nil
+}
+
+// checkLinkedBase runs before a base layer's data is handed out as a path
+// (Get of a layer with no lowers): a linked one must still be the directory
+// that was linked. Layers that are not linked cost a map look-up.
+func (d *Driver) checkLinkedBase(id string) error {
+	x, err := d.links()
+	if err != nil {
+		return err
+	}
+	l, ok := x.lookup("", id)
+	if !ok {
+		return nil
+	}
+	dir, err := openLinkedChecked(l)
+	if err != nil {
+		return err
+	}
+	return dir.Close()
+}
+
+// climbToRoot returns enough "../" to climb from home to "/" both as
+// written and as resolved, so an absolute path can stand where a path
+// relative to home is expected ("/.." is "/"). Home does not move while the
+// daemon runs, so this is worked out once.
+func climbToRoot(home string) string {
+	depth := strings.Count(path.Clean(home), "/")
+	if real, err := filepath.EvalSymlinks(home); err == nil {
+		depth = max(depth, strings.Count(real, "/"))
+	}
+	return strings.Repeat("../", depth)
+}

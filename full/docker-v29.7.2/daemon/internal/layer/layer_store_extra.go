@@ -1,0 +1,328 @@
+package layer
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/containerd/log"
+	"github.com/moby/moby/v2/daemon/internal/stringid"
+	"github.com/opencontainers/go-digest"
+	"github.com/opencontainers/image-spec/identity"
+)
+
+// unverifiedFile marks, in a layer's metadata, a layer linked from extra
+// storage without hashing its content ("verify": "trusted"). It holds the
+// memo key under which a later successful check is remembered.
+const unverifiedFile = "extra-unverified"
+
+// ExternalLayer is an unpacked layer kept outside the layer store (in the
+// extra storage), which the store links to instead of copying.
+type ExternalLayer struct {
+	DiffID   DiffID
+	Size     int64
+	Root     string // the extra storage's path; the layer is opened below it
+	DiffRel  string // the layer's directory, relative to Root
+	TarSplit []byte // gzip-compressed tar-split, stored verbatim
+	// Verify hashes the layer (the tar rebuilt from TarSplit and the linked
+	// files, as `docker save` rebuilds it) against DiffID before it is
+	// registered, unless this host already did so for the same files.
+	Verify bool
+}
+
+// ExternalRegisterer is implemented by layer stores that can register a
+// layer from an ExternalLayer without copying its data.
+type ExternalRegisterer interface {
+	RegisterExternal(src ExternalLayer, parent ChainID) (Layer, error)
+}
+
+// LinkVerifier is implemented by layer stores that link layers from extra
+// storage. VerifyLinked hashes every layer of the chain that was linked
+// without verification and returns an error naming the first that does not
+// match its diffID: an ordinary pull, load or build must not reuse a layer
+// whose content nobody checked.
+type LinkVerifier interface {
+	VerifyLinked(chainID ChainID) error
+}
+
+// ContentMismatchError means linked layer data is not the layer its diffID
+// names: it hashes to another digest, or its files disagree with its
+// tar-split (size, checksum, a file missing or unreadable).
+type ContentMismatchError struct {
+	ChainID ChainID
+	DiffID  DiffID
+	Source  string // the layer's directory
+	Reason  string
+}
+
+func (e *ContentMismatchError) Error() string {
+	return fmt.Sprintf("extra storage: refusing layer %s (diffID %s) from %s: %s", e.ChainID, e.DiffID, e.Source, e.Reason)
+}
+
+// InvalidParameter marks the error for the API (400): the store is wrong.
+func (e *ContentMismatchError) InvalidParameter() {}
+
+// externalDiffDriver is implemented by graphdrivers (overlay2) that can
+// create a layer whose data is a directory below root, opened confined to
+// it. The identity returned names the directory's files as opened (it
+// changes when the store's directory is replaced).
+type externalDiffDriver interface {
+	CreateFromExternalDiff(id, parent, root, rel string) (identity string, err error)
+}
+
+// RegisterExternal registers src on top of parent with a fresh cache-id.
+// An existing layer with the same chainID is reused (and verified first when
+// src.Verify asks for it). On failure the driver directory and the metadata
+// transaction are removed.
+func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Layer, retErr error) {
+	drv, ok := ls.driver.(externalDiffDriver)
+	if !ok {
+		return nil, fmt.Errorf("storage driver %s cannot link layers from extra storage; use overlay2", ls.driver)
+	}
+	if err := validateLinkIDs(src.DiffID, parent); err != nil {
+		return nil, err
+	}
+	chainID := extendChain(parent, src.DiffID)
+	if existing := ls.getLocked(chainID); existing != nil {
+		if src.Verify {
+			if err := ls.verifyLayer(existing); err != nil {
+				ls.layerL.Lock()
+				ls.releaseLayer(existing)
+				ls.layerL.Unlock()
+				return nil, err
+			}
+		}
+		return existing.getReference(), nil
+	}
+
+	// discard is set when another registration won the race: clean up as on
+	// error, but return the winner.
+	var discard bool
+	var p *roLayer
+	var pid string
+	if parent != "" {
+		ls.layerL.Lock()
+		p = ls.get(parent)
+		ls.layerL.Unlock()
+		if p == nil {
+			return nil, ErrLayerDoesNotExist
+		}
+		defer func() {
+			if retErr != nil || discard {
+				ls.layerL.Lock()
+				ls.releaseLayer(p)
+				ls.layerL.Unlock()
+			}
+		}()
+		if p.depth() >= maxLayerDepth {
+			return nil, ErrMaxDepthExceeded
+		}
+		pid = p.cacheID
+	}
+
+	l := &roLayer{
+		chainID:        chainID,
+		diffID:         src.DiffID,
+		size:           src.Size,
+		parent:         p,
+		cacheID:        stringid.GenerateRandomID(),
+		referenceCount: 1,
+		layerStore:     ls,
+		references:     map[Layer]struct{}{},
+	}
+	identity, err := drv.CreateFromExternalDiff(l.cacheID, pid, src.Root, src.DiffRel)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if retErr != nil || discard {
+			if err := ls.driver.Remove(l.cacheID); err != nil {
+				log.G(context.TODO()).WithFields(log.Fields{"cache-id": l.cacheID, "error": err}).Error("Error cleaning up linked layer")
+			}
+		}
+	}()
+
+	key := memoKey(src, identity)
+	if src.Verify && !ls.verifiedBefore(key) {
+		gz := bytes.NewReader(src.TarSplit)
+		if err := ls.checkContent(l, gz, path.Join(src.Root, src.DiffRel)); err != nil {
+			return nil, err
+		}
+		ls.rememberVerified(key)
+	}
+
+	tx, err := ls.store.StartTransaction()
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if retErr != nil || discard {
+			if err := tx.Cancel(); err != nil {
+				log.G(context.TODO()).WithFields(log.Fields{"cache-id": l.cacheID, "error": err}).Error("Error canceling metadata transaction")
+			}
+		}
+	}()
+	if err := tx.ws.WriteFile("tar-split.json.gz", src.TarSplit, 0o644); err != nil {
+		return nil, fmt.Errorf("copying tar-split: %w", err)
+	}
+	if !src.Verify && !ls.verifiedBefore(key) {
+		if err := tx.ws.WriteFile(unverifiedFile, []byte(key), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	if err := storeLayer(tx, l); err != nil {
+		return nil, err
+	}
+
+	ls.layerL.Lock()
+	defer ls.layerL.Unlock()
+	if winner := ls.get(chainID); winner != nil {
+		discard = true
+		return winner.getReference(), nil
+	}
+	if err := tx.Commit(chainID); err != nil {
+		return nil, err
+	}
+	ls.layerMap[chainID] = l
+	return l.getReference(), nil
+}
+
+// getLocked takes a reference to chainID's layer, as ls.get does; the caller
+// releases it or hands it out with getReference.
+func (ls *layerStore) getLocked(chainID ChainID) *roLayer {
+	ls.layerL.Lock()
+	defer ls.layerL.Unlock()
+	return ls.get(chainID)
+}
+
+// validateLinkIDs keeps IDs from the store out of local paths unless they
+// have the one form the layer store writes.
+func validateLinkIDs(diffID DiffID, parent ChainID) error {
+	ids := []digest.Digest{digest.Digest(diffID)}
+	if parent != "" {
+		ids = append(ids, digest.Digest(parent))
+	}
+	for _, d := range ids {
+		// Validate first: Algorithm panics on a digest without ":".
+		if d.Validate() != nil || d.Algorithm() != digest.SHA256 {
+			return fmt.Errorf("extra storage: %q is not a sha256 digest", d)
+		}
+	}
+	return nil
+}
+
+// VerifyLinked hashes each layer of the chain still marked unverified. It
+// takes no reference: the caller, about to create an image on the chain,
+// holds it.
+func (ls *layerStore) VerifyLinked(chainID ChainID) error {
+	ls.layerL.Lock()
+	top := ls.layerMap[chainID]
+	ls.layerL.Unlock()
+	for l := top; l != nil; l = l.parent {
+		if err := ls.verifyLayer(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// verifyLayer checks a layer marked unverified, then drops the mark. The
+// layer is checked from its own copy of the tar-split, which is what
+// `docker save` would use.
+func (ls *layerStore) verifyLayer(l *roLayer) error {
+	mark := ls.store.getLayerFilename(l.chainID, unverifiedFile)
+	key, err := os.ReadFile(mark)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(ls.store.getLayerFilename(l.chainID, "tar-split.json.gz"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := ls.checkContent(l, f, ls.linkedSource(l)); err != nil {
+		return err
+	}
+	ls.rememberVerified(string(key))
+	return os.Remove(mark)
+}
+
+// linkedSource names where a linked layer's data is, as the driver knows it.
+func (ls *layerStore) linkedSource(l *roLayer) string {
+	if d, ok := ls.driver.(interface{ ExternalDiffSource(id string) string }); ok {
+		if source := d.ExternalDiffSource(l.cacheID); source != "" {
+			return source
+		}
+	}
+	return "linked layer " + l.cacheID
+}
+
+// checkContent rebuilds the layer's tar from its tar-split (gzip) and its
+// linked files, and compares the digest with the diffID.
+func (ls *layerStore) checkContent(l *roLayer, tarSplitGz io.Reader, source string) error {
+	zr, err := gzip.NewReader(tarSplitGz)
+	if err != nil {
+		return fmt.Errorf("extra storage: tar-split of layer %s: %w", l.chainID, err)
+	}
+	digester := digest.Canonical.Digester()
+	if err := ls.assembleTarTo(l.cacheID, zr, nil, digester.Hash()); err != nil {
+		return &ContentMismatchError{ChainID: l.chainID, DiffID: l.diffID, Source: source, Reason: err.Error()}
+	}
+	if got := digester.Digest(); got != digest.Digest(l.diffID) {
+		return &ContentMismatchError{ChainID: l.chainID, DiffID: l.diffID, Source: source, Reason: "its content hashes to " + got.String()}
+	}
+	return nil
+}
+
+// memoKey names what was checked: the diffID, the store directory with the
+// identity of its files as opened, and the exact tar-split. A store that
+// replaces the directory or its tar-split is checked again.
+func memoKey(src ExternalLayer, identity string) string {
+	h := sha256.New()
+	ts := sha256.Sum256(src.TarSplit)
+	fmt.Fprintf(h, "%s\n%s\n%s\n%x\n", src.DiffID, src.DiffRel, identity, ts)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (ls *layerStore) memoPath(key string) string {
+	return filepath.Join(ls.store.root, "extra-verified", key)
+}
+
+func (ls *layerStore) verifiedBefore(key string) bool {
+	_, err := os.Stat(ls.memoPath(key))
+	return err == nil
+}
+
+// rememberVerified records a successful check; failing to is only a cost
+// (the next link checks again), never a risk.
+func (ls *layerStore) rememberVerified(key string) {
+	p := ls.memoPath(key)
+	err := os.MkdirAll(filepath.Dir(p), 0o700)
+	if err == nil {
+		err = os.WriteFile(p, nil, 0o600)
+	}
+	if err != nil {
+		log.G(context.TODO()).WithError(err).Warn("extra storage: cannot remember a verified layer")
+	}
+}
+
+// extendChain is the chain ID of diffID on top of parent ("" for a base
+// layer). The conversions keep it one source for the engine lines where
+// ChainID and DiffID are named types and where they are aliases.
+func extendChain(parent ChainID, diffID DiffID) ChainID {
+	if parent == "" {
+		return ChainID(diffID)
+	}
+	return ChainID(identity.ChainID([]digest.Digest{digest.Digest(parent), digest.Digest(diffID)}))
+}
