@@ -2,8 +2,8 @@
  * The patch engine on a real moby v28.5.2 checkout (MOBY_SRC; .ci/run makes one): a branch with
  * hooks in real moby files and a new package is exported, then planned and applied on fresh clones
  * with both strategies, timed (issue 4: plan + apply under 1 s on a full checkout). When the project
- * holds its real patch set (patches/v28.5.2), that set must plan cleanly on the checkout too.
- * MOBY_SRC is never written: every tree here is a `git clone --shared` in a temp folder.
+ * holds its real patch set (patches/v28.5.2), that set must plan cleanly on the checkout too, and
+ * so must patches/docker-v29.7.2 on MOBY_SRC_V29. MOBY_SRC(_V29) is never written: every tree here is a `git clone --shared` in a temp folder.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -26,6 +26,8 @@ const NEW_FILES = {
 
 const Moby = suite('patchset on a real moby checkout');
 const src = mobySource('patchset on a real moby checkout');
+const srcV29 = mobySource('patchset on a real moby docker-v29 checkout', 'MOBY_SRC_V29');
+const BASE_V29 = 'docker-v29.7.2';
 const dirs: string[] = [];
 /** The clone the first test made, reused by the second (clones of moby cost seconds). */
 let shared: string | undefined;
@@ -65,11 +67,11 @@ async function applyTimed(tree: string, set: PatchSet, strategy: 'diff' | 'full'
   return performance.now() - started;
 }
 
-if (src) {
-  Moby.after(async () => {
-    for (const dir of dirs) await removeDir(dir);
-  });
+Moby.after(async () => {
+  for (const dir of dirs) await removeDir(dir);
+});
 
+if (src) {
   Moby('export → diff and full apply on the base tree reproduce the branch, fast, and re-plan as no-ops', async () => {
     // One clone serves as the branch and, checked out at the tag again, as the fresh base tree:
     // a moby checkout is ~10k files, so every clone saved is seconds of CI.
@@ -94,24 +96,33 @@ if (src) {
   });
 
   Moby('the project\'s own patch set plans cleanly on the checkout (both strategies)', async () => {
-    const projectRoot = join(import.meta.dirname, '..', '..');
-    if (!(await supportedBases(projectRoot)).includes(BASE)) {
-      console.log(`SKIPPED the project's patch set: patches/${BASE} does not exist yet`);
-      return;
-    }
-    const set = await loadPatchSet(projectRoot, BASE);
-    const tree = shared ?? (await clone());
-    gitSync(tree, 'checkout', '-q', '-f', BASE);
-    gitSync(tree, 'clean', '-fdq');
-    const diff = planDiff(set, treeReader(tree), fullReader(set));
-    assert.is(diff.kind, 'apply', JSON.stringify(diff).slice(0, 2000));
-    if (diff.kind === 'apply') assert.equal(diff.warnings, [], 'no offsets on the exact base');
-    const full = planFull(set, await baseBlobReader(tree, set), treeReader(tree), fullReader(set));
-    assert.is(full.kind, 'apply');
-    if (diff.kind === 'apply' && full.kind === 'apply') {
-      assert.equal(full.writes.map((w) => [w.path, w.after]), diff.writes.map((w) => [w.path, w.after]));
-    }
+    await projectSetPlansCleanly(shared ?? (await clone()), BASE);
   });
+}
+
+if (srcV29) {
+  Moby(`the project's ${BASE_V29} patch set plans cleanly on the v29 checkout (both strategies)`, async () => {
+    const dir = join(await tempDir('dockerd-extra-moby29-'), 'moby');
+    dirs.push(join(dir, '..'));
+    gitSync('/', 'clone', '-q', '--shared', srcV29, dir);
+    await projectSetPlansCleanly(dir, BASE_V29);
+  });
+}
+
+async function projectSetPlansCleanly(tree: string, base: string): Promise<void> {
+  const projectRoot = join(import.meta.dirname, '..', '..');
+  assert.ok((await supportedBases(projectRoot)).includes(base), `patches/${base} exists`);
+  const set = await loadPatchSet(projectRoot, base);
+  gitSync(tree, 'checkout', '-q', '-f', base);
+  gitSync(tree, 'clean', '-fdq');
+  const diff = planDiff(set, treeReader(tree), fullReader(set));
+  assert.is(diff.kind, 'apply', JSON.stringify(diff).slice(0, 2000));
+  if (diff.kind === 'apply') assert.equal(diff.warnings, [], 'no offsets on the exact base');
+  const full = planFull(set, await baseBlobReader(tree, set), treeReader(tree), fullReader(set));
+  assert.is(full.kind, 'apply');
+  if (diff.kind === 'apply' && full.kind === 'apply') {
+    assert.equal(full.writes.map((w) => [w.path, w.after]), diff.writes.map((w) => [w.path, w.after]));
+  }
 }
 
 Moby.run();
