@@ -11,10 +11,10 @@ func RequireGraphDriver(extraStorage, graphDriver, migrates bool) error {
 		return nil
 	}
 	if !graphDriver {
-		return errdefs.InvalidParameter(errNeedsGraphDriver(`the containerd image store is in use: set "features": {"containerd-snapshotter": false} in daemon.json`))
+		return errdefs.InvalidParameter(errNeedsGraphDriver(`which this daemon would use: remove extra-storage or set "features": {"containerd-snapshotter": false} in daemon.json`))
 	}
 	if migrates {
-		return errdefs.InvalidParameter(errNeedsGraphDriver(`the "containerd-migration" feature may move this daemon to the containerd image store: remove it from "features" in daemon.json`))
+		return errdefs.InvalidParameter(errNeedsGraphDriver(`to which the "containerd-migration" feature may move this daemon: remove extra-storage or remove "containerd-migration" from "features" in daemon.json`))
 	}
 	return nil
 }
@@ -22,5 +22,5 @@ func RequireGraphDriver(extraStorage, graphDriver, migrates bool) error {
 type errNeedsGraphDriver string
 
 func (e errNeedsGraphDriver) Error() string {
-	return "extra-storage works with the graph-driver image store only, and " + string(e)
+	return "extra-storage is not available with the containerd image store, " + string(e)
 }
