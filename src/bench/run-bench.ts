@@ -3,6 +3,7 @@
  * from extra storage — each on its own private daemon, N timed runs each (the image is removed before
  * every pulling run). Reuses the e2e's image generation, store preparation and daemon handling.
  */
+import { daemonConfigFor } from '../e2e/engine-line.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRecord> {
   const work = await mkdtemp('/tmp/dxb-');
   teardown.defer(`remove ${work}`, () => rm(work, { recursive: true, force: true }));
   const results = new Results(options.onEvent);
-  const ctx: E2eContext = { work, logDir: join(work, 'logs'), dockerCli: await findDockerCli(), dockerd: options.dockerd, teardown, results, signal: options.signal };
+  const ctx: E2eContext = { work, logDir: join(work, 'logs'), dockerCli: await findDockerCli(), dockerd: options.dockerd, lineConfig: (await daemonConfigFor(options.dockerd, options.signal)).config, teardown, results, signal: options.signal };
   try {
     const spec = options.scaled
       ? scaledImageSpec({ busybox: options.busybox, ...options.scaled })

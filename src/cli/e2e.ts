@@ -18,9 +18,10 @@ const SPEC = {
     'The end-to-end proof, as root on Linux with overlayfs and loop devices: builds the patched dockerd,',
     "runs the feature's Go tests, prepares a store with a stock dockerd, then pulls :TAG-extra, runs it,",
     'restarts, removes it and proves the store unchanged. Prints PASS/FAIL lines and N passed, N failed.',
+    'On v29 every daemon runs with the graph-driver image store and without time namespaces.',
   ].join('\n'),
   options: {
-    moby: { type: 'string', value: 'PATH', help: 'a moby v28.5.2 checkout to clone, patch and build (it is never modified)' },
+    moby: { type: 'string', value: 'PATH', help: 'a moby checkout of a supported tag (v28.x, docker-v29.x) to clone, patch and build (it is never modified)' },
     dockerd: { type: 'string', value: 'PATH', help: 'test this patched dockerd instead of building one' },
     busybox: { type: 'string', value: 'PATH', help: 'a static busybox for the test image (default: /bin/busybox)' },
     keep: { type: 'boolean', help: 'keep the daemons\' data and logs' },
@@ -29,7 +30,7 @@ const SPEC = {
 } as const;
 
 export const command = defineCommand(SPEC, async (ctx, { values }): Promise<ExitCode> => {
-  if (!values.moby && !values.dockerd) throw new UsageError('e2e needs --moby PATH (a moby v28.5.2 checkout to patch and build) or --dockerd PATH (a patched dockerd)');
+  if (!values.moby && !values.dockerd) throw new UsageError('e2e needs --moby PATH (a moby checkout to patch and build) or --dockerd PATH (a patched dockerd)');
   const moby = values.moby ? resolve(ctx.cwd, values.moby) : undefined;
   const dockerd = values.dockerd ? resolve(ctx.cwd, values.dockerd) : undefined;
   const busybox = resolve(ctx.cwd, values.busybox ?? '/bin/busybox');

@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
+import { withLineConfig } from './engine-line.ts';
 import type { Results } from './results.ts';
 import type { Teardown } from './teardown.ts';
 
@@ -12,6 +13,10 @@ export interface E2eContext {
   dockerCli: string;
   /** The patched dockerd (also used, without extra-storage, to prepare the store). */
   dockerd: string;
+  /** daemon.json keys the engine line needs (engine-line.ts), under every scenario's own. */
+  lineConfig: Record<string, unknown>;
+  /** The engine's major version from `dockerd --version` (undefined until known). */
+  engineMajor?: number;
   teardown: Teardown;
   results: Results;
   signal: AbortSignal;
@@ -31,7 +36,7 @@ export async function startPrivateDaemon(
     binary: ctx.dockerd,
     dir,
     dataRoot: dataRoot ?? join(dir, 'root'),
-    config,
+    config: withLineConfig(ctx.lineConfig, config),
     dockerCli: ctx.dockerCli,
     logDir: ctx.logDir,
   });

@@ -6,7 +6,7 @@
  * failure and on Ctrl-C.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CancelledError } from '../errors.ts';
 import { runAttacks } from './attacks.ts';
 import { runBadStores } from './bad-store.ts';
@@ -16,10 +16,12 @@ import { buildThroughCli, clonePristine } from './build.ts';
 import { errorText, type E2eContext } from './context.ts';
 import { findDockerCli } from './docker.ts';
 import { NotRootError } from './errors.ts';
+import { daemonConfigFor } from './engine-line.ts';
 import { newTestPackages, runGoTests, vetGoPackages } from './go-tests.ts';
 import { testImageSpec } from './image-spec.ts';
 import { parseMountInfo, unmountAll } from './mounts.ts';
 import { runDevicePhase } from './phase-device.ts';
+import { runImageStorePhase } from './phase-image-store.ts';
 import { runMountedPhase } from './phase-mounted.ts';
 import { Results, type E2eEvent } from './results.ts';
 import { prepareStore } from './store.ts';
@@ -42,11 +44,15 @@ export async function runE2e(options: E2eOptions): Promise<{ results: Results; l
   const work = await mkdtemp('/tmp/dxe-');
   const logDir = await mkdtemp('/tmp/dockerd-extra-e2e-logs-');
   teardown.defer(`remove ${work}`, () => removeWork(work, options.keep));
-  const ctx: E2eContext = { work, logDir, dockerCli: await findDockerCli(), dockerd: options.dockerd ?? '', teardown, results, signal: options.signal };
+  const ctx: E2eContext = { work, logDir, dockerCli: await findDockerCli(), dockerd: options.dockerd ?? '', lineConfig: {}, teardown, results, signal: options.signal };
   results.note(`work dir ${work}, logs ${logDir}`);
   try {
     const tree = await engineStep(ctx, options);
     if (!ctx.dockerd) return { results, logDir };
+    const line = await daemonConfigFor(ctx.dockerd, ctx.signal);
+    ctx.lineConfig = line.config;
+    if (line.major !== undefined) ctx.engineMajor = line.major;
+    results.note(`engine line v${line.major ?? '?'}: every daemon starts with ${JSON.stringify(line.config)} under its own daemon.json`);
     await goTestStep(ctx, tree);
     await storeSteps(ctx, options);
   } catch (error) {
@@ -90,7 +96,7 @@ async function goTestStep(ctx: E2eContext, tree: string | undefined): Promise<vo
   const packages = await newTestPackages(tree);
   if (packages.length === 0) return ctx.results.skip(name, 'the patched tree has no new *_test.go files');
   ctx.results.note(`go test ${packages.join(' ')} (log ${join(ctx.logDir, 'go-test.log')})`);
-  const run = await runGoTests(tree, packages, join(ctx.logDir, 'go-test.log'), ctx.signal);
+  const run = await runGoTests(tree, packages, dirname(ctx.dockerd), join(ctx.logDir, 'go-test.log'), ctx.signal);
   ctx.results.check(`${name}: ${packages.join(' ')}`, run.exitCode === 0, [...run.failures, ...run.summary].join('; ') || `exit ${run.exitCode}`);
   const vet = await vetGoPackages(tree, packages, 'windows', join(ctx.logDir, 'go-vet-windows.log'), ctx.signal);
   ctx.results.check(`go vet with GOOS=windows of the feature packages (moby cross-builds the daemon)`, vet.exitCode === 0, vet.failures.join('; ') || `exit ${vet.exitCode}`);
@@ -104,6 +110,8 @@ async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
   const store = await prepareStore(ctx, spec, image);
   ensureRunning(ctx.signal);
   await runMountedPhase(ctx, spec, image, store);
+  ensureRunning(ctx.signal);
+  await runImageStorePhase(ctx, store);
   ensureRunning(ctx.signal);
   await runBadStores(ctx, image, store);
   ensureRunning(ctx.signal);
