@@ -1,9 +1,10 @@
 /**
- * Runs the feature's Go unit tests inside the patched tree with moby's vendor, through moby's own
- * hack/with-go-mod.sh (it writes the temporary go.mod and removes it). The packages are found as the
+ * Runs the feature's Go unit tests inside the patched tree with moby's vendor (on v28 through moby's
+ * own hack/with-go-mod.sh, which writes the temporary go.mod and removes it). The packages are found as the
  * directories of the *_test.go files the patch set added, so no package name is hard-coded here.
  */
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { git } from '../exec/git.ts';
 import { run } from '../exec/run.ts';
 
@@ -26,8 +27,12 @@ export interface GoTestRun {
   summary: string[];
 }
 
-export async function runGoTests(tree: string, packages: readonly string[], logFile: string, signal: AbortSignal): Promise<GoTestRun> {
-  return runGo(tree, ['test', '-count=1'], packages, {}, logFile, signal);
+/**
+ * binDir holds the built docker-proxy: daemon/config's own tests validate a default config, and
+ * since v29 that fails when no docker-proxy is on PATH (as in moby's CI image, which installs it).
+ */
+export async function runGoTests(tree: string, packages: readonly string[], binDir: string, logFile: string, signal: AbortSignal): Promise<GoTestRun> {
+  return runGo(tree, ['test', '-count=1'], packages, { PATH: `${binDir}:${process.env.PATH ?? ''}` }, logFile, signal);
 }
 
 /**
@@ -39,8 +44,20 @@ export async function vetGoPackages(tree: string, packages: readonly string[], g
   return runGo(tree, ['vet'], packages, { GOOS: goos }, logFile, signal);
 }
 
+/**
+ * v28 trees keep their dependencies in vendor.mod and need hack/with-go-mod.sh to lend them a
+ * go.mod; v29 trees are the module github.com/moby/moby/v2 with a go.mod of their own.
+ */
+export function goInvocation(withGoMod: boolean, goArgs: readonly string[]): [string, string[]] {
+  const [command, ...rest] = goArgs;
+  return withGoMod
+    ? ['./hack/with-go-mod.sh', ['go', command!, '-mod=vendor', '-modfile=vendor.mod', ...rest]]
+    : ['go', [command!, '-mod=vendor', ...rest]];
+}
+
 async function runGo(tree: string, command: readonly string[], packages: readonly string[], env: Record<string, string>, logFile: string, signal: AbortSignal): Promise<GoTestRun> {
-  const result = await run('./hack/with-go-mod.sh', ['go', ...command, '-mod=vendor', '-modfile=vendor.mod', ...packages], {
+  const [bin, args] = goInvocation(existsSync(join(tree, 'hack/with-go-mod.sh')), [...command, ...packages]);
+  const result = await run(bin, args, {
     cwd: tree,
     env: { GO111MODULE: 'on', GOTOOLCHAIN: 'local', GOFLAGS: '', ...env },
     logFile,
