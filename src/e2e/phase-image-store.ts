@@ -1,0 +1,47 @@
+/**
+ * extra-storage links layers through the graph driver's layer store; with the containerd image store
+ * every NAME:TAG-extra pull would quietly go to a registry instead. The patched dockerd must refuse
+ * to start, and say in its log which daemon.json setting to change: when the containerd store is
+ * asked for (both lines), when it is v29's default for a new data-root, and when v29's
+ * containerd-migration feature could move the daemon to it.
+ */
+import { readFile } from 'node:fs/promises';
+import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
+import { DaemonStartError } from './errors.ts';
+import type { PreparedStore } from './store.ts';
+import { orIfMissing } from '../errors.ts';
+
+const REFUSAL = 'extra-storage is not available with the containerd image store';
+
+interface Case {
+  name: string;
+  /** Features over the line's own; null leaves a feature to the engine's default. */
+  features: Record<string, boolean | null>;
+  hint: string;
+  minMajor: number;
+}
+
+const CASES: readonly Case[] = [
+  { name: 'the containerd image store asked for', features: { 'containerd-snapshotter': true }, hint: '"containerd-snapshotter": false', minMajor: 28 },
+  { name: "the containerd image store as v29's default", features: { 'containerd-snapshotter': null }, hint: '"containerd-snapshotter": false', minMajor: 29 },
+  { name: 'the containerd-migration feature on', features: { 'containerd-migration': true }, hint: 'remove "containerd-migration"', minMajor: 29 },
+];
+
+export async function runImageStorePhase(ctx: E2eContext, store: PreparedStore): Promise<void> {
+  for (const c of CASES.filter((c) => (ctx.engineMajor ?? 28) >= c.minMajor)) {
+    const name = `image store: dockerd with extra-storage refuses to start with ${c.name}, and names the setting`;
+    try {
+      const daemon = await startPrivateDaemon(ctx, 'containerd-store', { 'extra-storage': { path: store.mountPoint }, features: c.features });
+      await daemon.release();
+      ctx.results.fail(name, 'it started');
+    } catch (error) {
+      if (!(error instanceof DaemonStartError)) {
+        ctx.results.fail(name, errorText(error));
+        continue;
+      }
+      const log = await readFile(error.logFile, 'utf8').catch(orIfMissing(''));
+      const line = log.split('\n').find((l) => l.includes(REFUSAL));
+      ctx.results.check(name, line?.includes(c.hint) === true, line ?? `no line of ${error.logFile} says "${REFUSAL}": ${error.message}`);
+    }
+  }
+}
