@@ -1,12 +1,16 @@
 package images
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/containerd/containerd/v2/core/content"
+	"github.com/containerd/containerd/v2/core/remotes"
 	"github.com/containerd/containerd/v2/pkg/namespaces"
+	"github.com/containerd/log"
 	"github.com/containerd/platforms"
 	"github.com/distribution/reference"
 	"github.com/docker/distribution"
@@ -43,6 +47,14 @@ func (i *ImageService) pullAssistedByRegistry(ctx context.Context, base referenc
 	po := streamformatter.NewJSONProgressOutput(outStream, false)
 	progress.Messagef(po, "", "%s: not in extra storage %s; asking the registry for its manifest", reference.FamiliarString(base), i.extraStorage.Path())
 	cfg := &dist.ImagePullConfig{Config: dist.Config{MetaHeaders: metaHeaders, AuthConfig: authConfig, RegistryService: i.registryService}}
+	// One lease from the manifest fetch to the end of the pinned pull, so the
+	// manifest kept in the content store is there when that pull looks for it.
+	ctx = namespaces.WithNamespace(ctx, i.contentNamespace)
+	ctx, done, err := tempLease(ctx, i.leases)
+	if err != nil {
+		return err
+	}
+	defer done(context.WithoutCancel(ctx))
 	ri, err := i.fetchRegistryImage(ctx, base, platform, cfg)
 	if err != nil {
 		return fmt.Errorf("%s is not in the extra storage at %s, and its registry could not be asked: %w", reference.FamiliarString(base), i.extraStorage.Path(), err)
@@ -84,6 +96,7 @@ func (i *ImageService) pullAssistedByRegistry(ctx context.Context, base referenc
 // pullPinned runs the ordinary pull of ref (a digest) with the blob→diffID
 // pairs in told visible to it alone, creating the image without the check
 // on unverified links (the extra pull's own verify setting governs those).
+// ctx carries the content namespace and the lease of the whole extra pull.
 func (i *ImageService) pullPinned(ctx context.Context, ref reference.Canonical, platform *ocispec.Platform, cfg *dist.ImagePullConfig, told metadata.Store, outStream io.Writer) error {
 	progressChan := make(chan progress.Progress, 100)
 	writesDone := make(chan struct{})
@@ -93,12 +106,6 @@ func (i *ImageService) pullPinned(ctx context.Context, ref reference.Canonical, 
 		progressutils.WriteDistributionProgress(cancel, outStream, progressChan)
 		close(writesDone)
 	}()
-	ctx = namespaces.WithNamespace(ctx, i.contentNamespace)
-	ctx, done, err := tempLease(ctx, i.leases)
-	if err != nil {
-		return err
-	}
-	defer done(ctx)
 	cs := &contentStoreForPull{ContentStore: i.content, leases: i.leases}
 	pull := *cfg
 	pull.ProgressOutput = progress.ChanOutput(progressChan)
@@ -108,7 +115,7 @@ func (i *ImageService) pullPinned(ctx context.Context, ref reference.Canonical, 
 	pull.ReferenceStore = i.referenceStore
 	pull.DownloadManager = i.downloadManager
 	pull.Platform = platform
-	err = dist.Pull(ctx, ref, &pull, cs)
+	err := dist.Pull(ctx, ref, &pull, cs)
 	close(progressChan)
 	<-writesDone
 	return err
@@ -195,6 +202,9 @@ func (i *ImageService) fetchRegistryImage(ctx context.Context, base reference.Na
 			return nil, err
 		}
 	}
+	if err := i.keepManifest(ctx, base, m, manifestDigest); err != nil {
+		log.G(ctx).WithError(err).WithField("digest", manifestDigest).Warn("extra storage: manifest not kept for the pinned pull, which will fetch it again")
+	}
 	var configDesc distribution.Descriptor
 	var layerDescs []distribution.Descriptor
 	switch mm := m.(type) {
@@ -227,6 +237,24 @@ func (i *ImageService) fetchRegistryImage(ctx context.Context, base reference.Na
 	}
 	return &registryImage{pinned: pinned, blobs: blobs, config: img}, nil
 }
+
+// keepManifest puts the platform manifest fetched here into the content store,
+// labelled as seen in repo, where the pinned pull's manifest store looks
+// first: the registry is asked for the manifest once, not once more by the
+// pull. The content store checks the bytes against dgst on commit.
+func (i *ImageService) keepManifest(ctx context.Context, repo reference.Named, m distribution.Manifest, dgst digest.Digest) error {
+	mediaType, payload, err := m.Payload()
+	if err != nil {
+		return err
+	}
+	desc := ocispec.Descriptor{MediaType: mediaType, Digest: dgst, Size: int64(len(payload))}
+	labels := map[string]string{distributionSourceLabel + "." + reference.Domain(repo): reference.Path(repo)}
+	return content.WriteBlob(ctx, i.content, remotes.MakeRefKey(ctx, desc), bytes.NewReader(payload), desc, content.WithLabels(labels))
+}
+
+// distributionSourceLabel is containerd's label, which the pull's manifest
+// store reads to know a manifest was seen in a repository.
+const distributionSourceLabel = "containerd.io/distribution.source"
 
 // layerMediaTypes are the manifest layer types a pull can register.
 var layerMediaTypes = map[string]bool{
