@@ -25,6 +25,7 @@ import { startPrivateDaemon } from './context.ts';
 import { goArch } from './docker-archive.ts';
 import { attackDaemon, attempt, catInContainer, clip, lastLine, type AttackEnv, type VerifyMode } from './attack-kit.ts';
 import { getManifest, mountBlob, putManifest, uploadBlob } from './registry-api.ts';
+import { manifestRequests } from './registry-api.ts';
 import { attackerConfig, configDescriptor, craftedManifest, parseSchema2Manifest, victimFile, victimImageSpec, victimText, type Descriptor } from './registry-craft.ts';
 import { copyStore } from './store-craft.ts';
 import { orIfMissing } from '../errors.ts';
@@ -82,24 +83,28 @@ async function pullVictim(env: AttackEnv, daemon: Awaited<ReturnType<typeof atta
   return { ok, detail: `pull exit ${pull.exitCode} (${clip(lastLine(pull.message))}), /${victimFile(top)} reads ${JSON.stringify(seen?.stdout ?? '(no run)')}` };
 }
 
-async function attackThenVictim(env: AttackEnv, attacker: string, victim: Victim, verify: VerifyMode | undefined): Promise<void> {
+async function attackThenVictim(env: AttackEnv, attacker: string, victim: Victim, verify: VerifyMode | undefined, registryLog: string): Promise<void> {
   const { ctx } = env;
   const mode = verify ?? 'content';
   const label = `attack 5 (verify ${mode}${verify ? '' : ', the default'}): registry-assisted pull of ${attacker}-extra (victim's blobs, the store's diffIDs)`;
   const name = `registry-${mode}`;
   const root = await copyStore(ctx, env.store, name);
   try {
-    await attackAndPull(env, { label, name, root, attacker, victim, verify });
+    await attackAndPull(env, { label, name, root, attacker, victim, verify, registryLog });
   } finally {
     await rm(root, { recursive: true, force: true });
   }
 }
 
-async function attackAndPull(env: AttackEnv, c: { label: string; name: string; root: string; attacker: string; victim: Victim; verify: VerifyMode | undefined }): Promise<void> {
+async function attackAndPull(env: AttackEnv, c: { label: string; name: string; root: string; attacker: string; victim: Victim; verify: VerifyMode | undefined; registryLog: string }): Promise<void> {
   const { ctx } = env;
   const { label, name, root, attacker, victim, verify } = c;
   const first = await attackDaemon(ctx, name, root, verify);
+  const logBefore = (await readFile(c.registryLog, 'utf8').catch(orIfMissing(''))).length;
   const pull = await attempt(ctx, first.docker, ['pull', `${attacker}-extra`]);
+  const asked = manifestRequests((await readFile(c.registryLog, 'utf8').catch(orIfMissing(''))).slice(logBefore), 'attacker');
+  ctx.results.check(`${label}: the registry is asked for the manifest once (the pinned pull reads the copy the extra pull kept)`,
+    asked.length === 1 && asked[0]!.startsWith('GET '), asked.join(', ') || 'no manifest request in the registry log');
   // On success docker's last line is only the name; the status line before it says what happened.
   const tail = pull.message.split('\n').filter((l) => l.trim()).slice(-2).join(' | ');
   ctx.results.note(`${label}: the attacker's pull exits ${pull.exitCode} after ${pull.ms} ms: ${clip(tail, 300)}`);
@@ -119,13 +124,14 @@ async function attackAndPull(env: AttackEnv, c: { label: string; name: string; r
 
 export async function runRegistryMapping(env: AttackEnv): Promise<void> {
   const { ctx } = env;
-  const registry = await startRegistry(join(ctx.work, 'registry'), join(ctx.logDir, 'docker-registry.log'));
+  const registryLog = join(ctx.logDir, 'docker-registry.log');
+  const registry = await startRegistry(join(ctx.work, 'registry'), registryLog);
   const stopRegistry = ctx.teardown.defer('stop docker-registry', () => registry.stop());
   try {
     const victim = await publishVictim(env, registry.address);
     const attacker = await publishAttacker(env, registry.address, victim);
     ctx.results.note(`attack 5: ${victim.ref} pushed (${victim.layers.length} layers); ${attacker} lists its blobs with the store image's diffIDs`);
-    for (const verify of [undefined, 'trusted'] as const) await attackThenVictim(env, attacker, victim, verify);
+    for (const verify of [undefined, 'trusted'] as const) await attackThenVictim(env, attacker, victim, verify, registryLog);
   } finally {
     await stopRegistry();
   }

@@ -45,3 +45,15 @@ export async function uploadBlob(repo: RegistryRepo, bytes: string, digest: stri
 export async function putManifest(repo: RegistryRepo, tag: string, manifest: string, signal: AbortSignal): Promise<void> {
   await call('PUT', `${base(repo)}/manifests/${tag}`, 201, signal, { headers: { 'Content-Type': MEDIA.manifest }, body: manifest });
 }
+
+/**
+ * The manifest requests for repository `name` in docker-registry's access log ("GET
+ * /v2/NAME/manifests/REF"), each as "METHOD REF": how the e2e counts what a pull asked for.
+ */
+export function manifestRequests(accessLog: string, name: string): string[] {
+  const pattern = new RegExp(`"(GET|HEAD) /v2/${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/manifests/([^ "]+) HTTP`);
+  return accessLog.split('\n').flatMap((line) => {
+    const m = pattern.exec(line);
+    return m ? [`${m[1]} ${m[2]}`] : [];
+  });
+}

@@ -12,6 +12,7 @@ import {
   victimText,
   type Descriptor,
 } from '../../src/e2e/registry-craft.ts';
+import { manifestRequests } from '../../src/e2e/registry-api.ts';
 
 const Craft = suite('e2e/registry-craft');
 const hex = (c: string) => c.repeat(64);
@@ -58,6 +59,21 @@ Craft('parsing a pushed manifest refuses other schemas and descriptors without a
   assert.throws(() => parseSchema2Manifest(JSON.stringify({ ...good, schemaVersion: 1 })));
   assert.throws(() => parseSchema2Manifest(JSON.stringify({ ...good, layers: [{ ...blob('a', 1), digest: 'sha256:../x' }] })));
   assert.throws(() => parseSchema2Manifest(JSON.stringify({ ...good, config: { ...blob('c', 5), size: -0.5 } })));
+});
+
+Craft("manifest requests are read from docker-registry's access log, for one repository only", () => {
+  const agent = '"" "docker/29.7.2-extra.1 go/go1.26.8"';
+  const log = [
+    `127.0.0.1 - - [06/Dec/2026:11:11:51 +0000] "GET /v2/attacker/manifests/v1 HTTP/1.1" 200 747 ${agent}`,
+    `127.0.0.1 - - [06/Dec/2026:11:11:51 +0000] "HEAD /v2/attacker/manifests/sha256:b229 HTTP/1.1" 200 0 ${agent}`,
+    `127.0.0.1 - - [06/Dec/2026:11:11:51 +0000] "GET /v2/attacker/blobs/sha256:c0ff HTTP/1.1" 200 9 ${agent}`,
+    `127.0.0.1 - - [06/Dec/2026:11:11:52 +0000] "GET /v2/victim/manifests/v1 HTTP/1.1" 200 747 ${agent}`,
+    `127.0.0.1 - - [06/Dec/2026:11:11:52 +0000] "GET /v2/x/attacker/manifests/v1 HTTP/1.1" 200 747 ${agent}`,
+    'time="2026-12-06T11:11:52Z" level=info msg="response completed"',
+  ].join('\n');
+  assert.equal(manifestRequests(log, 'attacker'), ['GET v1', 'HEAD sha256:b229']);
+  assert.equal(manifestRequests(log, 'victim'), ['GET v1']);
+  assert.equal(manifestRequests('', 'attacker'), []);
 });
 
 Craft.run();
