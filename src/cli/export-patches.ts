@@ -18,24 +18,27 @@ import { supportedBases } from '../patchset/patch-set.ts';
 const SPEC = {
   invocation: 'npm run export-patches --',
   name: 'export-patches',
-  synopsis: '--moby PATH [--base TAG] [--release N]',
+  synopsis: '--moby PATH [--base TAG] [--release N] [--carry-from SET]',
   summary: [
     'Turns the commits of a moby branch built on the base tag into patches/<base>/ (one patch per changed',
     'moby file), full/<base>/ (files the branch adds) and manifest.json. A second export of the same',
-    'branch is byte-identical.',
+    'branch is byte-identical. With --carry-from (kept by later exports), a new file that is the other',
+    "set's file carried to this line (moved packages, module path: src/patchset/lines.ts) is not copied.",
   ].join('\n'),
   options: {
     moby: { type: 'string', value: 'PATH', help: 'the moby checkout whose branch holds the feature commits' },
     base: { type: 'string', value: 'TAG', help: 'the base tag (default: the newest supported tag that HEAD contains, else its nearest tag)' },
     release: { type: 'string', value: 'N', help: 'the release number (default: the release of the previous export, else 1)' },
+    'carry-from': { type: 'string', value: 'SET', help: "another line's set whose new files this one carries, e.g. v28.5.2 (default: as the previous export)" },
   },
-  example: 'npm run export-patches -- --moby ~/src/moby --base v28.5.2',
+  example: 'npm run export-patches -- --moby ~/src/moby-v29 --carry-from v28.5.2',
 } as const;
 
 interface Options {
   moby: string;
   base?: string;
   release?: number;
+  carryFrom?: string;
   root: string;
 }
 
@@ -52,6 +55,7 @@ function parseOptions(ctx: CommandContext, values: FlagValues<typeof SPEC.option
     moby: values.moby,
     ...(values.base !== undefined ? { base: values.base } : {}),
     ...(release !== undefined ? { release } : {}),
+    ...(values['carry-from'] !== undefined ? { carryFrom: values['carry-from'] } : {}),
     root: projectRoot(ctx.env, ctx.cwd),
   };
 }
@@ -82,9 +86,11 @@ function steps(options: Options, ctx: CommandContext): Step<State>[] {
       async run(s, io) {
         s.result = await exportPatchSet(need(s.dir, 'the tree'), need(s.base, 'the base'), options.root, {
           ...(options.release !== undefined ? { release: options.release } : {}),
+          ...(options.carryFrom !== undefined ? { carryFrom: options.carryFrom } : {}),
           signal: io.signal,
         });
-        return `Exported ${s.result.patches.length} patch(es), ${s.result.full.length} new file(s)`;
+        const carried = s.result.carried.length ? `, ${s.result.carried.length} carried from ${options.carryFrom ?? 'the set the manifest names'}` : '';
+        return `Exported ${s.result.patches.length} patch(es), ${s.result.full.length} new file(s)${carried}`;
       },
     },
   ];
@@ -97,8 +103,9 @@ export const command = defineCommand(SPEC, async (ctx, { values }): Promise<Exit
   for (const path of r.uncommitted) ctx.stdout.write(`warning: ${path} has uncommitted changes, not exported (commit them and export again)\n`);
   const where = (p: string) => relative(ctx.cwd, p) || '.';
   const removed = r.removed.length ? `, ${r.removed.length} stale file(s) removed` : '';
+  const carried = r.carried.length ? ` (${r.carried.length} more carried, not copied)` : '';
   ctx.stdout.write(
-    `exported ${r.patches.length} patch(es) and ${r.full.length} new file(s) from ${resolve(need(state.dir, 'the tree'))} (${r.base}..HEAD) ` +
+    `exported ${r.patches.length} patch(es) and ${r.full.length} new file(s)${carried} from ${resolve(need(state.dir, 'the tree'))} (${r.base}..HEAD) ` +
       `to ${where(r.patchesDir)} and ${where(r.fullDir)}, release ${r.release}${removed}\n`,
   );
   return 0;

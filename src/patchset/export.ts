@@ -16,6 +16,8 @@ import { parsePatchText } from './parse.ts';
 import { runPatches } from './plan.ts';
 import { formatSeries, parseSeries } from './series.ts';
 import { RECORD_FILE } from './record.ts';
+import { carrySource as carryText, lineRewrite, originPath } from './lines.ts';
+import { treeReader } from './readers.ts';
 import { orIfMissing } from '../errors.ts';
 
 export interface ExportResult {
@@ -27,6 +29,8 @@ export interface ExportResult {
   patches: string[];
   /** moby paths copied under full/<base>/. */
   full: string[];
+  /** New files that are the carriedFrom set's files carried over, so not copied (see lines.ts). */
+  carried: string[];
   /** Files of an earlier export that are no longer part of the set, now removed (project-relative). */
   removed: string[];
   /** Tracked moby files with uncommitted changes: not exported (the export reads commits only). */
@@ -36,14 +40,36 @@ export interface ExportResult {
 interface Exported {
   patches: { name: string; text: string }[];
   full: { path: string; text: string; mode: number }[];
+  carried: string[];
   manifest: Manifest;
+}
+
+/** Where a new file may come from instead of being copied: another line's set, rewritten. */
+interface Carry {
+  from: string;
+  /** The file carried to this line, or undefined when the other set has no such file. */
+  read: (path: string) => string | undefined;
+}
+
+function carrySource(projectRoot: string, base: string, from: string | undefined): Carry | undefined {
+  if (from === undefined) return undefined;
+  const rewrite = lineRewrite(from, base);
+  if (!rewrite) throw new PatchSetError(join('patches', base, 'manifest.json'), `cannot carry new files from ${from}: there is no rewrite from its line to ${base}'s (src/patchset/lines.ts)`);
+  const origin = treeReader(join(projectRoot, 'full', from));
+  return {
+    from,
+    read: (path) => {
+      const text = origin(originPath(path, rewrite));
+      return text === undefined ? undefined : carryText(text, rewrite);
+    },
+  };
 }
 
 export async function exportPatchSet(
   mobyDir: string,
   base: string,
   projectRoot: string,
-  options: { release?: number; signal?: AbortSignal } = {},
+  options: { release?: number; carryFrom?: string; signal?: AbortSignal } = {},
 ): Promise<ExportResult> {
   const branch = new Branch(mobyDir, base, options.signal);
   await branch.checkBase();
@@ -57,7 +83,8 @@ export async function exportPatchSet(
   const fullDir = join(projectRoot, 'full', base);
   const previous = await previousExport(patchesDir, base);
   const release = options.release ?? previous.release ?? 1;
-  const out = await build(branch, changes, release);
+  const carry = carrySource(projectRoot, base, options.carryFrom ?? previous.carriedFrom);
+  const out = await build(branch, changes, release, carry);
 
   await mkdir(patchesDir, { recursive: true });
   for (const patch of out.patches) await writeFile(join(patchesDir, patch.name), patch.text);
@@ -70,7 +97,7 @@ export async function exportPatchSet(
   }
   const removed = await removeStale(patchesDir, fullDir, previous, out, base);
   const uncommitted = (await branch.uncommitted()).filter((path) => path !== RECORD_FILE);
-  return { base, release, patchesDir, fullDir, patches: out.patches.map((p) => p.name), full: out.full.map((f) => f.path), removed, uncommitted };
+  return { base, release, patchesDir, fullDir, patches: out.patches.map((p) => p.name), full: out.full.map((f) => f.path), carried: out.carried, removed, uncommitted };
 }
 
 function refuseUnsupported(changes: Change[]): void {
@@ -86,12 +113,15 @@ function refuseUnsupported(changes: Change[]): void {
   refuse((c) => c.status === 'M' && c.oldMode !== c.newMode, 'mode-change', 'the branch changes file modes of moby files; keep their modes');
 }
 
-async function build(branch: Branch, changes: Change[], release: number): Promise<Exported> {
-  const out: Exported = { patches: [], full: [], manifest: { base: branch.base, release, files: {}, full: {} } };
+async function build(branch: Branch, changes: Change[], release: number, carry: Carry | undefined): Promise<Exported> {
+  const manifest: Manifest = { base: branch.base, release, files: {}, full: {}, ...(carry ? { carriedFrom: carry.from } : {}) };
+  const out: Exported = { patches: [], full: [], carried: [], manifest };
   for (const change of changes) {
     const head = utf8(change.path, await branch.blob('HEAD', change.path));
     if (change.status === 'A') {
-      out.full.push({ path: change.path, text: head, mode: change.newMode === '100755' ? 0o755 : 0o644 });
+      // A file that is the other line's file carried over is not copied; only one that differs on purpose is.
+      if (carry?.read(change.path) === head && change.newMode !== '100755') out.carried.push(change.path);
+      else out.full.push({ path: change.path, text: head, mode: change.newMode === '100755' ? 0o755 : 0o644 });
       out.manifest.full[change.path] = sha256(head);
       continue;
     }
@@ -117,6 +147,7 @@ function utf8(path: string, bytes: Buffer): string {
 
 interface Previous {
   release: number | undefined;
+  carriedFrom: string | undefined;
   patches: string[];
   full: string[];
 }
@@ -129,7 +160,7 @@ async function previousExport(patchesDir: string, base: string): Promise<Previou
   const manifest = manifestText === undefined ? undefined : parseManifest(manifestText, join('patches', base, 'manifest.json'));
   const listed = parseSeries(series, join('patches', base, 'series')).map((e) => e.name);
   const numbered = (await readdir(patchesDir).catch(orIfMissing([] as string[]))).filter((n) => /^\d{4}-.*\.patch$/.test(n));
-  return { release: manifest?.release, patches: [...new Set([...listed, ...numbered])], full: Object.keys(manifest?.full ?? {}) };
+  return { release: manifest?.release, carriedFrom: manifest?.carriedFrom, patches: [...new Set([...listed, ...numbered])], full: Object.keys(manifest?.full ?? {}) };
 }
 
 async function removeStale(patchesDir: string, fullDir: string, previous: Previous, out: Exported, base: string): Promise<string[]> {
@@ -141,7 +172,8 @@ async function removeStale(patchesDir: string, fullDir: string, previous: Previo
   }
   const keepFull = new Set(out.full.map((f) => f.path));
   for (const path of previous.full.filter((p) => !keepFull.has(p)).sort(byCodePoint)) {
-    await unlink(join(fullDir, path)).catch(orIfMissing(undefined)); // already gone is what we want
+    // Already gone is what we want (a carried file never had a copy): only a real removal is reported.
+    if (!(await unlink(join(fullDir, path)).then(() => true, orIfMissing(false)))) continue;
     removed.push(join('full', base, path));
     // Prune folders the removal emptied, up to full/<base>/ itself.
     for (let dir = dirname(join(fullDir, path)); dir.startsWith(fullDir + '/'); dir = dirname(dir)) {

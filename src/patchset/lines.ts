@@ -72,3 +72,8 @@ export function sortImportGroups(block: string): string {
 function importPath(spec: string): string {
   return /"([^"]*)"/.exec(spec)?.[1] ?? spec;
 }
+
+/** The rewrite from one set's line to another's, or undefined when the project has none. */
+export function lineRewrite(from: string, to: string): LineRewrite | undefined {
+  return /^v28\./.test(from) && /^docker-v29\./.test(to) ? V29_REWRITE : undefined;
+}

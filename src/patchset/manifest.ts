@@ -13,8 +13,13 @@ export interface Manifest {
   release: number;
   /** moby path → sha256 hex of the base content and of the patched content. */
   files: Record<string, { base: string; patched: string }>;
-  /** path under full/<base>/ (= moby path) → sha256 hex. */
+  /** moby path of every new file (under full/<base>/ or carried) → sha256 hex of it as it lands in the tree. */
   full: Record<string, string>;
+  /**
+   * The set whose full/ files this one carries to its own line (src/patchset/lines.ts), e.g.
+   * "v28.5.2" for docker-v29.7.2; full/<base>/ then holds only the files that differ on purpose.
+   */
+  carriedFrom?: string;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -30,11 +35,12 @@ export function parseManifest(text: string, file: string): Manifest {
     throw new PatchSetError(file, what);
   };
   if (!isRecord(data)) return bad('expected a JSON object');
-  const { base, release, files, full } = data;
+  const { base, release, files, full, carriedFrom } = data;
   if (typeof base !== 'string' || !base) bad('"base" must be the moby tag, e.g. "v28.5.2"');
   if (typeof release !== 'number' || !Number.isInteger(release) || release < 1) bad('"release" must be a positive integer');
   if (!isRecord(files)) return bad('"files" must be an object of path → {base, patched}');
   if (!isRecord(full)) return bad('"full" must be an object of path → sha256');
+  if (carriedFrom !== undefined && (typeof carriedFrom !== 'string' || !carriedFrom || carriedFrom === base)) bad('"carriedFrom" must name another patch set, e.g. "v28.5.2"');
   for (const [path, entry] of Object.entries(files)) {
     if (!isRecord(entry) || !HEX64.test(String(entry.base)) || !HEX64.test(String(entry.patched))) {
       bad(`"files"["${path}"] must be {"base": sha256, "patched": sha256}`);

@@ -15,6 +15,7 @@ import { byCodePoint } from '../digest.ts';
 import { parseManifest, type Manifest } from './manifest.ts';
 import { parsePatchText, type ParsedPatch } from './parse.ts';
 import { parseSeries, type SeriesEntry } from './series.ts';
+import { carryPath, lineRewrite, type LineRewrite } from './lines.ts';
 
 export type { Manifest } from './manifest.ts';
 export type { ParsedPatch, FilePatch, Hunk } from './parse.ts';
@@ -33,6 +34,16 @@ export interface PatchSet {
   /** Permission bits of each full/ file, so an executable script stays executable in the tree. */
   fullModes: Record<string, number>;
   manifest: Manifest;
+  /** The new files carried from another line's set (manifest "carriedFrom"): moby path → path there. */
+  carried?: Carried;
+}
+
+export interface Carried {
+  from: string;
+  fullDir: string;
+  rewrite: LineRewrite;
+  /** moby path on this line → path under the other set's full/. */
+  files: Record<string, string>;
 }
 
 /** The newest base: what a clone without --ref checks out; refused, with the list, when there is none. */
@@ -76,9 +87,31 @@ export async function loadPatchSet(projectRoot: string, tag: string): Promise<Pa
   const manifest = parseManifest(manifestText, manifestFile);
   if (manifest.base !== base) throw new PatchSetError(manifestFile, `says base ${manifest.base}, expected ${base}`);
 
-  const { files: fullFiles, modes: fullModes } = await listFull(fullDir);
+  const own = await listFull(fullDir);
+  const carried = manifest.carriedFrom === undefined ? undefined : await listCarried(projectRoot, base, manifest.carriedFrom, manifestFile, own.files);
+  const fullFiles = [...own.files, ...Object.keys(carried?.set.files ?? {})].sort(byCodePoint);
+  const fullModes = { ...carried?.modes, ...own.modes };
   checkCoverage(manifestFile, patches, fullFiles, manifest);
-  return { base, patchesDir, fullDir, series, patches, fullFiles, fullModes, manifest };
+  return { base, patchesDir, fullDir, series, patches, fullFiles, fullModes, manifest, ...(carried ? { carried: carried.set } : {}) };
+}
+
+/** The other set's full/ files, under this line's paths, except those full/<base>/ replaces. */
+async function listCarried(projectRoot: string, base: string, from: string, manifestFile: string, own: readonly string[]): Promise<{ set: Carried; modes: Record<string, number> }> {
+  const rewrite = lineRewrite(from, base);
+  if (!rewrite) throw new PatchSetError(manifestFile, `says "carriedFrom": "${from}", but there is no rewrite from ${from}'s line to ${base}'s (src/patchset/lines.ts)`);
+  const fullDir = join(projectRoot, 'full', from);
+  const origin = await listFull(fullDir);
+  if (origin.files.length === 0) throw new PatchSetError(manifestFile, `says "carriedFrom": "${from}", but full/${from}/ has no files`);
+  const replaced = new Set(own);
+  const files: Record<string, string> = {};
+  const modes: Record<string, number> = {};
+  for (const path of origin.files) {
+    const here = carryPath(path, rewrite);
+    if (replaced.has(here)) continue;
+    files[here] = path;
+    modes[here] = origin.modes[path]!;
+  }
+  return { set: { from, fullDir, rewrite, files }, modes };
 }
 
 /** Every moby path the patches touch, in first-touched order. */

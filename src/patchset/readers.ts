@@ -9,6 +9,7 @@ import { TreeFileError } from './errors.ts';
 import type { PatchSet } from './patch-set.ts';
 import { touchedPaths } from './patch-set.ts';
 import type { FileReader } from './plan.ts';
+import { carrySource } from './lines.ts';
 
 /** A file under `root`, or undefined when absent. Memoised: the planners ask more than once. */
 export function treeReader(root: string): FileReader {
@@ -19,9 +20,18 @@ export function treeReader(root: string): FileReader {
   };
 }
 
-/** The full/<base>/ files of a patch set. */
+/** The new files of a patch set: its own under full/<base>/, else carried from the set it names. */
 export function fullReader(set: PatchSet): FileReader {
-  return treeReader(set.fullDir);
+  const own = treeReader(set.fullDir);
+  const carried = set.carried;
+  if (!carried) return own;
+  const origin = treeReader(carried.fullDir);
+  return (path) => {
+    const from = carried.files[path];
+    if (from === undefined) return own(path);
+    const text = origin(from);
+    return text === undefined ? undefined : carrySource(text, carried.rewrite);
+  };
 }
 
 /**

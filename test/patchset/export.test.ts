@@ -10,7 +10,7 @@ import { baseBlobReader, fullReader, treeReader } from '../../src/patchset/reade
 import { applyPlan } from '../../src/patchset/apply.ts';
 import { appliedRecordFor } from '../../src/patchset/record.ts';
 import { ExportRefusedError } from '../../src/patchset/errors.ts';
-import { gitSync, removeDir, tempDir, writeFiles } from '../helpers.ts';
+import { gitSync, makeRepo, removeDir, tempDir, writeFiles } from '../helpers.ts';
 import { BASE, BASE_TAG, FULL, PATCHED, makeTree } from './fixtures.ts';
 
 interface Ctx {
@@ -215,6 +215,43 @@ Export('re-export removes the files an earlier export wrote that the branch no l
     () => undefined,
   );
   await loadPatchSet(ctx.project, BASE_TAG);
+});
+
+Export('a v29 export with --carry-from copies only the files that are not the v28 files carried over', async (ctx) => {
+  const v28File = 'package layer\n\nimport (\n\t"github.com/docker/docker/image"\n\t"github.com/docker/docker/errdefs"\n)\n';
+  await writeFiles(join(ctx.project, 'full', 'v28.5.2'), { 'layer/extra.go': v28File, 'daemon/keep.go': 'package daemon\n' });
+  const carried = 'package layer\n\nimport (\n\t"github.com/moby/moby/v2/daemon/internal/image"\n\t"github.com/moby/moby/v2/errdefs"\n)\n';
+  const own = 'package daemon\n\n// only on v29\n';
+  const moby = await makeRepo(BASE, 'docker-v29.7.2');
+  ctx.others.push(moby);
+  await commitFeature(moby, { ...PATCHED, 'daemon/internal/layer/extra.go': carried, 'daemon/keep.go': own });
+  const result = await exportPatchSet(moby, 'docker-v29.7.2', ctx.project, { carryFrom: 'v28.5.2' });
+  assert.equal(result.carried, ['daemon/internal/layer/extra.go']);
+  assert.equal(result.full, ['daemon/keep.go']);
+  const written = Object.keys(await outputOf(ctx.project)).filter((p) => p.startsWith('full/docker-v29.7.2/'));
+  assert.equal(written, ['full/docker-v29.7.2/daemon/keep.go'], 'the carried file has no copy');
+  const set = await loadPatchSet(ctx.project, 'docker-v29.7.2');
+  assert.is(set.manifest.carriedFrom, 'v28.5.2');
+  assert.equal(set.fullFiles, ['daemon/internal/layer/extra.go', 'daemon/keep.go']);
+  const read = fullReader(set);
+  assert.is(read('daemon/internal/layer/extra.go'), carried);
+  assert.is(read('daemon/keep.go'), own, 'its own file replaces the one it would carry');
+
+  // A second export remembers where it carries from, and is byte-identical.
+  const before = await outputOf(ctx.project);
+  const again = await exportPatchSet(moby, 'docker-v29.7.2', ctx.project);
+  assert.equal(again.carried, ['daemon/internal/layer/extra.go']);
+  assert.equal(await outputOf(ctx.project), before);
+});
+
+Export('carrying from a set with no rewrite to this line is refused, naming both', async (ctx) => {
+  await commitFeature(ctx.moby);
+  try {
+    await exportPatchSet(ctx.moby, BASE_TAG, ctx.project, { carryFrom: 'v27.5.1' });
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.match((error as Error).message, /no rewrite from its line to v28\.5\.2/);
+  }
 });
 
 Export.run();

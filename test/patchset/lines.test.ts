@@ -1,7 +1,8 @@
 /**
- * The engine lines share the feature's sources: every full/ file of the v29 set is the v28 file
- * carried over by the mechanical rewrite (moved packages, the v2 module path), byte for byte. A file
- * that starts to differ for a reason of its own fails here and must be named in DIFFERS_ON_PURPOSE.
+ * The engine lines share the feature's sources: the v29 set holds no copy of the new files; each is
+ * the v28 file carried over by the mechanical rewrite (moved packages, the v2 module path) when the
+ * set is loaded, and must still match the hash the v29 export recorded. A file that differs on
+ * purpose lives under full/docker-v29.7.2/ and must be named in DIFFERS_ON_PURPOSE.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -9,6 +10,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { carryPath, carrySource, originPath, sortImportGroups, V29_REWRITE } from '../../src/patchset/lines.ts';
 import { loadPatchSet } from '../../src/patchset/patch-set.ts';
+import { fullReader } from '../../src/patchset/readers.ts';
+import { fullContent } from '../../src/patchset/plan.ts';
+import { ManifestMismatchError } from '../../src/patchset/errors.ts';
 
 const Lines = suite('patchset/lines');
 const projectRoot = join(import.meta.dirname, '..', '..');
@@ -72,28 +76,32 @@ Lines('a group with a comment is left in its order', () => {
   assert.is(sortImportGroups('(\n\t"b"\n\t"a"\n\n\t"d"\n\t"c"\n)'), '(\n\t"a"\n\t"b"\n\n\t"c"\n\t"d"\n)');
 });
 
-Lines('every full/ file of docker-v29.7.2 is its v28.5.2 file carried over (the shared sources)', async () => {
+Lines('docker-v29.7.2 carries every new file from v28.5.2, and each matches its manifest hash', async () => {
   const v28 = await loadPatchSet(projectRoot, 'v28.5.2');
   const v29 = await loadPatchSet(projectRoot, 'docker-v29.7.2');
-  const differing: string[] = [];
-  let shared = 0;
+  assert.is(v29.manifest.carriedFrom, 'v28.5.2');
+  const own = v29.fullFiles.filter((p) => !(p in (v29.carried?.files ?? {})));
+  assert.equal(own, Object.keys(DIFFERS_ON_PURPOSE).sort(), 'files kept under full/docker-v29.7.2 (differing on purpose)');
+  assert.equal(v28.fullFiles.map((p) => carryPath(p, V29_REWRITE)).sort(), [...v29.fullFiles].sort(), 'the same files on both lines');
+  const read = fullReader(v29);
+  let lines = 0;
   let rewritten = 0;
   for (const path of v29.fullFiles) {
-    const origin = originPath(path, V29_REWRITE);
-    assert.ok(v28.fullFiles.includes(origin), `${path} has a v28 counterpart ${origin}`);
-    const before = await readFile(join(v28.fullDir, origin), 'utf8');
-    const after = await readFile(join(v29.fullDir, path), 'utf8');
-    if (carrySource(before, V29_REWRITE) !== after) {
-      differing.push(path);
-      continue;
-    }
-    const lines = after.split('\n');
-    shared += lines.length;
-    rewritten += lines.filter((l, i) => l !== before.split('\n')[i]).length;
+    const text = fullContent(v29, path, read); // throws when the carried text is not what the manifest says
+    const before = await readFile(join(v28.fullDir, originPath(path, V29_REWRITE)), 'utf8');
+    const kept = new Set(before.split('\n'));
+    lines += text.split('\n').length;
+    rewritten += text.split('\n').filter((l) => !kept.has(l)).length;
   }
-  assert.equal(differing, Object.keys(DIFFERS_ON_PURPOSE).sort(), 'files that differ beyond the rewrite');
-  assert.equal(v28.fullFiles.map((p) => carryPath(p, V29_REWRITE)).sort(), [...v29.fullFiles].sort(), 'the same files on both lines');
-  console.log(`  shared: ${v29.fullFiles.length} files, ${shared} lines, of which ${rewritten} are import lines the rewrite changes; differing: ${differing.length}`);
+  console.log(`  shared: ${v29.fullFiles.length} files, ${lines} lines written once; ${rewritten} import lines differ by the rewrite; own v29 files: ${own.length}`);
+});
+
+Lines('a carried set whose origin file changed is caught by the manifest hash', async () => {
+  const v29 = await loadPatchSet(projectRoot, 'docker-v29.7.2');
+  const path = v29.fullFiles[0]!;
+  const read = fullReader(v29);
+  const tampered = (p: string) => (p === path ? `${read(p)}// edited on v28 only\n` : read(p));
+  assert.throws(() => fullContent(v29, path, tampered), (e: Error) => e instanceof ManifestMismatchError);
 });
 
 Lines.run();
