@@ -135,14 +135,27 @@ Build('bad --moby values exit 2 with one line', async ({ project, env }) => {
   }
 });
 
-Build('an unsupported version exits 2 listing the supported ones', async ({ project, env }) => {
-  const old = await makeMobyTree('v27.0.1');
-  try {
-    const r = await runCli(['build-dockerd', '--moby', old, '--dry-run'], project, env);
-    assert.is(r.code, 2);
-    assert.match(r.stderr, 'moby v27.0.1 has no patch set; supported versions: v28.5.2');
-  } finally {
-    await removeDir(old);
+Build('a line we do not carry, a pre-release or a tree past no engine tag: one line, exit 2, tree untouched', async ({ project, env }) => {
+  const cases: [string, string][] = [
+    ['v27.0.1', 'moby v27.0.1 is engine line v27, which has no patch set; supported: v28.x.y (set v28.5.2); check out a release tag of one of those lines'],
+    ['v30.0.0', 'moby v30.0.0 is engine line v30, which has no patch set'],
+    ['docker-v30.1.0', 'moby docker-v30.1.0 is engine line v30, which has no patch set'],
+    ['v28.0.0-rc.1', 'moby v28.0.0-rc.1 is a pre-release, which gets no patch set; supported: v28.x.y (set v28.5.2); check out a release tag'],
+    ['v28.6.0-beta.1', 'moby v28.6.0-beta.1 is a pre-release'],
+    ['', 'no engine tag (vNN.x.y, docker-vNN.x.y) in the history of its HEAD; supported: v28.x.y (set v28.5.2)'],
+    ['api/v1.52.0', 'no engine tag'],
+  ];
+  for (const [tag, text] of cases) {
+    const tree = await makeMobyTree(tag);
+    try {
+      const r = await runCli(['build-dockerd', '--moby', tree, '--dry-run'], project, env);
+      assert.is(r.code, 2, `${tag}: ${r.stderr}`);
+      assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, text, tag);
+      assert.is(status(tree), '', tag);
+    } finally {
+      await removeDir(tree);
+    }
   }
 });
 
