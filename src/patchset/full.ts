@@ -52,6 +52,6 @@ export function planFull(set: PatchSet, baseBlob: FileReader, current: FileReade
   }
   if (writes.length === 0) return { kind: 'already-applied' };
   return replacedLocalEdits.length
-    ? { kind: 'apply', writes, warnings: [], replacedLocalEdits }
-    : { kind: 'apply', writes, warnings: [] };
+    ? { kind: 'apply', writes, offsets: [], replacedLocalEdits }
+    : { kind: 'apply', writes, offsets: [] };
 }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gitSync, removeDir, tempDir } from '../helpers.ts';
-import { fakeGoDir, makeMobyTree } from '../moby/fixtures.ts';
+import { fakeGoDir, makeMobyTree, MOBY_FILES } from '../moby/fixtures.ts';
 import { FULL_FILE, FULL_FILE_2, lastLine, makeProject, PATCHED_CONFIG, PATCHED_CONFIG_2, runCli } from '../dockerd/fixtures.ts';
 
 interface Ctx {
@@ -156,6 +156,23 @@ Build('a line we do not carry, a pre-release or a tree past no engine tag: one l
     } finally {
       await removeDir(tree);
     }
+  }
+});
+
+Build('a release with no set of its own gets the nearest set of its line; the plan sums up the offsets', async ({ project, env }) => {
+  const moved = MOBY_FILES['cmd/dockerd/config.go']!.replace('package main\n', 'package main\n\n// two more lines in this release\n');
+  const older = await makeMobyTree('v28.3.0', { 'cmd/dockerd/config.go': moved });
+  try {
+    const dry = await runCli(['build-dockerd', '--moby', older, '--dry-run'], project, { ...env, DOCKERD_EXTRA_QUIET: '0' });
+    assert.is(dry.code, 0, dry.stderr);
+    assert.match(dry.stderr + dry.stdout, "moby v28.3.0 → patch set v28.5.2 release 1 (line v28's nearest set, made from a newer release; 1 patch(es)");
+    assert.match(dry.stdout, '  offsets: 1 of 1 hunk(s) applied where the lines moved: cmd/dockerd/config.go +2\n');
+    assert.is(status(older), '');
+    const applied = await runCli(['build-dockerd', '--moby', older, '--no-build'], project, env);
+    assert.is(applied.code, 0, applied.stderr);
+    assert.is(await readFile(join(older, 'cmd/dockerd/config.go'), 'utf8'), PATCHED_CONFIG.replace('package main\n', 'package main\n\n// two more lines in this release\n'));
+  } finally {
+    await removeDir(older);
   }
 });
 

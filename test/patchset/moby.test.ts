@@ -105,7 +105,7 @@ if (src) {
     gitSync(tree, 'clean', '-fdq');
     const diff = planDiff(set, treeReader(tree), fullReader(set));
     assert.is(diff.kind, 'apply', JSON.stringify(diff).slice(0, 2000));
-    if (diff.kind === 'apply') assert.equal(diff.warnings, [], 'no offsets on the exact base');
+    if (diff.kind === 'apply') assert.equal(diff.offsets, [], 'no offsets on the exact base');
     const full = planFull(set, await baseBlobReader(tree, set), treeReader(tree), fullReader(set));
     assert.is(full.kind, 'apply');
     if (diff.kind === 'apply' && full.kind === 'apply') {
