@@ -119,13 +119,3 @@ function unsupportedMessage(found: string, supported: readonly string[], reason:
       return assertNever(reason);
   }
 }
-
-export class MissingBaseTagError extends UserError {
-  constructor(
-    readonly path: string,
-    readonly base: string,
-  ) {
-    super(`tag ${base} is not in the history of ${path} (needed by --strategy full); fetch it (git fetch origin tag ${base}) or use --strategy diff`);
-    this.name = 'MissingBaseTagError';
-  }
-}

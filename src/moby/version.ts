@@ -4,7 +4,7 @@
  * choice of set itself is the pure chooseSet (lines.ts).
  */
 import { git } from '../exec/git.ts';
-import { MissingBaseTagError, UnknownVersionError, UnsupportedVersionError } from './errors.ts';
+import { UnknownVersionError, UnsupportedVersionError } from './errors.ts';
 import { chooseSet, ENGINE_TAG_GLOBS, preferredTag, type ChosenSet } from './lines.ts';
 
 export interface EngineVersion {
@@ -75,17 +75,6 @@ export async function detectVersion(dir: string, supported: readonly string[]): 
   const onCommit = (await gitText(dir, ['tag', '--points-at', `refs/tags/${described.tag}^{commit}`]))?.split('\n') ?? [];
   const tag = preferredTag([described.tag, ...onCommit]) ?? described.tag;
   return { tag, ahead: described.ahead, version: versionOfTag(tag) };
-}
-
-/** The full strategy reads base blobs from history: the base tag must resolve to a commit. */
-export async function assertBaseTag(dir: string, base: string): Promise<string> {
-  try {
-    const sha = await git(dir).raw(['rev-parse', '--verify', '--quiet', `refs/tags/${base}^{commit}`]);
-    if (sha.trim()) return sha.trim();
-  } catch {
-    // fall through to the typed error
-  }
-  throw new MissingBaseTagError(dir, base);
 }
 
 /** True when `tag` exists and is an ancestor of (or equal to) HEAD. */

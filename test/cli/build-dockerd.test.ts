@@ -260,21 +260,25 @@ Build('an old Go is refused before anything is written', async ({ project, tree,
   }
 });
 
-Build('--strategy full writes the same tree as diff; without the base tag it names the tag', async ({ project, tree, env }) => {
+Build('--strategy full writes the same tree as diff; on another release\'s files it says to use diff (exit 2)', async ({ project, tree, env }) => {
   const full = await runCli(['build-dockerd', '--moby', tree, '--strategy', 'full', '--no-build'], project, env);
   assert.is(full.code, 0, full.stderr);
   assert.is(await readFile(join(tree, 'cmd/dockerd/config.go'), 'utf8'), PATCHED_CONFIG);
   assert.is(await readFile(join(tree, 'daemon/extra/storage.go'), 'utf8'), FULL_FILE);
-  // Same version under another tag name (the v29 naming): diff still plans, full needs the base tag.
-  const other = await makeMobyTree('docker-v28.5.2');
+  // Same files under another tag name: the blobs are the set's base, so full needs no base tag.
+  const same = await makeMobyTree('docker-v28.5.2');
+  const moved = MOBY_FILES['cmd/dockerd/config.go']!.replace('package main\n', 'package main\n\n// two more lines in this release\n');
+  const older = await makeMobyTree('v28.3.0', { 'cmd/dockerd/config.go': moved });
   try {
-    assert.is((await runCli(['build-dockerd', '--moby', other, '--dry-run'], project, env)).code, 0);
-    const r = await runCli(['build-dockerd', '--moby', other, '--dry-run', '--strategy', 'full'], project, env);
-    assert.is(r.code, 1);
-    assert.match(r.stderr, 'tag v28.5.2 is not in the history of');
-    assert.is(status(other), '');
+    const r = await runCli(['build-dockerd', '--moby', same, '--dry-run', '--strategy', 'full'], project, env);
+    assert.is(r.code, 0, r.stderr);
+    const refused = await runCli(['build-dockerd', '--moby', older, '--no-build', '--strategy', 'full'], project, env);
+    assert.is(refused.code, 2);
+    assert.is(refused.stderr, "error: v28.3.0's cmd/dockerd/config.go is not the file the v28.5.2 set was made from: use --strategy diff, which applies the patches where the lines moved\n");
+    assert.is(status(older), '');
   } finally {
-    await removeDir(other);
+    await removeDir(same);
+    await removeDir(older);
   }
 });
 

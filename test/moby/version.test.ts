@@ -2,8 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertBaseTag, compareTags, detectVersion, newestBase, parseDescribe, requireSet, versionOfTag } from '../../src/moby/version.ts';
-import { MissingBaseTagError, UnknownVersionError, UnsupportedVersionError } from '../../src/moby/errors.ts';
+import { compareTags, detectVersion, newestBase, parseDescribe, requireSet, versionOfTag } from '../../src/moby/version.ts';
+import { UnknownVersionError, UnsupportedVersionError } from '../../src/moby/errors.ts';
 import { gitSync, removeDir } from '../helpers.ts';
 import { makeMobyTree } from './fixtures.ts';
 
@@ -106,22 +106,6 @@ Version('detectVersion without any engine tag is an UnknownVersionError that lis
     } finally {
       await removeDir(dir);
     }
-  }
-});
-
-Version('assertBaseTag resolves a present tag and names a missing one', async () => {
-  const dir = await makeMobyTree('v28.5.2');
-  try {
-    assert.is(await assertBaseTag(dir, 'v28.5.2'), gitSync(dir, 'rev-parse', 'HEAD').trim());
-    try {
-      await assertBaseTag(dir, 'v28.5.1');
-      assert.unreachable();
-    } catch (error) {
-      assert.instance(error, MissingBaseTagError);
-      assert.is((error as MissingBaseTagError).base, 'v28.5.1');
-    }
-  } finally {
-    await removeDir(dir);
   }
 });
 
