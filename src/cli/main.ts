@@ -34,7 +34,7 @@ function topLevelHelp(): string {
     '',
     'options:',
     '  -h, --help   show this help; COMMAND --help shows its options',
-    '  --version    print the project version and the supported engine tags',
+    '  --version    print the project version, the engine lines and their patch sets',
     '',
     'example:',
     '  npm run build-dockerd -- --moby ~/src/moby',

@@ -5,7 +5,7 @@
  */
 import type { TreePlan } from '../patchset/change.ts';
 import { isEmptySet, type PatchSet } from '../patchset/patch-set.ts';
-import type { FileWrite } from '../patchset/plan.ts';
+import { offsetsByFile, type FileWrite, type HunkOffset } from '../patchset/plan.ts';
 import { assertNever } from '../errors.ts';
 
 function hunksOf(set: PatchSet, path: string): number {
@@ -18,6 +18,15 @@ function writeLine(set: PatchSet, w: FileWrite): string {
   const verb = w.before === undefined ? 'create' : 'modify';
   const what = w.source === 'take-back' ? 'back to HEAD' : w.source === 'full' ? 'new file from full/' : `patch, ${hunksOf(set, w.path)} hunk(s)`;
   return `  ${verb}  ${w.path}  (${what})`;
+}
+
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+
+/** "offsets: 2 of 9 hunk(s) applied where the lines moved: daemon/daemon.go +63 +65, …". */
+export function offsetLine(set: PatchSet, offsets: readonly HunkOffset[]): string {
+  const total = set.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
+  const files = offsetsByFile(offsets).map((f) => `${f.file} ${f.offsets.map(signed).join(' ')}`);
+  return `  offsets: ${offsets.length} of ${total} hunk(s) applied where the lines moved: ${files.join(', ')}`;
 }
 
 /** The plan as the user reads it: one line per file, then offsets and replaced local edits. */
@@ -34,7 +43,7 @@ export function formatPlan(set: PatchSet, plan: TreePlan, treeDir: string): stri
       const prior = plan.takesBack;
       if (prior) lines.push(`  take back the ${prior.base} release ${prior.release} applied earlier (${prior.files} file(s) restored from HEAD), then:`);
       for (const w of plan.writes) lines.push(writeLine(set, w));
-      for (const o of plan.warnings) lines.push(`  warning: ${o.patch}: ${o.file} ${o.hunk} applies at offset ${o.offset > 0 ? '+' : ''}${o.offset}`);
+      if (plan.offsets.length) lines.push(offsetLine(set, plan.offsets));
       for (const p of plan.replacedLocalEdits ?? []) lines.push(`  warning: local edits to ${p} will be replaced (--strategy full)`);
       lines.push(`  ${plan.writes.length} file(s) to write`);
       return lines;

@@ -6,15 +6,16 @@
  */
 import { join } from 'node:path';
 import { sortedJson } from '../digest.ts';
-import { UserError } from '../errors.ts';
+import { assertNever, UserError } from '../errors.ts';
 import { changedFiles } from '../exec/git.ts';
 import { defaultCacheRoot, obtainCheckout, resolveSource, type Checkout } from '../moby/checkout.ts';
 import { assertClean } from '../moby/dirty.ts';
+import type { ChosenSet } from '../moby/lines.ts';
 import { detectVersion, type EngineVersion } from '../moby/version.ts';
 import { applyPlan, type TreeChange } from '../patchset/apply.ts';
 import type { TreePlan } from '../patchset/change.ts';
 import { PatchConflictError } from '../patchset/errors.ts';
-import { defaultBase, isEmptySet, loadPatchSet, type PatchSet } from '../patchset/patch-set.ts';
+import { defaultBase, isEmptySet, loadPatchSet, supportedBases, type PatchSet } from '../patchset/patch-set.ts';
 import { planTree } from '../patchset/plan-tree.ts';
 import { appliedRecordFor, readAppliedRecord, type Strategy } from '../patchset/record.ts';
 import { need, type Step } from '../steps.ts';
@@ -82,11 +83,11 @@ export function planSteps(options: BuildOptions): Step<BuildState>[] {
       title: 'Detect engine version',
       async run(s) {
         const checkout = need(s.checkout, 'the checkout');
-        const engine = await detectVersion(checkout.dir);
+        const engine = await detectVersion(checkout.dir, await supportedBases(options.projectRoot));
         const set = await loadPatchSet(options.projectRoot, engine.tag);
         Object.assign(s, { engine, set, stamp: stampFor(engine.version, checkout.shortHead, set.manifest.release) });
         const ahead = engine.ahead ? `, ${engine.ahead} commit(s) past it` : '';
-        return `moby ${engine.tag}${ahead} → patch set ${set.base} release ${set.manifest.release} (${set.patches.length} patch(es), ${set.fullFiles.length} new file(s))`;
+        return `moby ${engine.tag}${ahead} → patch set ${set.base} release ${set.manifest.release} (${choiceNote(set.choice)}${set.patches.length} patch(es), ${set.fullFiles.length} new file(s))`;
       },
     },
     {
@@ -100,6 +101,18 @@ export function planSteps(options: BuildOptions): Step<BuildState>[] {
       },
     },
   ];
+}
+
+/** A set that is not the tree's own says so: it is the nearest of the line, applied where the lines moved. */
+function choiceNote(choice: ChosenSet): string {
+  switch (choice.kind) {
+    case 'exact':
+      return '';
+    case 'nearest':
+      return `line v${choice.line}'s nearest set, made from ${choice.relation === 'older' ? 'an older' : 'a newer'} release; `;
+    default:
+      return assertNever(choice);
+  }
 }
 
 /** Stamp and Go are checked before anything is written, so "no Go" leaves the tree untouched. */

@@ -2,7 +2,8 @@
  * What can be wrong with the moby tree a user points us at. Each error carries the data it speaks
  * about; the message says what is wrong and what to do, in one line.
  */
-import { UserError } from '../errors.ts';
+import { assertNever, UserError } from '../errors.ts';
+import { supportedSummary, type RefusalReason } from './lines.ts';
 
 export class MobyPathMissingError extends UserError {
   override readonly exitCode = 2;
@@ -74,30 +75,47 @@ export class CloneFailedError extends UserError {
 
 export class UnknownVersionError extends UserError {
   override readonly exitCode = 2;
-  constructor(readonly path: string) {
-    super(`cannot tell the engine version of ${path}: no tag in its history; fetch the tags (git fetch --tags) and retry`);
+  constructor(
+    readonly path: string,
+    /** The bases under patches/, for the list the message ends with. */
+    readonly supported: readonly string[],
+  ) {
+    super(`cannot tell the engine version of ${path}: no engine tag (vNN.x.y, docker-vNN.x.y) in the history of its HEAD; supported: ${supportedSummary(supported)}; fetch the tags (git fetch --tags) or check out a release tag`);
     this.name = 'UnknownVersionError';
   }
 }
 
+/** Why a tree gets no patch set: the choice's refusal, or a project with no set at all. */
+export type UnsupportedReason = RefusalReason | 'no-sets';
+
 export class UnsupportedVersionError extends UserError {
   override readonly exitCode = 2;
   constructor(
+    /** The tree's tag. */
     readonly found: string,
+    /** The bases under patches/. */
     readonly supported: readonly string[],
+    readonly reason: UnsupportedReason,
+    /** The tag's engine line, when it has one. */
+    readonly line?: number,
   ) {
-    const list = supported.length ? supported.join(', ') : 'none (patches/ is empty)';
-    super(`moby ${found} has no patch set; supported versions: ${list}; check out one of them`);
+    super(unsupportedMessage(found, supported, reason, line));
     this.name = 'UnsupportedVersionError';
   }
 }
 
-export class MissingBaseTagError extends UserError {
-  constructor(
-    readonly path: string,
-    readonly base: string,
-  ) {
-    super(`tag ${base} is not in the history of ${path} (needed by --strategy full); fetch it (git fetch origin tag ${base}) or use --strategy diff`);
-    this.name = 'MissingBaseTagError';
+function unsupportedMessage(found: string, supported: readonly string[], reason: UnsupportedReason, line?: number): string {
+  const list = `supported: ${supportedSummary(supported)}`;
+  switch (reason) {
+    case 'not-an-engine-tag':
+      return `moby's tag ${found} is not an engine release tag (vNN.x.y or docker-vNN.x.y); ${list}; check out a release tag of one of those lines`;
+    case 'no-set-for-line':
+      return `moby ${found} is engine line v${line}, which has no patch set; ${list}; check out a release tag of one of those lines`;
+    case 'pre-release':
+      return `moby ${found} is a pre-release, which gets no patch set; ${list}; check out a release tag`;
+    case 'no-sets':
+      return 'the project has no patch set (patches/ is empty); restore patches/ (git checkout -- patches) and run again';
+    default:
+      return assertNever(reason);
   }
 }

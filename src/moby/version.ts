@@ -1,9 +1,11 @@
 /**
  * Tree → engine version → patch base. The version comes from git tags (moby has no VERSION file
- * that tracks releases), so a branch a few commits past v28.5.2 still maps to the v28.5.2 set.
+ * that tracks releases), so a branch a few commits past v28.5.2 still maps to the v28.5.2 set; the
+ * choice of set itself is the pure chooseSet (lines.ts).
  */
 import { git } from '../exec/git.ts';
-import { MissingBaseTagError, UnknownVersionError, UnsupportedVersionError } from './errors.ts';
+import { UnknownVersionError, UnsupportedVersionError } from './errors.ts';
+import { chooseSet, ENGINE_TAG_GLOBS, preferredTag, type ChosenSet } from './lines.ts';
 
 export interface EngineVersion {
   /** The nearest tag, e.g. "v28.5.2" or "docker-v29.7.2". */
@@ -45,41 +47,34 @@ export function newestBase(bases: readonly string[]): string | undefined {
   return [...bases].sort(compareTags).at(-1);
 }
 
-/** The patch base for a tree whose nearest tag is `tag`, or an error listing what is supported. */
-export function pickBase(tag: string, supported: readonly string[]): string {
-  const base = supported.find((b) => b === tag || versionOfTag(b) === versionOfTag(tag));
-  if (!base) throw new UnsupportedVersionError(tag, [...supported].sort(compareTags));
-  return base;
+/** The set a tree at `tag` gets (chooseSet), or an UnsupportedVersionError that lists the supported lines. */
+export function requireSet(tag: string, bases: readonly string[]): ChosenSet {
+  const choice = chooseSet(tag, bases);
+  if (choice.kind === 'refused') throw new UnsupportedVersionError(tag, [...bases].sort(compareTags), choice.reason, choice.line);
+  return choice;
 }
 
-async function describe(dir: string, args: string[]): Promise<string | undefined> {
+async function gitText(dir: string, args: string[]): Promise<string | undefined> {
   try {
-    const out = await git(dir).raw(['describe', '--tags', ...args]);
-    return out.trim() || undefined;
+    return (await git(dir).raw(args)).trim() || undefined;
   } catch {
     return undefined;
   }
 }
 
-export async function detectVersion(dir: string): Promise<EngineVersion> {
-  // --exact-match first: its output is the bare tag, which parseDescribe must not split.
-  const exact = await describe(dir, ['--exact-match', 'HEAD']);
-  if (exact) return { tag: exact, ahead: 0, version: versionOfTag(exact) };
-  const text = await describe(dir, ['HEAD']);
-  if (!text) throw new UnknownVersionError(dir);
-  const { tag, ahead } = parseDescribe(text);
-  return { tag, ahead, version: versionOfTag(tag) };
-}
-
-/** The full strategy reads base blobs from history: the base tag must resolve to a commit. */
-export async function assertBaseTag(dir: string, base: string): Promise<string> {
-  try {
-    const sha = await git(dir).raw(['rev-parse', '--verify', '--quiet', `refs/tags/${base}^{commit}`]);
-    if (sha.trim()) return sha.trim();
-  } catch {
-    // fall through to the typed error
-  }
-  throw new MissingBaseTagError(dir, base);
+/**
+ * The nearest engine tag in HEAD's history and the commits past it. Only engine tags are looked at
+ * (moby's Go module tags share the release commits); of the engine tags on that commit the release
+ * is preferred over a pre-release of it. `supported` is only for the error's list.
+ */
+export async function detectVersion(dir: string, supported: readonly string[]): Promise<EngineVersion> {
+  const globs = ENGINE_TAG_GLOBS.flatMap((g) => ['--match', g]);
+  const text = await gitText(dir, ['describe', '--tags', '--long', ...globs, 'HEAD']);
+  if (!text) throw new UnknownVersionError(dir, supported);
+  const described = parseDescribe(text);
+  const onCommit = (await gitText(dir, ['tag', '--points-at', `refs/tags/${described.tag}^{commit}`]))?.split('\n') ?? [];
+  const tag = preferredTag([described.tag, ...onCommit]) ?? described.tag;
+  return { tag, ahead: described.ahead, version: versionOfTag(tag) };
 }
 
 /** True when `tag` exists and is an ancestor of (or equal to) HEAD. */
@@ -96,5 +91,5 @@ export async function isAncestorOfHead(dir: string, tag: string): Promise<boolea
 export async function branchBase(dir: string, supported: readonly string[]): Promise<string> {
   const onBranch: string[] = [];
   for (const base of supported) if (await isAncestorOfHead(dir, base)) onBranch.push(base);
-  return newestBase(onBranch) ?? (await detectVersion(dir)).tag;
+  return newestBase(onBranch) ?? (await detectVersion(dir, supported)).tag;
 }

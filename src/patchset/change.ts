@@ -49,5 +49,5 @@ export function planOverPrior(plan: FullPlan, planOn: Planner, read: FileReader,
   for (const write of onBase.kind === 'apply' ? onBase.writes : []) writes.set(write.path, { ...write, before: read(write.path) });
   const takesBack = { base: prior.record.base, release: prior.record.release, files: owned.length };
   const edits = onBase.kind === 'apply' && onBase.replacedLocalEdits ? { replacedLocalEdits: onBase.replacedLocalEdits } : {};
-  return { kind: 'apply', writes: [...writes.values()], warnings: onBase.kind === 'apply' ? onBase.warnings : [], takesBack, ...edits };
+  return { kind: 'apply', writes: [...writes.values()], offsets: onBase.kind === 'apply' ? onBase.offsets : [], takesBack, ...edits };
 }

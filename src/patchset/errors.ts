@@ -70,14 +70,25 @@ export class ManifestMismatchError extends UserError {
   }
 }
 
-/** The full strategy needs the base blob of a touched file and the checkout has none. */
-export class MissingBaseBlobError extends UserError {
+/**
+ * --strategy full on a tree whose hooked files are not the ones the set was made from (another
+ * release of the line, or commits past the tag that changed them): refused, nothing written.
+ */
+export class FullBaseMismatchError extends UserError {
+  override readonly exitCode = 2;
   constructor(
+    /** The tree as the message names it: its tag, or "HEAD" when the set is the tag's own. */
+    readonly tree: string,
     readonly base: string,
-    readonly path: string,
+    /** The touched files whose HEAD blob differs from the set's base (or is absent). */
+    readonly paths: readonly string[],
   ) {
-    super(`${base}:${path} is not in the checkout's history; fetch the ${base} tag or use --strategy diff`);
-    this.name = 'MissingBaseBlobError';
+    const others = paths.length > 1 ? ` (and ${paths.length - 1} other hooked file(s), listed below)` : '';
+    super(`${tree}'s ${paths[0]}${others} is not the file the ${base} set was made from: use --strategy diff, which applies the patches where the lines moved`);
+    this.name = 'FullBaseMismatchError';
+  }
+  override detailLines(): readonly string[] {
+    return this.paths.length > 1 ? this.paths : [];
   }
 }
 

@@ -7,7 +7,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { UnsupportedVersionError } from '../moby/errors.ts';
-import { newestBase, pickBase } from '../moby/version.ts';
+import type { ChosenSet } from '../moby/lines.ts';
+import { newestBase, requireSet } from '../moby/version.ts';
 import { supportedBases } from './bases.ts';
 import { MalformedPatchError, PatchSetError } from './errors.ts';
 import { orIfMissing } from '../errors.ts';
@@ -24,6 +25,8 @@ export { supportedBases } from './bases.ts';
 
 export interface PatchSet {
   base: string;
+  /** Why this set: the tree's tag and whether the set is its own (exact) or the nearest of its line. */
+  choice: ChosenSet;
   patchesDir: string;
   fullDir: string;
   series: SeriesEntry[];
@@ -50,7 +53,7 @@ export interface Carried {
 export async function defaultBase(projectRoot: string): Promise<string> {
   const bases = await supportedBases(projectRoot);
   const newest = newestBase(bases);
-  if (!newest) throw new UnsupportedVersionError('(any)', bases);
+  if (!newest) throw new UnsupportedVersionError('(any)', bases, 'no-sets');
   return newest;
 }
 
@@ -58,9 +61,10 @@ export function isEmptySet(set: Pick<PatchSet, 'patches' | 'fullFiles'>): boolea
   return set.patches.length === 0 && set.fullFiles.length === 0;
 }
 
-/** The set for a tree at `tag` (a base, or a tag of the same version); refused with the supported tags. */
+/** The set for a tree at `tag`: its own, or the nearest of its line (chooseSet); refused with the supported lines. */
 export async function loadPatchSet(projectRoot: string, tag: string): Promise<PatchSet> {
-  const base = pickBase(tag, await supportedBases(projectRoot));
+  const choice = requireSet(tag, await supportedBases(projectRoot));
+  const { base } = choice;
   const patchesDir = join(projectRoot, 'patches', base);
   const fullDir = join(projectRoot, 'full', base);
   const shown = (name: string) => join('patches', base, name);
@@ -92,7 +96,7 @@ export async function loadPatchSet(projectRoot: string, tag: string): Promise<Pa
   const fullFiles = [...own.files, ...Object.keys(carried?.set.files ?? {})].sort(byCodePoint);
   const fullModes = { ...carried?.modes, ...own.modes };
   checkCoverage(manifestFile, patches, fullFiles, manifest);
-  return { base, patchesDir, fullDir, series, patches, fullFiles, fullModes, manifest, ...(carried ? { carried: carried.set } : {}) };
+  return { base, choice, patchesDir, fullDir, series, patches, fullFiles, fullModes, manifest, ...(carried ? { carried: carried.set } : {}) };
 }
 
 /** The other set's full/ files, under this line's paths, except those full/<base>/ replaces. */

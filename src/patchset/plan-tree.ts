@@ -1,15 +1,14 @@
 /**
  * A patch set planned over a tree on disk: reads what the planners need (the tree's files, full/,
- * the base blobs for the full strategy, HEAD's blobs when an earlier applied set is in the way) and
+ * HEAD's blobs for the full strategy, HEAD's blobs when an earlier applied set is in the way) and
  * hands it to the pure planners. Writes nothing.
  */
 import { assertNever } from '../errors.ts';
-import { assertBaseTag } from '../moby/version.ts';
 import { planOverPrior, type Planner, type TreePlan } from './change.ts';
 import { planFull } from './full.ts';
 import type { PatchSet } from './patch-set.ts';
 import { planDiff } from './plan.ts';
-import { baseBlobReader, blobReader, fullReader, treeReader } from './readers.ts';
+import { blobReader, fullReader, headBlobReader, treeReader } from './readers.ts';
 import { readAppliedRecord, type Strategy } from './record.ts';
 
 export async function planTree(dir: string, set: PatchSet, strategy: Strategy, signal?: AbortSignal): Promise<TreePlan> {
@@ -28,9 +27,8 @@ async function plannerFor(dir: string, set: PatchSet, strategy: Strategy, signal
     case 'diff':
       return (read) => planDiff(set, read, fullRead);
     case 'full': {
-      await assertBaseTag(dir, set.base);
-      const base = await baseBlobReader(dir, set, signal);
-      return (read) => planFull(set, base, read, fullRead);
+      const head = await headBlobReader(dir, set, signal);
+      return (read) => planFull(set, head, read, fullRead);
     }
     default:
       return assertNever(strategy);

@@ -12,7 +12,8 @@ import { touchedPaths, type PatchSet } from './patch-set.ts';
 export type FileReader = (path: string) => string | undefined;
 
 export type Plan =
-  | { kind: 'apply'; writes: FileWrite[]; warnings: OffsetWarning[] }
+  /** `offsets`: every hunk that applied at an offset (diff strategy; always empty for full). */
+  | { kind: 'apply'; writes: FileWrite[]; offsets: HunkOffset[] }
   | { kind: 'already-applied' }
   | { kind: 'conflict'; failures: HunkFailure[]; partlyApplied?: string[] };
 
@@ -28,11 +29,26 @@ export interface FileWrite {
   mode?: number;
 }
 
-export interface OffsetWarning {
+/**
+ * A hunk that applied away from the line its header names (context found at a shifted line), as
+ * GNU patch counts it: after the lines earlier hunks of the file added. Hunks at offset 0 are not
+ * listed, so an empty list means every hunk applied where its header says.
+ */
+export interface HunkOffset {
   patch: string;
+  /** The moby path patched. */
   file: string;
+  /** The hunk's header, "@@ -4,4 +4,5 @@". */
   hunk: string;
+  /** Lines the hunk moved: + further down the file, - further up. */
   offset: number;
+}
+
+/** The offsets grouped by file, in the order the plan met them: for a one-line summary. */
+export function offsetsByFile(offsets: readonly HunkOffset[]): { file: string; offsets: number[] }[] {
+  const byFile = new Map<string, number[]>();
+  for (const o of offsets) byFile.set(o.file, [...(byFile.get(o.file) ?? []), o.offset]);
+  return [...byFile].map(([file, list]) => ({ file, offsets: list }));
 }
 
 export type FailureReason = 'mismatch' | 'missing-file' | 'already-applied' | 'full-file-differs';
@@ -50,12 +66,12 @@ export interface HunkFailure {
   reason: FailureReason;
 }
 
-type Outcome = { ok: true; after: string; warnings: OffsetWarning[] } | { ok: false; failures: HunkFailure[] };
+type Outcome = { ok: true; after: string; offsets: HunkOffset[] } | { ok: false; failures: HunkFailure[] };
 
 /** Apply, in series order, every patch's hunks for `path` to `content` (or reverse them all). */
 export function runPatches(set: Pick<PatchSet, 'patches'>, path: string, content: string, reverse = false): Outcome {
   const failures: HunkFailure[] = [];
-  const warnings: OffsetWarning[] = [];
+  const offsets: HunkOffset[] = [];
   const state = startState(content);
   const patches = reverse ? [...set.patches].reverse() : set.patches;
   for (const patch of patches) {
@@ -69,17 +85,17 @@ export function runPatches(set: Pick<PatchSet, 'patches'>, path: string, content
           const { offsetTried, line, expected, found } = r;
           failures.push({ patch: patch.name, file: path, hunk: hunk.header, expected, found, offsetTried, line, reason: 'mismatch' });
         } else if (r.offset !== 0) {
-          warnings.push({ patch: patch.name, file: path, hunk: hunk.header, offset: r.offset });
+          offsets.push({ patch: patch.name, file: path, hunk: hunk.header, offset: r.offset });
         }
       }
     }
   }
-  return failures.length ? { ok: false, failures } : { ok: true, after: joinText(state.text), warnings };
+  return failures.length ? { ok: false, failures } : { ok: true, after: joinText(state.text), offsets };
 }
 
 export function planDiff(set: PatchSet, read: FileReader, fullRead: FileReader): Plan {
   const writes: FileWrite[] = [];
-  const warnings: OffsetWarning[] = [];
+  const offsets: HunkOffset[] = [];
   const failures: HunkFailure[] = [];
   const applied: { path: string; forward: HunkFailure[] }[] = [];
   let clean = 0;
@@ -99,7 +115,7 @@ export function planDiff(set: PatchSet, read: FileReader, fullRead: FileReader):
       }
       clean++;
       writes.push({ path, before: current, after: forward.after, source: 'patch' });
-      warnings.push(...forward.warnings);
+      offsets.push(...forward.offsets);
     } else if (runPatches(set, path, current, true).ok) {
       applied.push({ path, forward: forward.failures });
     } else {
@@ -112,7 +128,7 @@ export function planDiff(set: PatchSet, read: FileReader, fullRead: FileReader):
     return applied.length ? { kind: 'conflict', failures, partlyApplied: applied.map((a) => a.path) } : { kind: 'conflict', failures };
   }
   if (clean === 0 && full.writes.length === 0) return { kind: 'already-applied' };
-  if (applied.length === 0) return { kind: 'apply', writes: [...writes, ...full.writes], warnings };
+  if (applied.length === 0) return { kind: 'apply', writes: [...writes, ...full.writes], offsets };
   return partlyApplied(set, applied);
 }
 

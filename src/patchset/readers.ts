@@ -41,7 +41,7 @@ export function fullReader(set: PatchSet): FileReader {
 export async function blobReader(mobyDir: string, rev: string, paths: readonly string[], signal?: AbortSignal): Promise<FileReader> {
   const repo = git(mobyDir, signal);
   const blobs = new Map<string, string | undefined>();
-  // A checkout without `rev` (a clone without the base tag) has none of its blobs: planFull says which one it needed.
+  // A repository without `rev` (no commit yet) has none of its blobs: every path reads as absent.
   const hasRev = (await repo.raw(['rev-parse', '--verify', '-q', `${rev}^{tree}`])).trim() !== '';
   // Which paths `rev` has, asked once (absent is normal: a new file); any other failure of git propagates.
   const listed = hasRev && paths.length ? await repo.raw(['ls-tree', '-r', '-z', '--name-only', rev, '--', ...paths]) : '';
@@ -52,9 +52,9 @@ export async function blobReader(mobyDir: string, rev: string, paths: readonly s
   return (path) => blobs.get(path);
 }
 
-/** The base blobs of every file the patch set touches (the full strategy starts from them). */
-export function baseBlobReader(mobyDir: string, set: PatchSet, signal?: AbortSignal): Promise<FileReader> {
-  return blobReader(mobyDir, set.base, touchedPaths(set), signal);
+/** HEAD's blobs of every file the patch set touches (the full strategy starts from them). */
+export function headBlobReader(mobyDir: string, set: PatchSet, signal?: AbortSignal): Promise<FileReader> {
+  return blobReader(mobyDir, 'HEAD', touchedPaths(set), signal);
 }
 
 function readOrUndefined(root: string, path: string): string | undefined {

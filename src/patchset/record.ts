@@ -13,7 +13,7 @@ import type { Plan } from './plan.ts';
 
 export const RECORD_FILE = '.dockerd-extra-applied.json';
 
-/** diff: the patches applied with fuzz; full: touched files rebuilt from the base tag's blobs. */
+/** diff: the patches applied, at offsets where lines moved; full: touched files rebuilt from HEAD's blobs of the set's base. */
 export type Strategy = 'diff' | 'full';
 
 export interface AppliedRecord {

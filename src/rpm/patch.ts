@@ -35,8 +35,13 @@ export async function applyPatchSet(projectRoot: string, tag: string, treeDir: s
     case 'apply':
       // The staged copy is committed next and never built in place: the change is kept at once.
       (await applyPlan(treeDir, plan, appliedRecordFor(set, 'diff', plan), signal)).commit();
-      return { note: `applied patch set ${base} release ${manifest.release} (${plan.writes.length} files)`, release: manifest.release, empty: isEmptySet(set) };
+      return { note: `applied patch set ${base} release ${manifest.release} (${plan.writes.length} files${movedNote(plan.offsets.length)})`, release: manifest.release, empty: isEmptySet(set) };
     default:
       return assertNever(plan);
   }
+}
+
+/** A set applied to another release of its line usually lands some hunks where the lines moved. */
+function movedNote(moved: number): string {
+  return moved ? `, ${moved} hunk(s) at an offset` : '';
 }

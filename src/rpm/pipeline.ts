@@ -9,8 +9,8 @@ import { which } from '../exec/run.ts';
 import { obtainCheckout, resolveSource } from '../moby/checkout.ts';
 import { assertClean } from '../moby/dirty.ts';
 import { readAppliedRecord } from '../patchset/record.ts';
-import { detectVersion, type EngineVersion } from '../moby/version.ts';
-import { defaultBase } from '../patchset/patch-set.ts';
+import { detectVersion, requireSet, type EngineVersion } from '../moby/version.ts';
+import { defaultBase, supportedBases } from '../patchset/patch-set.ts';
 import { runContainerBuild } from './container-run.ts';
 import { parseDistro, type Distro } from './distro.ts';
 import { NoRpmsError, UnknownDistroError, VerifyError } from './errors.ts';
@@ -93,11 +93,14 @@ const WORK: readonly Step<RpmState>[] = [
       const { dir } = await obtainCheckout(source, signal);
       // The RPM's version says it is our patch set: local edits go in only when asked for, as in build-dockerd.
       const carried = await assertClean(dir, (await readAppliedRecord(dir))?.files ?? {}, request.force === true);
-      const version = await detectVersion(dir);
+      const bases = await supportedBases(request.projectRoot);
+      const version = await detectVersion(dir, bases);
+      // Refused here, before docker-ce-packaging is cloned; the staging step loads the same choice.
+      const { base } = requireSet(version.tag, bases);
       state.engine = { dir, version };
       state.branch = packagingBranch(version.version);
       const forced = carried.length ? ` (--force: ${carried.length} local change(s) carried into the RPM)` : '';
-      return `moby ${version.tag} at ${dir}, packaging branch ${state.branch}${forced}`;
+      return `moby ${version.tag} at ${dir} (patch set ${base}), packaging branch ${state.branch}${forced}`;
     },
   },
   {

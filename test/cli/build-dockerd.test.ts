@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gitSync, removeDir, tempDir } from '../helpers.ts';
-import { fakeGoDir, makeMobyTree } from '../moby/fixtures.ts';
+import { fakeGoDir, makeMobyTree, MOBY_FILES } from '../moby/fixtures.ts';
 import { FULL_FILE, FULL_FILE_2, lastLine, makeProject, PATCHED_CONFIG, PATCHED_CONFIG_2, runCli } from '../dockerd/fixtures.ts';
 
 interface Ctx {
@@ -135,14 +135,44 @@ Build('bad --moby values exit 2 with one line', async ({ project, env }) => {
   }
 });
 
-Build('an unsupported version exits 2 listing the supported ones', async ({ project, env }) => {
-  const old = await makeMobyTree('v27.0.1');
+Build('a line we do not carry, a pre-release or a tree past no engine tag: one line, exit 2, tree untouched', async ({ project, env }) => {
+  const cases: [string, string][] = [
+    ['v27.0.1', 'moby v27.0.1 is engine line v27, which has no patch set; supported: v28.x.y (set v28.5.2); check out a release tag of one of those lines'],
+    ['v30.0.0', 'moby v30.0.0 is engine line v30, which has no patch set'],
+    ['docker-v30.1.0', 'moby docker-v30.1.0 is engine line v30, which has no patch set'],
+    ['v28.0.0-rc.1', 'moby v28.0.0-rc.1 is a pre-release, which gets no patch set; supported: v28.x.y (set v28.5.2); check out a release tag'],
+    ['v28.6.0-beta.1', 'moby v28.6.0-beta.1 is a pre-release'],
+    ['', 'no engine tag (vNN.x.y, docker-vNN.x.y) in the history of its HEAD; supported: v28.x.y (set v28.5.2)'],
+    ['api/v1.52.0', 'no engine tag'],
+  ];
+  for (const [tag, text] of cases) {
+    const tree = await makeMobyTree(tag);
+    try {
+      const r = await runCli(['build-dockerd', '--moby', tree, '--dry-run'], project, env);
+      assert.is(r.code, 2, `${tag}: ${r.stderr}`);
+      assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, text, tag);
+      assert.is(status(tree), '', tag);
+    } finally {
+      await removeDir(tree);
+    }
+  }
+});
+
+Build('a release with no set of its own gets the nearest set of its line; the plan sums up the offsets', async ({ project, env }) => {
+  const moved = MOBY_FILES['cmd/dockerd/config.go']!.replace('package main\n', 'package main\n\n// two more lines in this release\n');
+  const older = await makeMobyTree('v28.3.0', { 'cmd/dockerd/config.go': moved });
   try {
-    const r = await runCli(['build-dockerd', '--moby', old, '--dry-run'], project, env);
-    assert.is(r.code, 2);
-    assert.match(r.stderr, 'moby v27.0.1 has no patch set; supported versions: v28.5.2');
+    const dry = await runCli(['build-dockerd', '--moby', older, '--dry-run'], project, { ...env, DOCKERD_EXTRA_QUIET: '0' });
+    assert.is(dry.code, 0, dry.stderr);
+    assert.match(dry.stderr + dry.stdout, "moby v28.3.0 → patch set v28.5.2 release 1 (line v28's nearest set, made from a newer release; 1 patch(es)");
+    assert.match(dry.stdout, '  offsets: 1 of 1 hunk(s) applied where the lines moved: cmd/dockerd/config.go +2\n');
+    assert.is(status(older), '');
+    const applied = await runCli(['build-dockerd', '--moby', older, '--no-build'], project, env);
+    assert.is(applied.code, 0, applied.stderr);
+    assert.is(await readFile(join(older, 'cmd/dockerd/config.go'), 'utf8'), PATCHED_CONFIG.replace('package main\n', 'package main\n\n// two more lines in this release\n'));
   } finally {
-    await removeDir(old);
+    await removeDir(older);
   }
 });
 
@@ -230,21 +260,25 @@ Build('an old Go is refused before anything is written', async ({ project, tree,
   }
 });
 
-Build('--strategy full writes the same tree as diff; without the base tag it names the tag', async ({ project, tree, env }) => {
+Build('--strategy full writes the same tree as diff; on another release\'s files it says to use diff (exit 2)', async ({ project, tree, env }) => {
   const full = await runCli(['build-dockerd', '--moby', tree, '--strategy', 'full', '--no-build'], project, env);
   assert.is(full.code, 0, full.stderr);
   assert.is(await readFile(join(tree, 'cmd/dockerd/config.go'), 'utf8'), PATCHED_CONFIG);
   assert.is(await readFile(join(tree, 'daemon/extra/storage.go'), 'utf8'), FULL_FILE);
-  // Same version under another tag name (the v29 naming): diff still plans, full needs the base tag.
-  const other = await makeMobyTree('docker-v28.5.2');
+  // Same files under another tag name: the blobs are the set's base, so full needs no base tag.
+  const same = await makeMobyTree('docker-v28.5.2');
+  const moved = MOBY_FILES['cmd/dockerd/config.go']!.replace('package main\n', 'package main\n\n// two more lines in this release\n');
+  const older = await makeMobyTree('v28.3.0', { 'cmd/dockerd/config.go': moved });
   try {
-    assert.is((await runCli(['build-dockerd', '--moby', other, '--dry-run'], project, env)).code, 0);
-    const r = await runCli(['build-dockerd', '--moby', other, '--dry-run', '--strategy', 'full'], project, env);
-    assert.is(r.code, 1);
-    assert.match(r.stderr, 'tag v28.5.2 is not in the history of');
-    assert.is(status(other), '');
+    const r = await runCli(['build-dockerd', '--moby', same, '--dry-run', '--strategy', 'full'], project, env);
+    assert.is(r.code, 0, r.stderr);
+    const refused = await runCli(['build-dockerd', '--moby', older, '--no-build', '--strategy', 'full'], project, env);
+    assert.is(refused.code, 2);
+    assert.is(refused.stderr, "error: v28.3.0's cmd/dockerd/config.go is not the file the v28.5.2 set was made from: use --strategy diff, which applies the patches where the lines moved\n");
+    assert.is(status(older), '');
   } finally {
-    await removeDir(other);
+    await removeDir(same);
+    await removeDir(older);
   }
 });
 

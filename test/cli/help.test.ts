@@ -35,7 +35,7 @@ Help('--help is answered before the options are checked (export-patches needs --
   }
 });
 
-Help('--version prints the project version and the engine tags that have a patch set under patches/', async () => {
+Help('--version prints the project version, the engine lines and the sets under patches/ each is served by', async () => {
   const project = await tempDir('help-version-');
   try {
     await writeFiles(project, { 'package.json': '{"version": "9.8.7"}', 'patches/v28.5.2/series': '', 'patches/v28.10.1/series': '', 'patches/README': '' });
@@ -43,10 +43,10 @@ Help('--version prints the project version and the engine tags that have a patch
     const runs = await Promise.all([cli(['--version'], env), cli(['validate-config', '--version'], env), cli(['rpm', '--version'], env)]);
     for (const r of runs) {
       assert.is(r.code, 0, r.stderr);
-      assert.is(r.stdout, 'dockerd-extra 9.8.7\nsupported engine tags: v28.5.2 v28.10.1\n');
+      assert.is(r.stdout, 'dockerd-extra 9.8.7\nengine lines: v28 (set v28.5.2, used for v28.0.0 until v28.10.1; set v28.10.1, used for v28.10.1 and later)\n');
     }
     const own = await cli(['build-dockerd', '--version']);
-    assert.match(own.stdout, new RegExp(`^dockerd-extra ${JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version}\nsupported engine tags: .*v28\\.5\\.2`));
+    assert.match(own.stdout, new RegExp(`^dockerd-extra ${JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version}\nengine lines: v28 \\(set v28\\.5\\.2, used for v28\\.0\\.0 and later\\), v29 \\(set docker-v29\\.7\\.2, used for docker-v29\\.0\\.0 and later\\)\n$`));
   } finally {
     await removeDir(project);
   }

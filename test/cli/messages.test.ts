@@ -17,7 +17,7 @@ const set = {
 
 /** The plan lines of an apply plan with these writes (and warnings, replaced edits, take-back). */
 const planOf = (writes: FileWrite[], more: Partial<Extract<TreePlan, { kind: 'apply' }>> = {}) =>
-  formatPlan(set, { kind: 'apply', writes, warnings: [], ...more }, '/src/moby');
+  formatPlan(set, { kind: 'apply', writes, offsets: [], ...more }, '/src/moby');
 
 Report('formatPlan lists files with hunk counts, offsets and replaced edits', () => {
   const writes: FileWrite[] = [
@@ -25,14 +25,17 @@ Report('formatPlan lists files with hunk counts, offsets and replaced edits', ()
     { path: 'daemon/extra/store.go', before: undefined, after: 'z', source: 'full' },
   ];
   const lines = planOf(writes, {
-    warnings: [{ patch: '0001-a.patch', file: 'daemon/daemon.go', hunk: '@@ -4,4 +4,5 @@', offset: 3 }],
+    offsets: [
+      { patch: '0001-a.patch', file: 'daemon/daemon.go', hunk: '@@ -4,4 +4,5 @@', offset: 3 },
+      { patch: '0001-a.patch', file: 'daemon/daemon.go', hunk: '@@ -4,4 +4,5 @@', offset: -1 },
+    ],
     replacedLocalEdits: ['daemon/daemon.go'],
   });
   assert.equal(lines, [
     'plan for /src/moby (patch set v28.5.2 release 2):',
     '  modify  daemon/daemon.go  (patch, 2 hunk(s))',
     '  create  daemon/extra/store.go  (new file from full/)',
-    '  warning: 0001-a.patch: daemon/daemon.go @@ -4,4 +4,5 @@ applies at offset +3',
+    '  offsets: 2 of 2 hunk(s) applied where the lines moved: daemon/daemon.go +3 -1',
     '  warning: local edits to daemon/daemon.go will be replaced (--strategy full)',
     '  2 file(s) to write',
   ]);

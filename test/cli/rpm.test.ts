@@ -38,12 +38,12 @@ async function fakeDocker(infoExit: number): Promise<{ dir: string; PATH: string
   return { dir, PATH: `${dir}:${process.env.PATH}` };
 }
 
-/** A project root with an empty v28.5.2 patch set, for runs that must get past the patch step. */
-async function emptyPatchRoot(): Promise<string> {
+/** A project root with an empty patch set (v28.5.2 unless told), for runs that must get past the patch step. */
+async function emptyPatchRoot(base = 'v28.5.2'): Promise<string> {
   const root = await tempDir('dockerd-extra-root-');
   await writeFiles(root, {
-    'patches/v28.5.2/series': '',
-    'patches/v28.5.2/manifest.json': '{"base":"v28.5.2","release":1,"files":{},"full":{}}\n',
+    [`patches/${base}/series`]: '',
+    [`patches/${base}/manifest.json`]: `{"base":"${base}","release":1,"files":{},"full":{}}\n`,
   });
   return root;
 }
@@ -88,21 +88,46 @@ Cli('a tree that is not moby is refused (exit 2)', async () => {
   });
 });
 
-Cli('an engine line without a packaging branch is refused (exit 2)', async () => {
-  const tree = await makeToyEngine('v27.5.1');
-  await withDocker(0, [tree], (run) => {
-    const r = run(['--moby', tree]);
+Cli('a line without a patch set, or a pre-release, is refused before packaging is opened (exit 2)', async () => {
+  for (const [tag, text] of [['v27.5.1', /^error: moby v27\.5\.1 is engine line v27, which has no patch set; supported: v28\.x\.y \(set v28\.5\.2\), docker-v29\.x\.y \(set docker-v29\.7\.2\)/], ['docker-v29.0.0-rc.2', /^error: moby docker-v29\.0\.0-rc\.2 is a pre-release/]] as const) {
+    const tree = await makeToyEngine(tag);
+    await withDocker(0, [tree], (run) => {
+      const r = run(['--moby', tree, '--packaging', '/nowhere']);
+      assert.is(r.status, 2, r.stderr);
+      assert.equal(oneLine(r).length, 1, r.stderr);
+      assert.match(oneLine(r)[0]!, text);
+      assert.is(gitSync(tree, 'status', '--porcelain'), '');
+    });
+  }
+});
+
+Cli('an engine line with a set but no known packaging branch is refused (exit 2)', async () => {
+  const tree = await makeToyEngine('v30.0.0');
+  const root = await emptyPatchRoot('v30.0.0');
+  await withDocker(0, [tree, root], (run) => {
+    const r = run(['--moby', tree], { DOCKERD_EXTRA_ROOT: root });
     assert.is(r.status, 2);
-    assert.match(oneLine(r)[0]!, /^error: moby 27\.5\.1 has no known docker-ce-packaging branch \(known engine lines: 28\.x, 29\.x\)/);
+    assert.match(oneLine(r)[0]!, /^error: moby 30\.0\.0 has no known docker-ce-packaging branch \(known engine lines: 28\.x, 29\.x\)/);
   });
 });
 
-Cli('without a patch set to default to, upstream is not cloned: refused with the supported tags (exit 2)', async () => {
+Cli('without a patch set to default to, upstream is not cloned: refused, saying patches/ is empty (exit 2)', async () => {
   const root = await tempDir('dockerd-extra-root-');
   await withDocker(0, [root], (run) => {
     const r = run([], { DOCKERD_EXTRA_ROOT: root, DOCKERD_EXTRA_CACHE: join(root, 'cache') });
     assert.is(r.status, 2);
-    assert.match(oneLine(r)[0]!, 'has no patch set; supported versions: none (patches/ is empty)');
+    assert.match(oneLine(r)[0]!, 'the project has no patch set (patches/ is empty)');
+  });
+});
+
+Cli('a v29 tree with no set of its own takes the nearest v29 set and needs packaging branch master (exit 2 on 28.x)', async () => {
+  const tree = await makeToyEngine('docker-v29.6.0');
+  const root = await emptyPatchRoot('docker-v29.7.2');
+  const packaging = await makeToyPackaging('28.x');
+  await withDocker(0, [tree, root, packaging], (run) => {
+    const r = run(['--moby', tree, '--packaging', packaging], { DOCKERD_EXTRA_ROOT: root });
+    assert.is(r.status, 2);
+    assert.match(r.stderr, /is on "28\.x" but moby docker-v29\.6\.0 needs branch master/);
   });
 });
 

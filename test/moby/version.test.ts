@@ -2,8 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertBaseTag, compareTags, detectVersion, newestBase, parseDescribe, pickBase, versionOfTag } from '../../src/moby/version.ts';
-import { MissingBaseTagError, UnknownVersionError, UnsupportedVersionError } from '../../src/moby/errors.ts';
+import { compareTags, detectVersion, newestBase, parseDescribe, requireSet, versionOfTag } from '../../src/moby/version.ts';
+import { UnknownVersionError, UnsupportedVersionError } from '../../src/moby/errors.ts';
 import { gitSync, removeDir } from '../helpers.ts';
 import { makeMobyTree } from './fixtures.ts';
 
@@ -28,58 +28,84 @@ Version('newestBase orders numerically across lines', () => {
   assert.ok(compareTags('v28.5.2', 'v28.5.10') < 0);
 });
 
-Version('pickBase maps a tag to its patch set, or lists the supported ones', () => {
-  assert.is(pickBase('v28.5.2', ['v28.5.2']), 'v28.5.2');
-  try {
-    pickBase('v27.1.0', ['v28.5.2', 'docker-v29.7.2']);
-    assert.unreachable();
-  } catch (error) {
-    assert.instance(error, UnsupportedVersionError);
-    const e = error as UnsupportedVersionError;
-    assert.is(e.found, 'v27.1.0');
-    assert.equal(e.supported, ['v28.5.2', 'docker-v29.7.2']);
-    assert.is(e.exitCode, 2);
+const BASES = ['v28.5.2', 'docker-v29.7.2'];
+
+Version('requireSet gives the chosen set, or an UnsupportedVersionError with its reason and the supported tags', () => {
+  assert.equal(requireSet('docker-v29.6.0', BASES), { kind: 'nearest', tag: 'docker-v29.6.0', line: 29, base: 'docker-v29.7.2', relation: 'newer' });
+  for (const [tag, reason, line] of [['v27.1.0', 'no-set-for-line', 27], ['docker-v30.0.0', 'no-set-for-line', 30], ['v28.0.0-rc.1', 'pre-release', 28], ['main', 'not-an-engine-tag', undefined]] as const) {
+    const e = failure(() => requireSet(tag, BASES)) as UnsupportedVersionError;
+    assert.instance(e, UnsupportedVersionError);
+    assert.equal([e.found, e.reason, e.line, e.supported, e.exitCode], [tag, reason, line, ['v28.5.2', 'docker-v29.7.2'], 2], tag);
   }
 });
+
+function failure(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return assert.unreachable('should have thrown');
+}
+
+/** One more commit on top of HEAD. */
+function commit(dir: string, name: string): void {
+  gitSync(dir, 'commit', '-q', '--allow-empty', '-m', name);
+}
 
 Version('detectVersion: exact tag, then a branch ahead of the tag', async () => {
   const dir = await makeMobyTree('v28.5.2');
   try {
-    assert.equal(await detectVersion(dir), { tag: 'v28.5.2', ahead: 0, version: '28.5.2' });
+    assert.equal(await detectVersion(dir, BASES), { tag: 'v28.5.2', ahead: 0, version: '28.5.2' });
     await writeFile(join(dir, 'daemon/new.go'), 'package daemon\n');
     gitSync(dir, 'add', '.');
     gitSync(dir, 'commit', '-q', '-m', 'feature');
-    assert.equal(await detectVersion(dir), { tag: 'v28.5.2', ahead: 1, version: '28.5.2' });
+    assert.equal(await detectVersion(dir, BASES), { tag: 'v28.5.2', ahead: 1, version: '28.5.2' });
   } finally {
     await removeDir(dir);
   }
 });
 
-Version('detectVersion without any tag is an UnknownVersionError', async () => {
+Version('detectVersion takes the engine tag, not the Go module tag on the same commit', async () => {
+  const dir = await makeMobyTree('v2.0.0-beta.13');
+  try {
+    gitSync(dir, 'tag', 'docker-v29.5.0');
+    gitSync(dir, 'tag', 'api/v1.52.0');
+    assert.equal(await detectVersion(dir, BASES), { tag: 'docker-v29.5.0', ahead: 0, version: '29.5.0' });
+    commit(dir, 'past it');
+    gitSync(dir, 'tag', 'v2.0.0-beta.14');
+    assert.equal(await detectVersion(dir, BASES), { tag: 'docker-v29.5.0', ahead: 1, version: '29.5.0' });
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+Version('detectVersion prefers the release over a release candidate on the same commit', async () => {
   const dir = await makeMobyTree('');
   try {
-    await detectVersion(dir);
-    assert.unreachable();
-  } catch (error) {
-    assert.instance(error, UnknownVersionError);
+    // git describe itself would name the annotated rc here.
+    gitSync(dir, 'tag', '-a', '-m', 'rc', 'v28.3.0-rc.2');
+    gitSync(dir, 'tag', 'v28.3.0');
+    commit(dir, 'past it');
+    commit(dir, 'and again');
+    assert.equal(await detectVersion(dir, BASES), { tag: 'v28.3.0', ahead: 2, version: '28.3.0' });
   } finally {
     await removeDir(dir);
   }
 });
 
-Version('assertBaseTag resolves a present tag and names a missing one', async () => {
-  const dir = await makeMobyTree('v28.5.2');
-  try {
-    assert.is(await assertBaseTag(dir, 'v28.5.2'), gitSync(dir, 'rev-parse', 'HEAD').trim());
+Version('detectVersion without any engine tag is an UnknownVersionError that lists the supported lines', async () => {
+  for (const tag of ['', 'api/v1.52.0']) {
+    const dir = await makeMobyTree(tag);
     try {
-      await assertBaseTag(dir, 'v28.5.1');
+      await detectVersion(dir, BASES);
       assert.unreachable();
     } catch (error) {
-      assert.instance(error, MissingBaseTagError);
-      assert.is((error as MissingBaseTagError).base, 'v28.5.1');
+      assert.instance(error, UnknownVersionError);
+      assert.equal([(error as UnknownVersionError).supported, (error as UnknownVersionError).exitCode], [BASES, 2]);
+    } finally {
+      await removeDir(dir);
     }
-  } finally {
-    await removeDir(dir);
   }
 });
 

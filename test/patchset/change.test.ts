@@ -24,7 +24,7 @@ const conflict: FullPlan = { kind: 'conflict', failures: [{ patch: 'p', file: 'a
 /** Release 2: a.go gets "a2", c.go is new; it applies only to HEAD's a.go. */
 const release2: Planner = (read) =>
   read('a.go') === 'a\n'
-    ? { kind: 'apply', warnings: [], writes: [{ path: 'a.go', before: 'a\n', after: 'a2\n', source: 'patch' }, { path: 'c.go', before: read('c.go'), after: 'c\n', source: 'full' }] }
+    ? { kind: 'apply', offsets: [], writes: [{ path: 'a.go', before: 'a\n', after: 'a2\n', source: 'patch' }, { path: 'c.go', before: read('c.go'), after: 'c\n', source: 'full' }] }
     : conflict;
 
 Change('an earlier set in the way is taken out and the new one put in, deletions included', () => {
@@ -58,7 +58,7 @@ const writes = (): FileWrite[] => [
 async function appliedOverOld(tree: string, only = writes()) {
   await mkdir(join(tree, 'daemon/old'), { recursive: true });
   await writeFile(join(tree, 'daemon/old/extra.go'), 'package old\n');
-  return applyPlan(tree, { kind: 'apply', writes: only, warnings: [] }, record({}, 2));
+  return applyPlan(tree, { kind: 'apply', writes: only, offsets: [] }, record({}, 2));
 }
 
 Change('rollback() of a finished apply puts back modified, deleted and created files; then it is spent', async ({ tree }) => {

@@ -6,7 +6,7 @@ import { exportPatchSet } from '../../src/patchset/export.ts';
 import { loadPatchSet } from '../../src/patchset/patch-set.ts';
 import { planDiff } from '../../src/patchset/plan.ts';
 import { planFull } from '../../src/patchset/full.ts';
-import { baseBlobReader, fullReader, treeReader } from '../../src/patchset/readers.ts';
+import { headBlobReader, fullReader, treeReader } from '../../src/patchset/readers.ts';
 import { applyPlan } from '../../src/patchset/apply.ts';
 import { appliedRecordFor } from '../../src/patchset/record.ts';
 import { ExportRefusedError } from '../../src/patchset/errors.ts';
@@ -86,7 +86,7 @@ Export('export → apply on a fresh base tree is the identity (both strategies)'
     ctx.others.push(tree);
     const plan = strategy === 'diff'
       ? planDiff(set, treeReader(tree), fullReader(set))
-      : planFull(set, await baseBlobReader(tree, set), treeReader(tree), fullReader(set));
+      : planFull(set, await headBlobReader(tree, set), treeReader(tree), fullReader(set));
     if (plan.kind !== 'apply') return assert.unreachable(plan.kind);
     await applyPlan(tree, plan, appliedRecordFor(set, strategy, plan));
     const read = treeReader(tree);

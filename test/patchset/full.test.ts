@@ -3,13 +3,13 @@ import * as assert from 'uvu/assert';
 import { loadPatchSet, type PatchSet } from '../../src/patchset/patch-set.ts';
 import { planDiff, type FileReader } from '../../src/patchset/plan.ts';
 import { planFull } from '../../src/patchset/full.ts';
-import { baseBlobReader, fullReader, treeReader } from '../../src/patchset/readers.ts';
+import { headBlobReader, fullReader, treeReader } from '../../src/patchset/readers.ts';
 import { applyPlan } from '../../src/patchset/apply.ts';
 import { appliedRecordFor } from '../../src/patchset/record.ts';
-import { ManifestMismatchError, MissingBaseBlobError } from '../../src/patchset/errors.ts';
+import { FullBaseMismatchError, ManifestMismatchError } from '../../src/patchset/errors.ts';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gitSync, removeDir, writeFiles } from '../helpers.ts';
+import { failureOf, gitSync, removeDir, writeFiles } from '../helpers.ts';
 import { BASE, BASE_TAG, FULL, PATCHED, makeProject, makeTree } from './fixtures.ts';
 
 const Full = suite('patchset/full (full strategy)');
@@ -31,7 +31,7 @@ function snapshot(dir: string): Record<string, string | undefined> {
   return Object.fromEntries([...Object.keys(BASE), ...Object.keys(FULL)].map((p) => [p, read(p)]));
 }
 
-Full('patched results come from the base blobs and match the hand-written answer', async () => {
+Full('patched results come from HEAD\'s blobs of the base and match the hand-written answer', async () => {
   const plan = await withSet((set) => planFull(set, reader(BASE), reader(BASE), reader(FULL)));
   if (plan.kind !== 'apply') return assert.unreachable(plan.kind);
   for (const [path, text] of Object.entries({ ...PATCHED, ...FULL })) {
@@ -46,7 +46,7 @@ Full('on a clean base tree it ends byte-identical to the diff strategy', async (
     const viaFull = await makeTree();
     try {
       const diffPlan = planDiff(set, treeReader(viaDiff), fullReader(set));
-      const fullPlan = planFull(set, await baseBlobReader(viaFull, set), treeReader(viaFull), fullReader(set));
+      const fullPlan = planFull(set, await headBlobReader(viaFull, set), treeReader(viaFull), fullReader(set));
       if (diffPlan.kind !== 'apply' || fullPlan.kind !== 'apply') return assert.unreachable('both should apply');
       await applyPlan(viaDiff, diffPlan, appliedRecordFor(set, 'diff', diffPlan));
       await applyPlan(viaFull, fullPlan, appliedRecordFor(set, 'full', fullPlan));
@@ -83,15 +83,26 @@ Full('a tree that already holds the result plans nothing', async () => {
   assert.equal(plan, { kind: 'already-applied' });
 });
 
-Full('a base blob that is not what the manifest records is refused', async () => {
-  const base = { ...BASE, 'daemon/config/config.go': BASE['daemon/config/config.go'] + '// drift\n' };
+Full('HEAD blobs that are not the set\'s base are refused, every such file listed, exit 2', async () => {
+  const other = { ...BASE, 'daemon/config/config.go': BASE['daemon/config/config.go'] + '// another release\n', 'daemon/daemon.go': undefined };
+  const root = await makeProject();
   try {
-    await withSet((set) => planFull(set, reader(base), reader(base), reader(FULL)));
-    assert.unreachable('should have thrown');
-  } catch (error) {
-    assert.instance(error, ManifestMismatchError);
-    assert.equal([(error as ManifestMismatchError).path, (error as ManifestMismatchError).which], ['daemon/config/config.go', 'base']);
+    const set = await loadPatchSet(root, 'v28.3.0');
+    const error = (await failureOf(() => planFull(set, reader(other), reader(other), reader(FULL)))) as FullBaseMismatchError;
+    assert.instance(error, FullBaseMismatchError);
+    assert.equal([error.tree, error.base, error.paths, error.exitCode], ['v28.3.0', BASE_TAG, ['daemon/config/config.go', 'daemon/daemon.go'], 2]);
+    // On the set's own tag the tree is named HEAD: commits past the tag changed the file.
+    const own = (await failureOf(() => withSet((s) => planFull(s, reader(other), reader(other), reader(FULL))))) as FullBaseMismatchError;
+    assert.equal([own.tree, own.paths.length], ['HEAD', 2]);
+  } finally {
+    await removeDir(root);
   }
+});
+
+Full('HEAD with the patched files committed is accepted as made from the base', async () => {
+  const committed = { ...BASE, ...PATCHED };
+  const plan = await withSet((set) => planFull(set, reader(committed), reader({ ...committed, ...FULL }), reader(FULL)));
+  assert.equal(plan, { kind: 'already-applied' });
 });
 
 Full('a full/ file that differs from the manifest is refused', async () => {
@@ -104,14 +115,13 @@ Full('a full/ file that differs from the manifest is refused', async () => {
   }
 });
 
-Full('a checkout without the base tag cannot give base blobs', async () => {
+Full('blobs come from HEAD, not from the base tag: a tree without the tag plans the same', async () => {
   const tree = await makeTree();
   gitSync(tree, 'tag', '-d', BASE_TAG);
   try {
-    await withSet(async (set) => planFull(set, await baseBlobReader(tree, set), treeReader(tree), fullReader(set)));
-    assert.unreachable('should have thrown');
-  } catch (error) {
-    assert.instance(error, MissingBaseBlobError);
+    const plan = await withSet(async (set) => planFull(set, await headBlobReader(tree, set), treeReader(tree), fullReader(set)));
+    if (plan.kind !== 'apply') return assert.unreachable(plan.kind);
+    assert.is(plan.writes.find((w) => w.path === 'daemon/daemon.go')!.after, PATCHED['daemon/daemon.go']);
   } finally {
     await removeDir(tree);
   }
@@ -121,21 +131,21 @@ Full('a git that fails is an error of its own, not a missing base blob', async (
   const tree = await makeTree();
   try {
     await rm(join(tree, '.git'), { recursive: true }); // now a plain folder: git refuses every command
-    await withSet(async (set) => baseBlobReader(tree, set));
+    await withSet(async (set) => headBlobReader(tree, set));
     assert.unreachable('should have thrown');
   } catch (error) {
-    assert.not.instance(error, MissingBaseBlobError);
+    assert.not.instance(error, FullBaseMismatchError);
     assert.match(String(error), /not a git repository/);
   } finally {
     await removeDir(tree);
   }
 });
 
-Full('base blobs come from history, not from the (edited) work tree', async () => {
+Full('blobs come from history, not from the (edited) work tree', async () => {
   const tree = await makeTree();
   try {
     await writeFiles(tree, { 'daemon/daemon.go': 'package daemon // rewritten locally\n' });
-    const plan = await withSet(async (set) => planFull(set, await baseBlobReader(tree, set), treeReader(tree), fullReader(set)));
+    const plan = await withSet(async (set) => planFull(set, await headBlobReader(tree, set), treeReader(tree), fullReader(set)));
     if (plan.kind !== 'apply') return assert.unreachable(plan.kind);
     assert.is(plan.writes.find((w) => w.path === 'daemon/daemon.go')!.after, PATCHED['daemon/daemon.go']);
     assert.equal(plan.replacedLocalEdits, ['daemon/daemon.go']);

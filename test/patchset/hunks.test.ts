@@ -25,7 +25,7 @@ Hunks('split and join round-trip, with and without a final newline', () => {
 
 Hunks('a last line without newline stays without one', () => {
   const r = apply(NO_EOL_BOTH, 'set -e\necho old');
-  assert.equal(r, { ok: true, after: 'set -e\necho new', warnings: [] });
+  assert.equal(r, { ok: true, after: 'set -e\necho new', offsets: [] });
 });
 
 Hunks('a hunk that says "no newline" does not match a file that has one, and the other way round', () => {
@@ -37,13 +37,13 @@ Hunks('a hunk that says "no newline" does not match a file that has one, and the
 
 Hunks('reverse application undoes the patch (the already-applied check)', () => {
   const r = apply(NO_EOL_BOTH, 'set -e\necho new', true);
-  assert.equal(r, { ok: true, after: 'set -e\necho old', warnings: [] });
+  assert.equal(r, { ok: true, after: 'set -e\necho old', offsets: [] });
 });
 
 Hunks('CRLF lines are content: kept byte for byte', () => {
   const patch = '--- a/hack/x.sh\n+++ b/hack/x.sh\n@@ -1,2 +1,3 @@\n a\r\n+b\r\n c\r\n';
   const r = apply(patch, 'a\r\nc\r\n');
-  assert.equal(r, { ok: true, after: 'a\r\nb\r\nc\r\n', warnings: [] });
+  assert.equal(r, { ok: true, after: 'a\r\nb\r\nc\r\n', offsets: [] });
   assert.is(apply(patch, 'a\nc\n').ok, false);
 });
 
@@ -51,7 +51,7 @@ Hunks('of two places that match, the one nearest the header wins; a tie goes to 
   const patch = (at: number) => `--- a/hack/x.sh\n+++ b/hack/x.sh\n@@ -${at},2 +${at},3 @@\n x\n+y\n z\n`;
   const offsets = (at: number, text: string) => {
     const r = apply(patch(at), text);
-    return r.ok ? [r.after, r.warnings.map((w) => w.offset)] : 'failed';
+    return r.ok ? [r.after, r.offsets.map((w) => w.offset)] : 'failed';
   };
   // "x z" at lines 1 and 6: a header at line 4 is 2 away from 6 and 3 from 1.
   assert.equal(offsets(4, 'x\nz\n1\n2\n3\nx\nz\n'), ['x\nz\n1\n2\n3\nx\ny\nz\n', [2]]);

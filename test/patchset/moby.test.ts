@@ -13,7 +13,7 @@ import { exportPatchSet } from '../../src/patchset/export.ts';
 import { loadPatchSet, supportedBases, type PatchSet } from '../../src/patchset/patch-set.ts';
 import { planDiff } from '../../src/patchset/plan.ts';
 import { planFull } from '../../src/patchset/full.ts';
-import { baseBlobReader, fullReader, treeReader } from '../../src/patchset/readers.ts';
+import { headBlobReader, fullReader, treeReader } from '../../src/patchset/readers.ts';
 import { applyPlan } from '../../src/patchset/apply.ts';
 import { appliedRecordFor } from '../../src/patchset/record.ts';
 import { gitSync, mobySource, removeDir, tempDir, writeFiles } from '../helpers.ts';
@@ -61,7 +61,7 @@ async function applyTimed(tree: string, set: PatchSet, strategy: 'diff' | 'full'
   const started = performance.now();
   const plan = strategy === 'diff'
     ? planDiff(set, treeReader(tree), fullReader(set))
-    : planFull(set, await baseBlobReader(tree, set), treeReader(tree), fullReader(set));
+    : planFull(set, await headBlobReader(tree, set), treeReader(tree), fullReader(set));
   if (plan.kind !== 'apply') throw new Error(`expected apply, got ${JSON.stringify(plan).slice(0, 500)}`);
   await applyPlan(tree, plan, appliedRecordFor(set, strategy, plan));
   return performance.now() - started;
@@ -117,8 +117,8 @@ async function projectSetPlansCleanly(tree: string, base: string): Promise<void>
   gitSync(tree, 'clean', '-fdq');
   const diff = planDiff(set, treeReader(tree), fullReader(set));
   assert.is(diff.kind, 'apply', JSON.stringify(diff).slice(0, 2000));
-  if (diff.kind === 'apply') assert.equal(diff.warnings, [], 'no offsets on the exact base');
-  const full = planFull(set, await baseBlobReader(tree, set), treeReader(tree), fullReader(set));
+  if (diff.kind === 'apply') assert.equal(diff.offsets, [], 'no offsets on the exact base');
+  const full = planFull(set, await headBlobReader(tree, set), treeReader(tree), fullReader(set));
   assert.is(full.kind, 'apply');
   if (diff.kind === 'apply' && full.kind === 'apply') {
     assert.equal(full.writes.map((w) => [w.path, w.after]), diff.writes.map((w) => [w.path, w.after]));

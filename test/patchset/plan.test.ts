@@ -23,7 +23,7 @@ async function withSet<T>(fn: (set: PatchSet) => T, options = {}): Promise<T> {
 Plan('a clean base tree: every touched file patched, in series order, and the full/ files created', async () => {
   const plan = await withSet((set) => planDiff(set, reader(BASE), fullReader));
   if (plan.kind !== 'apply') return assert.unreachable(plan.kind);
-  assert.equal(plan.warnings, []);
+  assert.equal(plan.offsets, []);
   const byPath = Object.fromEntries(plan.writes.map((w) => [w.path, w]));
   for (const path of Object.keys(PATCHED)) {
     assert.is(byPath[path]!.after, PATCHED[path], path);
@@ -82,7 +82,7 @@ Plan('a hunk found away from its header applies and is reported with its offset'
   const moved = BASE['daemon/daemon.go']!.replace('root: root}\n', 'root: root}\n' + extra);
   const plan = await withSet((set) => planDiff(set, reader({ ...BASE, 'daemon/daemon.go': moved }), fullReader));
   if (plan.kind !== 'apply') return assert.unreachable(plan.kind);
-  assert.equal(plan.warnings, [
+  assert.equal(plan.offsets, [
     { patch: `patches/${BASE_TAG}/0003-daemon-daemon.go.patch`, file: 'daemon/daemon.go', hunk: '@@ -17,6 +18,9 @@', offset: 2 },
   ]);
   const after = plan.writes.find((w) => w.path === 'daemon/daemon.go')!.after;
@@ -142,7 +142,7 @@ Plan('patches apply in series order, each on the text the earlier ones made', as
   const plan = await withSet((set) => planDiff(set, reader(BASE), fullReader), { series });
   if (plan.kind !== 'apply') return assert.unreachable(plan.kind);
   // 0004 (two import lines) now runs before 0003, so 0003's hunks are found two lines further down.
-  assert.equal(plan.warnings.map((w) => [w.patch.split('/').at(-1), w.hunk, w.offset]), [
+  assert.equal(plan.offsets.map((w) => [w.patch.split('/').at(-1), w.hunk, w.offset]), [
     ['0003-daemon-daemon.go.patch', '@@ -9,6 +9,7 @@', 2],
     ['0003-daemon-daemon.go.patch', '@@ -17,6 +18,9 @@', 2],
   ]);

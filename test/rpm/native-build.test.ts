@@ -33,7 +33,8 @@ async function request(out: string, patch: PatchStep): Promise<RpmRequest> {
     mode: 'native',
     out,
     cwd: out,
-    projectRoot: out,
+    // Only read: the toy tree's tag gets its set from the real patches/ before `patch` stands in for it.
+    projectRoot: REPO,
     projectRpmDir: join(REPO, 'rpm'),
     cacheDir: join(out, 'cache'),
     tiniStatic: TINI_STATIC,
