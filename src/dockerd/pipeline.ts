@@ -115,8 +115,12 @@ function choiceNote(choice: ChosenSet): string {
   }
 }
 
+/** Which part of the work a build step is, for a caller that reports per part (the engine matrix). */
+export type BuildPhase = 'apply' | 'build' | 'verify';
+export type BuildStep = Step<BuildState> & { phase: BuildPhase };
+
 /** Stamp and Go are checked before anything is written, so "no Go" leaves the tree untouched. */
-export function buildSteps(options: BuildOptions): Step<BuildState>[] {
+export function buildSteps(options: BuildOptions): BuildStep[] {
   const dir = (s: BuildState) => need(s.checkout, 'the checkout').dir;
   const dockerd = join(options.outDir, 'dockerd');
   const changes = (s: BuildState) => need(s.plan, 'the plan').kind === 'apply';
@@ -124,6 +128,7 @@ export function buildSteps(options: BuildOptions): Step<BuildState>[] {
   return [
     {
       title: 'Check the build stamp',
+      phase: 'build',
       skip: (s) => noBuild() || (changes(s) ? 'the patch set changes the tree: build needed' : false),
       async run(s) {
         const stamp = await readStamp(options.outDir);
@@ -136,6 +141,7 @@ export function buildSteps(options: BuildOptions): Step<BuildState>[] {
     },
     {
       title: 'Check Go',
+      phase: 'build',
       skip: (s) => noBuild() || (s.upToDate ? 'up to date' : false),
       async run(s, io) {
         const go = await checkGo(dir(s), options.env, io.signal);
@@ -144,6 +150,7 @@ export function buildSteps(options: BuildOptions): Step<BuildState>[] {
     },
     {
       title: 'Apply the patch set',
+      phase: 'apply',
       skip: (s) => (changes(s) ? false : isEmptySet(need(s.set, 'the patch set')) ? 'empty patch set: nothing to apply' : 'already applied: nothing to write'),
       async run(s, io) {
         const plan = need(s.plan, 'the plan');
@@ -158,6 +165,7 @@ export function buildSteps(options: BuildOptions): Step<BuildState>[] {
     },
     {
       title: `Build dockerd with hack/make.sh dynbinary (log: ${logFileOf(options)})`,
+      phase: 'build',
       skip: (s) => noBuild() || (s.upToDate ? 'up to date' : false),
       keepGoing: true,
       async run(s, io) {
@@ -177,6 +185,7 @@ export function buildSteps(options: BuildOptions): Step<BuildState>[] {
     },
     {
       title: 'Roll back what this run changed in the tree',
+      phase: 'apply',
       onFailure: true,
       enabled: (s) => s.change !== undefined,
       async run(s) {
@@ -187,6 +196,7 @@ export function buildSteps(options: BuildOptions): Step<BuildState>[] {
     },
     {
       title: `Verify ${dockerd}`,
+      phase: 'verify',
       skip: noBuild,
       async run(s, io) {
         const line = await verifyVersion(dockerd, need(s.stamp, 'the stamp').version, io.signal);
