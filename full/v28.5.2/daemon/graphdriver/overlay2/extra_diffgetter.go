@@ -11,7 +11,6 @@ import (
 	"github.com/docker/docker/daemon/extrastorage/beneath"
 	"github.com/docker/docker/daemon/graphdriver"
 	"github.com/vbatts/tar-split/tar/storage"
-	"golang.org/x/sys/unix"
 )
 
 var _ graphdriver.DiffGetterDriver = (*Driver)(nil)
@@ -56,11 +55,12 @@ func (d *Driver) mountedDiffGetter(id string) (graphdriver.FileGetCloser, error)
 	return &mountedDiff{FileGetter: storage.NewPathFileGetter(p), put: func() error { return d.Put(id) }}, nil
 }
 
-// linkedDiff reads files of a linked layer through an os.Root on its store
-// directory: a path that leads out of the directory is refused, and so is
+// linkedDiff reads files of a linked layer below its store directory, each
+// opened as the store's other files are (package beneath): a path that
+// leads out of the directory or through a symlink is refused, and so is
 // anything but a regular file at the end of it.
 type linkedDiff struct {
-	root *os.Root
+	root *os.File // O_PATH handle of the layer's diff directory
 	dir  string
 }
 
@@ -69,12 +69,7 @@ func openLinkedDiff(l linkedLayer) (graphdriver.FileGetCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer dir.Close()
-	root, err := os.OpenRoot(beneath.FdPath(dir))
-	if err != nil {
-		return nil, fmt.Errorf("layer data %s is unreadable (extra storage not mounted or failing?): %w", path.Join(l.Root, l.Rel), err)
-	}
-	return &linkedDiff{root: root, dir: path.Join(l.Root, l.Rel)}, nil
+	return &linkedDiff{root: dir, dir: path.Join(l.Root, l.Rel)}, nil
 }
 
 func (l *linkedDiff) Get(name string) (io.ReadCloser, error) {
@@ -84,8 +79,8 @@ func (l *linkedDiff) Get(name string) (io.ReadCloser, error) {
 	// A handle first, not following a final symlink: opening a device node
 	// or a FIFO for reading can already have effects (or wait for a writer).
 	// Only a regular file, what tar-split names, is then opened for reading,
-	// as the very inode checked.
-	h, err := l.root.OpenFile(name, unix.O_PATH|unix.O_NOFOLLOW, 0)
+	// as the very inode checked. Tar names may start with "./".
+	h, err := beneath.Path(l.root, path.Clean(name))
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -97,7 +92,7 @@ func (l *linkedDiff) Get(name string) (io.ReadCloser, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, wrap(fmt.Errorf("is a %s, not the regular file its tar-split names (the extra storage is inconsistent)", beneath.Kind(fi.Mode())))
 	}
-	f, err := os.OpenFile(beneath.FdPath(h), os.O_RDONLY, 0)
+	f, err := beneath.Reopen(h)
 	if err != nil {
 		return nil, wrap(err)
 	}
