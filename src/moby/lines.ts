@@ -2,8 +2,9 @@
  * Engine tags, engine lines and the patch set a tag gets, purely. moby tags its engine releases
  * `v28.5.2` up to v28 and `docker-v29.7.2` from v29 on (next to Go module tags such as
  * `v2.0.0-beta.13`, `api/v1.52.0` and `client/v0.1.0` on the same commits); an engine LINE is the
- * major version. A tag with no set of its own gets the nearest set of its line: the newest set not
- * newer than the tag, else the oldest set of the line newer than it. Sets never cross lines.
+ * major version. A set is made at the last release it serves, so a tag with no set of its own gets
+ * the first set of its line at or above it (v28.0.1 → v28.1.1, v28.3.0 → v28.5.2), and a tag newer
+ * than every set the newest (a later patch release most resembles it). Sets never cross lines.
  */
 export interface EngineTag {
   tag: string;
@@ -57,9 +58,9 @@ export function chooseSet(tag: string, bases: readonly string[]): SetChoice {
   if (t.preRelease !== undefined) return { kind: 'refused', tag, reason: 'pre-release', line: t.line };
   const exact = sets.find((b) => compareInLine(b, t) === 0);
   if (exact) return { kind: 'exact', tag, line: t.line, base: exact.tag };
-  const older = sets.filter((b) => compareInLine(b, t) < 0).at(-1);
-  if (older) return { kind: 'nearest', tag, line: t.line, base: older.tag, relation: 'older' };
-  return { kind: 'nearest', tag, line: t.line, base: sets[0]!.tag, relation: 'newer' };
+  const newer = sets.find((b) => compareInLine(b, t) > 0);
+  if (newer) return { kind: 'nearest', tag, line: t.line, base: newer.tag, relation: 'newer' };
+  return { kind: 'nearest', tag, line: t.line, base: sets.at(-1)!.tag, relation: 'older' };
 }
 
 /** The bases that are release tags, oldest first (line, minor, patch). */
@@ -105,8 +106,8 @@ export function supportedSummary(bases: readonly string[]): string {
 }
 
 /**
- * "v28 (set v28.5.2, used for v28.0.0 and later)": what --version says of each line. With more than
- * one set in a line each is used from its own version until the next set's, the oldest from x.0.0.
+ * "v28 (set v28.1.1, used up to v28.1.1; set v28.5.2, used after v28.1.1)": what --version says of
+ * each line. A set serves the releases up to its own since the set before it; the newest, all after.
  */
 export function describeLines(bases: readonly string[]): string {
   const lines = engineLines(bases);
@@ -116,9 +117,10 @@ export function describeLines(bases: readonly string[]): string {
 
 function describeLine(l: EngineLine): string {
   const uses = l.bases.map((b, i) => {
-    const from = i === 0 ? `${l.prefix}v${l.line}.0.0` : b;
-    const next = l.bases[i + 1];
-    return `set ${b}, used for ${from} ${next ? `until ${next}` : 'and later'}`;
+    const prev = l.bases[i - 1];
+    const last = i === l.bases.length - 1;
+    if (prev === undefined) return `set ${b}, used ${last ? `for every v${l.line} release` : `up to ${b}`}`;
+    return `set ${b}, used after ${prev}`;
   });
   return `v${l.line} (${uses.join('; ')})`;
 }

@@ -73,7 +73,12 @@ function importPath(spec: string): string {
   return /"([^"]*)"/.exec(spec)?.[1] ?? spec;
 }
 
+/** Within one line nothing moves: an older release's set carries the newest one's files as they are. */
+export const SAME_LINE: LineRewrite = { moves: [], imports: [] };
+
 /** The rewrite from one set's line to another's, or undefined when the project has none. */
 export function lineRewrite(from: string, to: string): LineRewrite | undefined {
-  return /^v28\./.test(from) && /^docker-v29\./.test(to) ? V29_REWRITE : undefined;
+  const line = (base: string) => /^(?:docker-)?v(\d+)\./.exec(base)?.[1];
+  if (line(from) !== undefined && line(from) === line(to)) return SAME_LINE;
+  return line(from) === '28' && line(to) === '29' ? V29_REWRITE : undefined;
 }

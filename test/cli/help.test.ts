@@ -43,10 +43,10 @@ Help('--version prints the project version, the engine lines and the sets under 
     const runs = await Promise.all([cli(['--version'], env), cli(['validate-config', '--version'], env), cli(['rpm', '--version'], env)]);
     for (const r of runs) {
       assert.is(r.code, 0, r.stderr);
-      assert.is(r.stdout, 'dockerd-extra 9.8.7\nengine lines: v28 (set v28.5.2, used for v28.0.0 until v28.10.1; set v28.10.1, used for v28.10.1 and later)\n');
+      assert.is(r.stdout, 'dockerd-extra 9.8.7\nengine lines: v28 (set v28.5.2, used up to v28.5.2; set v28.10.1, used after v28.5.2)\n');
     }
     const own = await cli(['build-dockerd', '--version']);
-    assert.match(own.stdout, new RegExp(`^dockerd-extra ${JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version}\nengine lines: v28 \\(set v28\\.5\\.2, used for v28\\.0\\.0 and later\\), v29 \\(set docker-v29\\.7\\.2, used for docker-v29\\.0\\.0 and later\\)\n$`));
+    assert.match(own.stdout, new RegExp(`^dockerd-extra ${JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version}\nengine lines: v28 \\([^)]*set v28\\.5\\.2, used after [^)]*\\), v29 \\([^)]*set docker-v29\\.7\\.2, used after [^)]*\\)\n$`));
   } finally {
     await removeDir(project);
   }

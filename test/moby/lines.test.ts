@@ -5,7 +5,7 @@ import { chooseSet, describeLines, engineLines, parseEngineTag, preferredTag, su
 const Lines = suite('moby/lines (engine tags, lines and the choice of set)');
 
 const BASES = ['v28.5.2', 'docker-v29.7.2'];
-/** Two sets in line 28, to tell "newest not newer" from "oldest newer". */
+/** Two sets in line 28, to tell "the first at or above" from "the newest below". */
 const TWO_IN_28 = ['v28.2.0', 'v28.5.2', 'docker-v29.7.2'];
 
 Lines('parseEngineTag reads both tag styles and pre-releases, and nothing else', () => {
@@ -25,7 +25,8 @@ const CASES: [string, string, readonly string[], SetChoice][] = [
   ['older patch in the same line', 'v28.3.0', BASES, { kind: 'nearest', tag: 'v28.3.0', line: 28, base: 'v28.5.2', relation: 'newer' }],
   ['older v29 release', 'docker-v29.5.0', BASES, { kind: 'nearest', tag: 'docker-v29.5.0', line: 29, base: 'docker-v29.7.2', relation: 'newer' }],
   ['newer release than the set', 'docker-v29.8.1', BASES, { kind: 'nearest', tag: 'docker-v29.8.1', line: 29, base: 'docker-v29.7.2', relation: 'older' }],
-  ['between two sets: the newest not newer', 'v28.4.0', TWO_IN_28, { kind: 'nearest', tag: 'v28.4.0', line: 28, base: 'v28.2.0', relation: 'older' }],
+  ['between two sets: the first above it', 'v28.4.0', TWO_IN_28, { kind: 'nearest', tag: 'v28.4.0', line: 28, base: 'v28.5.2', relation: 'newer' }],
+  ['just past the older set: still the first above it', 'v28.2.1', TWO_IN_28, { kind: 'nearest', tag: 'v28.2.1', line: 28, base: 'v28.5.2', relation: 'newer' }],
   ['past both sets: the newest', 'v28.10.0', TWO_IN_28, { kind: 'nearest', tag: 'v28.10.0', line: 28, base: 'v28.5.2', relation: 'older' }],
   ['before every set: the oldest of the line', 'v28.0.1', TWO_IN_28, { kind: 'nearest', tag: 'v28.0.1', line: 28, base: 'v28.2.0', relation: 'newer' }],
   ['release candidate', 'v28.0.0-rc.1', BASES, { kind: 'refused', tag: 'v28.0.0-rc.1', reason: 'pre-release', line: 28 }],
@@ -66,8 +67,8 @@ Lines('engineLines groups the sets by line, oldest first, with the newest set\'s
 });
 
 Lines('describeLines says which releases each set is used for', () => {
-  assert.is(describeLines(BASES), 'v28 (set v28.5.2, used for v28.0.0 and later), v29 (set docker-v29.7.2, used for docker-v29.0.0 and later)');
-  assert.is(describeLines(TWO_IN_28.slice(0, 2)), 'v28 (set v28.2.0, used for v28.0.0 until v28.5.2; set v28.5.2, used for v28.5.2 and later)');
+  assert.is(describeLines(BASES), 'v28 (set v28.5.2, used for every v28 release), v29 (set docker-v29.7.2, used for every v29 release)');
+  assert.is(describeLines(TWO_IN_28.slice(0, 2)), 'v28 (set v28.2.0, used up to v28.2.0; set v28.5.2, used after v28.2.0)');
   assert.is(describeLines([]), 'none (patches/ is empty)');
 });
 

@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { carryPath, carrySource, originPath, sortImportGroups, V29_REWRITE } from '../../src/patchset/lines.ts';
+import { carryPath, carrySource, lineRewrite, originPath, SAME_LINE, sortImportGroups, V29_REWRITE } from '../../src/patchset/lines.ts';
 import { loadPatchSet } from '../../src/patchset/patch-set.ts';
 import { fullReader } from '../../src/patchset/readers.ts';
 import { fullContent } from '../../src/patchset/plan.ts';
@@ -68,6 +68,15 @@ Lines('imports are rewritten by the first matching prefix and re-sorted within t
   ].join('\n');
   assert.is(carrySource(v28, V29_REWRITE), v29);
   assert.is(carrySource('package x\n\nimport "github.com/docker/docker/layer"\n', V29_REWRITE), 'package x\n\nimport "github.com/moby/moby/v2/daemon/internal/layer"\n');
+});
+
+Lines('sets carry within a line unchanged and from v28 to v29 rewritten, and nowhere else', () => {
+  assert.is(lineRewrite('v28.5.2', 'v28.1.1'), SAME_LINE);
+  assert.is(lineRewrite('docker-v29.7.2', 'docker-v29.3.1'), SAME_LINE);
+  assert.is(lineRewrite('v28.5.2', 'docker-v29.3.1'), V29_REWRITE);
+  assert.is(lineRewrite('docker-v29.7.2', 'v28.5.2'), undefined);
+  assert.is(lineRewrite('v27.5.1', 'v28.5.2'), undefined);
+  assert.is(carrySource('package x\n\nimport (\n\t"b"\n\t"a"\n)\n', SAME_LINE), 'package x\n\nimport (\n\t"a"\n\t"b"\n)\n');
 });
 
 Lines('a group with a comment is left in its order', () => {
