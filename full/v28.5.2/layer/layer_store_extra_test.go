@@ -93,7 +93,10 @@ func externalLayer(t *testing.T, files map[string]string) (ExternalLayer, []byte
 
 func newLinkingStore(t *testing.T) (*layerStore, *linkingDriver, string) {
 	t.Helper()
-	drv := &linkingDriver{Driver: newTestGraphDriver(t)}
+	// newVFSGraphDriver has one signature on every engine line; newTestGraphDriver does not.
+	vfs, err := newVFSGraphDriver(t.TempDir())
+	assert.NilError(t, err)
+	drv := &linkingDriver{Driver: vfs}
 	root := t.TempDir()
 	ls, err := newStoreFromGraphDriver(root, drv)
 	assert.NilError(t, err)
@@ -163,9 +166,12 @@ func TestRegisterExternalCleansUpOnFailure(t *testing.T) {
 }
 
 func TestRegisterExternalNeedsALinkingDriver(t *testing.T) {
-	ls, _ := newTestStore(t)
+	vfs, err := newVFSGraphDriver(t.TempDir())
+	assert.NilError(t, err)
+	ls, err := newStoreFromGraphDriver(t.TempDir(), vfs)
+	assert.NilError(t, err)
 	base, _ := externalLayer(t, map[string]string{"a": "alpha"})
-	_, err := ls.(ExternalRegisterer).RegisterExternal(base, "")
+	_, err = ls.(ExternalRegisterer).RegisterExternal(base, "")
 	assert.Check(t, is.ErrorContains(err, "cannot link layers from extra storage"))
 }
 
