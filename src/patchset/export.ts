@@ -120,8 +120,12 @@ async function build(branch: Branch, changes: Change[], release: number, carry: 
     const head = utf8(change.path, await branch.blob('HEAD', change.path));
     if (change.status === 'A') {
       // A file that is the other line's file carried over is not copied; only one that differs on purpose is.
-      if (carry?.read(change.path) === head && change.newMode !== '100755') out.carried.push(change.path);
-      else out.full.push({ path: change.path, text: head, mode: change.newMode === '100755' ? 0o755 : 0o644 });
+      // Its sum is the other set's to keep: an edit there needs no export here.
+      if (carry?.read(change.path) === head && change.newMode !== '100755') {
+        out.carried.push(change.path);
+        continue;
+      }
+      out.full.push({ path: change.path, text: head, mode: change.newMode === '100755' ? 0o755 : 0o644 });
       out.manifest.full[change.path] = sha256(head);
       continue;
     }

@@ -13,7 +13,7 @@ export interface Manifest {
   release: number;
   /** moby path → sha256 hex of the base content and of the patched content. */
   files: Record<string, { base: string; patched: string }>;
-  /** moby path of every new file (under full/<base>/ or carried) → sha256 hex of it as it lands in the tree. */
+  /** moby path of every new file under full/<base>/ → sha256 hex (a carried file's sum is its own set's). */
   full: Record<string, string>;
   /**
    * The set whose full/ files this one carries to its own line (src/patchset/lines.ts), e.g.

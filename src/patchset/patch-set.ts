@@ -10,13 +10,13 @@ import { UnsupportedVersionError } from '../moby/errors.ts';
 import type { ChosenSet } from '../moby/lines.ts';
 import { newestBase, requireSet } from '../moby/version.ts';
 import { supportedBases } from './bases.ts';
-import { MalformedPatchError, PatchSetError } from './errors.ts';
+import { MalformedPatchError, ManifestMismatchError, PatchSetError } from './errors.ts';
 import { orIfMissing } from '../errors.ts';
-import { byCodePoint } from '../digest.ts';
+import { byCodePoint, sha256 } from '../digest.ts';
 import { parseManifest, type Manifest } from './manifest.ts';
 import { parsePatchText, type ParsedPatch } from './parse.ts';
 import { parseSeries, type SeriesEntry } from './series.ts';
-import { carryPath, lineRewrite, type LineRewrite } from './lines.ts';
+import { carryPath, carrySource, lineRewrite } from './lines.ts';
 
 export type { Manifest } from './manifest.ts';
 export type { ParsedPatch, FilePatch, Hunk } from './parse.ts';
@@ -43,10 +43,10 @@ export interface PatchSet {
 
 export interface Carried {
   from: string;
-  fullDir: string;
-  rewrite: LineRewrite;
-  /** moby path on this line → path under the other set's full/. */
+  /** moby path on this line → path under full/<from>/. */
   files: Record<string, string>;
+  /** moby path on this line → the file's text as carried (read and checked once, at load). */
+  texts: Record<string, string>;
 }
 
 /** The newest base: what a clone without --ref checks out; refused, with the list, when there is none. */
@@ -92,30 +92,60 @@ export async function loadPatchSet(projectRoot: string, tag: string): Promise<Pa
   if (manifest.base !== base) throw new PatchSetError(manifestFile, `says base ${manifest.base}, expected ${base}`);
 
   const own = await listFull(fullDir);
-  const carried = manifest.carriedFrom === undefined ? undefined : await listCarried(projectRoot, base, manifest.carriedFrom, manifestFile, own.files);
-  const fullFiles = [...own.files, ...Object.keys(carried?.set.files ?? {})].sort(byCodePoint);
-  const fullModes = { ...carried?.modes, ...own.modes };
-  checkCoverage(manifestFile, patches, fullFiles, manifest);
-  return { base, choice, patchesDir, fullDir, series, patches, fullFiles, fullModes, manifest, ...(carried ? { carried: carried.set } : {}) };
+  checkCoverage(manifestFile, patches, own.files, manifest);
+  if (manifest.carriedFrom === undefined) {
+    return { base, choice, patchesDir, fullDir, series, patches, fullFiles: own.files, fullModes: own.modes, manifest };
+  }
+  const carried = await loadCarried(projectRoot, base, manifest.carriedFrom, manifestFile, own.files);
+  const both = touchedPaths({ patches }).filter((p) => p in carried.set.files);
+  if (both.length) throw new PatchSetError(manifestFile, `${both.join(', ')} is both patched and carried from ${manifest.carriedFrom}`);
+  return {
+    base,
+    choice,
+    patchesDir,
+    fullDir,
+    series,
+    patches,
+    fullFiles: [...own.files, ...Object.keys(carried.set.files)].sort(byCodePoint),
+    fullModes: { ...carried.modes, ...own.modes },
+    // In memory only: the carried files' sums join the set's own, so every planner checks them alike.
+    manifest: { ...manifest, full: { ...carried.sums, ...manifest.full } },
+    carried: carried.set,
+  };
 }
 
-/** The other set's full/ files, under this line's paths, except those full/<base>/ replaces. */
-async function listCarried(projectRoot: string, base: string, from: string, manifestFile: string, own: readonly string[]): Promise<{ set: Carried; modes: Record<string, number> }> {
+/**
+ * The other set's new files under this line's paths, except those full/<base>/ replaces. Each is
+ * checked against the other set's manifest before it is carried, so an edit to full/<from>/ needs
+ * an export of <from> only, and every set carrying from it follows.
+ */
+async function loadCarried(projectRoot: string, base: string, from: string, manifestFile: string, own: readonly string[]) {
   const rewrite = lineRewrite(from, base);
   if (!rewrite) throw new PatchSetError(manifestFile, `says "carriedFrom": "${from}", but there is no rewrite from ${from}'s line to ${base}'s (src/patchset/lines.ts)`);
+  const originFile = join('patches', from, 'manifest.json');
+  const originText = await readFile(join(projectRoot, originFile), 'utf8').catch(orIfMissing(undefined));
+  if (originText === undefined) throw new PatchSetError(manifestFile, `says "carriedFrom": "${from}", but ${originFile} does not exist`);
+  const originManifest = parseManifest(originText, originFile);
+  if (originManifest.carriedFrom !== undefined) throw new PatchSetError(manifestFile, `says "carriedFrom": "${from}", which itself carries from ${originManifest.carriedFrom}: carry from the set that holds the files`);
   const fullDir = join(projectRoot, 'full', from);
   const origin = await listFull(fullDir);
-  if (origin.files.length === 0) throw new PatchSetError(manifestFile, `says "carriedFrom": "${from}", but full/${from}/ has no files`);
+  checkFullCoverage(originFile, origin.files, originManifest);
   const replaced = new Set(own);
-  const files: Record<string, string> = {};
+  const set: Carried = { from, files: {}, texts: {} };
   const modes: Record<string, number> = {};
+  const sums: Record<string, string> = {};
   for (const path of origin.files) {
     const here = carryPath(path, rewrite);
     if (replaced.has(here)) continue;
-    files[here] = path;
+    const text = await readFile(join(fullDir, path), 'utf8');
+    const sum = sha256(text);
+    if (sum !== originManifest.full[path]) throw new ManifestMismatchError(join('full', from, path), 'full', originManifest.full[path]!, sum);
+    set.files[here] = path;
+    set.texts[here] = carrySource(text, rewrite);
     modes[here] = origin.modes[path]!;
+    sums[here] = sha256(set.texts[here]);
   }
-  return { set: { from, fullDir, rewrite, files }, modes };
+  return { set, modes, sums };
 }
 
 /** Every moby path the patches touch, in first-touched order. */
@@ -129,13 +159,18 @@ function checkCoverage(file: string, patches: ParsedPatch[], fullFiles: string[]
   if (missing.length) throw new PatchSetError(file, `has no entry under "files" for ${missing.join(', ')}`);
   const extra = Object.keys(manifest.files).filter((p) => !touched.includes(p));
   if (extra.length) throw new PatchSetError(file, `lists ${extra.join(', ')} under "files" but no patch touches it`);
+  checkFullCoverage(file, fullFiles, manifest);
+  const fullSet = new Set(fullFiles);
+  const both = touched.filter((p) => fullSet.has(p));
+  if (both.length) throw new PatchSetError(file, `${both.join(', ')} is both patched and a full/ file`);
+}
+
+function checkFullCoverage(file: string, fullFiles: readonly string[], manifest: Manifest): void {
   const fullSet = new Set(fullFiles);
   const notListed = fullFiles.filter((p) => !(p in manifest.full));
   if (notListed.length) throw new PatchSetError(file, `has no entry under "full" for ${notListed.join(', ')}`);
   const absent = Object.keys(manifest.full).filter((p) => !fullSet.has(p));
   if (absent.length) throw new PatchSetError(file, `lists ${absent.join(', ')} under "full" but the file is not in full/`);
-  const both = touched.filter((p) => fullSet.has(p));
-  if (both.length) throw new PatchSetError(file, `${both.join(', ')} is both patched and a full/ file`);
 }
 
 /** The files under full/<base>/ (absent folder = none), as moby paths. */

@@ -153,8 +153,7 @@ export function planFullFiles(set: PatchSet, read: FileReader, fullRead: FileRea
 export function fullContent(set: PatchSet, path: string, fullRead: FileReader): string {
   const content = fullRead(path);
   if (content === undefined) {
-    const from = set.carried?.files[path];
-    throw new PatchSetError(from === undefined ? `full/${set.base}/${path}` : `full/${set.carried!.from}/${from}`, 'is listed but cannot be read');
+    throw new PatchSetError(`full/${set.base}/${path}`, 'is listed but cannot be read');
   }
   const sum = sha256(content);
   if (sum !== set.manifest.full[path]) throw new ManifestMismatchError(path, 'full', set.manifest.full[path]!, sum);

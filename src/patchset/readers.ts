@@ -9,7 +9,6 @@ import { TreeFileError } from './errors.ts';
 import type { PatchSet } from './patch-set.ts';
 import { touchedPaths } from './patch-set.ts';
 import type { FileReader } from './plan.ts';
-import { carrySource } from './lines.ts';
 
 /** A file under `root`, or undefined when absent. Memoised: the planners ask more than once. */
 export function treeReader(root: string): FileReader {
@@ -20,18 +19,11 @@ export function treeReader(root: string): FileReader {
   };
 }
 
-/** The new files of a patch set: its own under full/<base>/, else carried from the set it names. */
+/** The new files of a patch set: its own under full/<base>/, else those it carries (read at load). */
 export function fullReader(set: PatchSet): FileReader {
   const own = treeReader(set.fullDir);
   const carried = set.carried;
-  if (!carried) return own;
-  const origin = treeReader(carried.fullDir);
-  return (path) => {
-    const from = carried.files[path];
-    if (from === undefined) return own(path);
-    const text = origin(from);
-    return text === undefined ? undefined : carrySource(text, carried.rewrite);
-  };
+  return carried ? (path) => carried.texts[path] ?? own(path) : own;
 }
 
 /**

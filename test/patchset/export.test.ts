@@ -10,6 +10,8 @@ import { headBlobReader, fullReader, treeReader } from '../../src/patchset/reade
 import { applyPlan } from '../../src/patchset/apply.ts';
 import { appliedRecordFor } from '../../src/patchset/record.ts';
 import { ExportRefusedError } from '../../src/patchset/errors.ts';
+import { formatManifest } from '../../src/patchset/manifest.ts';
+import { sha256 } from '../../src/digest.ts';
 import { gitSync, makeRepo, removeDir, tempDir, writeFiles } from '../helpers.ts';
 import { BASE, BASE_TAG, FULL, PATCHED, makeTree } from './fixtures.ts';
 
@@ -220,6 +222,8 @@ Export('re-export removes the files an earlier export wrote that the branch no l
 Export('a v29 export with --carry-from copies only the files that are not the v28 files carried over', async (ctx) => {
   const v28File = 'package layer\n\nimport (\n\t"github.com/docker/docker/image"\n\t"github.com/docker/docker/errdefs"\n)\n';
   await writeFiles(join(ctx.project, 'full', 'v28.5.2'), { 'layer/extra.go': v28File, 'daemon/keep.go': 'package daemon\n' });
+  const v28Manifest = { base: 'v28.5.2', release: 1, files: {}, full: { 'layer/extra.go': sha256(v28File), 'daemon/keep.go': sha256('package daemon\n') } };
+  await writeFiles(join(ctx.project, 'patches', 'v28.5.2'), { series: '', 'manifest.json': formatManifest(v28Manifest) });
   const carried = 'package layer\n\nimport (\n\t"github.com/moby/moby/v2/daemon/internal/image"\n\t"github.com/moby/moby/v2/errdefs"\n)\n';
   const own = 'package daemon\n\n// only on v29\n';
   const moby = await makeRepo(BASE, 'docker-v29.7.2');
@@ -228,10 +232,12 @@ Export('a v29 export with --carry-from copies only the files that are not the v2
   const result = await exportPatchSet(moby, 'docker-v29.7.2', ctx.project, { carryFrom: 'v28.5.2' });
   assert.equal(result.carried, ['daemon/internal/layer/extra.go']);
   assert.equal(result.full, ['daemon/keep.go']);
-  const written = Object.keys(await outputOf(ctx.project)).filter((p) => p.startsWith('full/docker-v29.7.2/'));
-  assert.equal(written, ['full/docker-v29.7.2/daemon/keep.go'], 'the carried file has no copy');
+  const copies = Object.keys(await outputOf(ctx.project)).filter((p) => p.startsWith('full/docker-v29.7.2/'));
+  assert.equal(copies, ['full/docker-v29.7.2/daemon/keep.go'], 'the carried file has no copy');
   const set = await loadPatchSet(ctx.project, 'docker-v29.7.2');
   assert.is(set.manifest.carriedFrom, 'v28.5.2');
+  const written = JSON.parse(await readFile(join(ctx.project, 'patches', 'docker-v29.7.2', 'manifest.json'), 'utf8'));
+  assert.equal(Object.keys(written.full), ['daemon/keep.go'], "a carried file's sum is its own set's, not repeated here");
   assert.equal(set.fullFiles, ['daemon/internal/layer/extra.go', 'daemon/keep.go']);
   const read = fullReader(set);
   assert.is(read('daemon/internal/layer/extra.go'), carried);

@@ -6,7 +6,8 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { removeDir, tempDir } from '../helpers.ts';
 import { join } from 'node:path';
 import { carryPath, carrySource, lineRewrite, originPath, SAME_LINE, sortImportGroups, V29_REWRITE } from '../../src/patchset/lines.ts';
 import { loadPatchSet } from '../../src/patchset/patch-set.ts';
@@ -105,12 +106,25 @@ Lines('docker-v29.7.2 carries every new file from v28.5.2, and each matches its 
   console.log(`  shared: ${v29.fullFiles.length} files, ${lines} lines written once; ${rewritten} import lines differ by the rewrite; own v29 files: ${own.length}`);
 });
 
-Lines('a carried set whose origin file changed is caught by the manifest hash', async () => {
-  const v29 = await loadPatchSet(projectRoot, 'docker-v29.7.2');
-  const path = v29.fullFiles[0]!;
-  const read = fullReader(v29);
-  const tampered = (p: string) => (p === path ? `${read(p)}// edited on v28 only\n` : read(p));
-  assert.throws(() => fullContent(v29, path, tampered), (e: Error) => e instanceof ManifestMismatchError);
+Lines('an edit to a carried file that its own set was not exported for stops every set that carries it', async () => {
+  const project = await tempDir('dockerd-extra-lines-');
+  try {
+    await cp(join(projectRoot, 'patches'), join(project, 'patches'), { recursive: true });
+    await cp(join(projectRoot, 'full'), join(project, 'full'), { recursive: true });
+    const file = join(project, 'full', 'v28.5.2', 'daemon', 'extrastorage', 'tag.go');
+    await writeFile(file, `${await readFile(file, 'utf8')}// edited, not exported\n`);
+    for (const base of ['v28.1.1', 'docker-v29.7.2']) {
+      try {
+        await loadPatchSet(project, base);
+        assert.unreachable(`${base} loaded`);
+      } catch (error) {
+        assert.instance(error, ManifestMismatchError);
+        assert.match((error as Error).message, /full\/v28\.5\.2\/daemon\/extrastorage\/tag\.go/);
+      }
+    }
+  } finally {
+    await removeDir(project);
+  }
 });
 
 Lines.run();
