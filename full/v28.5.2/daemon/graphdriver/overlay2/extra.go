@@ -14,7 +14,6 @@ import (
 	"syscall"
 
 	"github.com/docker/docker/daemon/extrastorage/beneath"
-	"github.com/moby/sys/atomicwriter"
 )
 
 // extraLinksDir indexes, by their l/<short> name, the layers linked from
@@ -57,6 +56,11 @@ func (d *Driver) links() (*linkIndex, error) {
 		}
 		for _, e := range entries {
 			p := path.Join(d.home, extraLinksDir, e.Name())
+			if strings.HasPrefix(e.Name(), tempPrefix) {
+				// An entry whose write was cut short: never renamed, never used.
+				_ = os.Remove(p)
+				continue
+			}
 			var l linkedLayer
 			data, err := os.ReadFile(p)
 			if err == nil {
@@ -149,7 +153,7 @@ func (d *Driver) CreateFromExternalDiff(id, parent, root, rel string) (_ string,
 	if err := os.MkdirAll(path.Join(d.home, extraLinksDir), 0o700); err != nil {
 		return "", err
 	}
-	if err := atomicwriter.WriteFile(path.Join(d.home, extraLinksDir, string(short)), data, 0o600); err != nil {
+	if err := writeEntry(path.Join(d.home, extraLinksDir, string(short)), data); err != nil {
 		return "", err
 	}
 	x.add(string(short), l)
@@ -296,4 +300,33 @@ func climbToRoot(home string) string {
 		depth = max(depth, strings.Count(real, "/"))
 	}
 	return strings.Repeat("../", depth)
+}
+
+// tempPrefix starts the name of an index entry being written; short names
+// (base32) never start with it.
+const tempPrefix = ".tmp-"
+
+// writeEntry writes an index entry whole or not at all: a synced temporary
+// file in the same directory, renamed over the entry.
+func writeEntry(name string, data []byte) (retErr error) {
+	f, err := os.CreateTemp(path.Dir(name), tempPrefix+path.Base(name)+"-")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if retErr != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
 }

@@ -359,12 +359,18 @@ func TestLinkIndexFailsClosed(t *testing.T) {
 	entry := filepath.Join(d.home, extraLinksDir, entries[0].Name())
 	gone := filepath.Join(d.home, extraLinksDir, "GONEGONEGONEGONEGONEGONEGO")
 	assert.NilError(t, os.WriteFile(gone, []byte(`{"id":"removed-layer"}`), 0o600))
+	// A write cut short (a crash before its rename) leaves a temporary file
+	// that is neither read nor kept.
+	cut := filepath.Join(d.home, extraLinksDir, tempPrefix+"ABCDEF-123")
+	assert.NilError(t, os.WriteFile(cut, []byte(`{"id":`), 0o600))
 
 	restarted := func() *Driver { return &Driver{home: d.home, ctr: d.ctr, locker: d.locker, idMap: d.idMap} }
 	_, err = readMerged(t, restarted(), "rw", "file")
 	assert.NilError(t, err)
 	_, err = os.Stat(gone)
 	assert.Check(t, os.IsNotExist(err), "the entry of a removed layer is dropped")
+	_, err = os.Stat(cut)
+	assert.Check(t, os.IsNotExist(err), "a temporary entry is dropped")
 
 	assert.NilError(t, os.WriteFile(entry, []byte("{not json"), 0o600))
 	_, err = restarted().Get("rw", "")
