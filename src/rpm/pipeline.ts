@@ -3,6 +3,7 @@
  * them with listr2; tests run them with runRpm(). Each step reads what earlier steps put in the
  * state and adds its own.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MissingToolError, assertNever } from '../errors.ts';
 import { which } from '../exec/run.ts';
@@ -19,6 +20,7 @@ import { buildLayout, type BuildLayout } from './layout.ts';
 import { checkNativeTools, prepareTopdir, runNativeBuild } from './native-run.ts';
 import { obtainPackaging, SPEC, type Packaging } from './packaging.ts';
 import { applyPatchSet } from './patch.ts';
+import { specRequires } from './requires.ts';
 import { stageTree, type PatchStep, type StagedTree } from './stage.ts';
 import type { PatchOutcome } from './patch.ts';
 import { checkRpm, type Expectation, type RpmFacts } from './verify.ts';
@@ -166,6 +168,7 @@ const WORK: readonly Step<RpmState>[] = [
         release: version.release + need(state.distro, 'the distro').dist,
         dockerdVersion: expectedDockerdVersion(version),
         helpMentions: need(state.staged, 'the staged tree').patch.empty ? [] : ['--extra-storage'],
+        requires: specRequires(await readFile(join(need(state.packaging, 'packaging').dir, SPEC), 'utf8')),
       };
       state.rpms = [];
       for (const path of paths) state.rpms.push(await inspectRpm(path, layout.extract, signal));

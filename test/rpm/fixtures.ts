@@ -57,6 +57,10 @@ Epoch: 3
 Source0: engine.tgz
 Summary: A toy engine for the dockerd-extra tests
 License: Apache-2.0
+Requires: containerd.io >= 2.1.5
+%if 0%{?rhel} < 9
+Requires: libcgroup
+%endif
 
 %description
 A toy engine package with the layout of docker-ce.

@@ -65,6 +65,8 @@ if (skip) {
       assert.ok(binary.files.includes('/usr/share/doc/docker-ce/daemon.json.extra-storage.example'));
       assert.ok(!binary.files.includes('/etc/docker/daemon.json'), 'never ships the admin config');
       assert.ok(binary.digestsOk);
+      assert.ok(binary.requires.includes('containerd.io >= 2.1.5'), 'the spec\'s requirement is kept');
+      assert.not.ok(binary.requires.includes('libcgroup'), 'el9: %if 0%{?rhel} < 9 is false');
       assert.match(binary.info, /Release\s*: 1\.extra1\.el9/);
 
       // The staged commit is a new commit on top of the user's HEAD; the user's tree did not move.
