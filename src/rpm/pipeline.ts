@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MissingToolError, assertNever } from '../errors.ts';
 import { which } from '../exec/run.ts';
+import { checkGo } from '../dockerd/go.ts';
 import { obtainCheckout, resolveSource } from '../moby/checkout.ts';
 import { assertClean } from '../moby/dirty.ts';
 import { readAppliedRecord } from '../patchset/record.ts';
@@ -131,6 +132,16 @@ const WORK: readonly Step<RpmState>[] = [
         dist: need(state.distro, 'the distro').dist,
       });
       return `${state.staged.patch.note}; staged commit ${state.staged.shortHead}`;
+    },
+  },
+  {
+    // The native flow compiles with the host's Go (the containers bring common.mk's); hack/make.sh
+    // runs it with GOTOOLCHAIN=local, so one older than the tree's go line fails deep in rpmbuild.
+    title: 'Check Go',
+    enabled: (state) => state.request.mode === 'native',
+    async run(state, { signal }) {
+      const go = await checkGo(need(state.staged, 'the staged tree').dir, process.env, signal);
+      return `Go ${go.found ?? '(devel)'} (the tree needs ${go.needed ?? 'any'})`;
     },
   },
   {

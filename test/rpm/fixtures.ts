@@ -143,6 +143,7 @@ export function nativeSkipReason(): string | undefined {
     }
   };
   for (const tool of ['rpmbuild', 'rpm2archive', 'unshare']) if (!has(tool)) return `${tool} is not installed (apt-get install rpm rpm2cpio util-linux)`;
+  if (!has('go')) return 'go is not on PATH (the native flow checks its version against the tree)';
   if (process.getuid?.() !== 0) return 'not root (the sandbox needs a private mount namespace)';
   return undefined;
 }

@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { GoTooOldError } from '../../src/dockerd/errors.ts';
 import { VerifyError } from '../../src/rpm/errors.ts';
 import { runRpm, type RpmRequest } from '../../src/rpm/pipeline.ts';
 import type { PatchStep } from '../../src/rpm/stage.ts';
@@ -79,6 +80,22 @@ if (skip) {
       assert.not.ok(existsSync('/go'), '/go must not exist on the host');
       assert.is(existsSync(marker), hadInit, 'docker-init must not appear on the host');
       assert.is.not(await readFile(join(out, 'rpmbuild/SOURCES/engine.tgz'), 'utf8').catch(() => ''), 'stale');
+    } finally {
+      await removeDir(out);
+    }
+  });
+
+  Native('refuses a tree whose go line is newer than the host\'s Go before rpmbuild runs', async () => {
+    const out = await tempDir('dockerd-extra-rpm-');
+    const newerGo: PatchStep = async (dir) => {
+      await writeFile(join(dir, 'vendor.mod'), 'module github.com/docker/docker\n\ngo 99.0\n');
+      return toyPatch(dir);
+    };
+    try {
+      const error = await runRpm(await request(out, newerGo)).catch((e: unknown) => e);
+      assert.instance(error, GoTooOldError);
+      assert.is((error as GoTooOldError).needed, '99.0');
+      assert.not.ok(existsSync(join(out, 'logs/rpmbuild.log')), 'rpmbuild never started');
     } finally {
       await removeDir(out);
     }
