@@ -1,7 +1,7 @@
 /**
  * rpm: docker-ce RPMs of the patched engine, built by docker-ce-packaging's own spec. The steps are
  * src/rpm/pipeline.ts; this file parses the flags, shows the steps with listr2, and prints what was
- * built (rpm -qpi, the file list, the packaged dockerd --version) and one closing line.
+ * built (rpm -qpi, the file list, what it requires, the packaged dockerd --version) and one closing line.
  */
 import { join } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
@@ -71,6 +71,7 @@ function report(state: RpmState): string[] {
   if (binary) {
     lines.push('', `rpm -qpi ${binary.path}`, ...binary.info.trimEnd().split('\n').map((l) => `  ${l}`));
     lines.push('', `rpm -qpl ${binary.path}`, ...binary.files.map((f) => `  ${f}`));
+    lines.push('', `rpm -qpR ${binary.path}`, ...binary.requires.map((r) => `  ${r}`));
     lines.push('', `packaged dockerd --version: ${binary.dockerdVersion}`);
   }
   if (state.wroteOutside.length) {

@@ -20,10 +20,18 @@ export interface ContainerBuild {
 
 const shellQuote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
+/** A command-line variable is expanded by make like any other: a literal `$` is written `$$`. */
+const makeEscape = (value: string) => value.replaceAll('$', '$$$$');
+
+/**
+ * RPMBUILD_FLAGS as given on make's command line. The Makefile passes it through a shell to
+ * `docker run … rpmbuild`, so each define is quoted once. `$(RPMBUILD_EXTRA_FLAGS)` is left for make
+ * to expand, as the Makefile's own RPMBUILD_FLAGS does: master adds `--define '_no_libnftables true'`
+ * for the rhel-* targets, whose images lack nftables-devel (without it rpmbuild refuses to start).
+ */
 export function rpmbuildFlags(defines: Record<string, string>): string {
-  const parts = Object.entries(defines).map(([name, value]) => `--define ${shellQuote(`${name} ${value}`)}`);
-  // The Makefile passes RPMBUILD_FLAGS through a shell to `docker run … rpmbuild`: quoted once.
-  return ['-ba', ...parts, 'SPECS/docker-ce.spec'].join(' ');
+  const parts = Object.entries(defines).map(([name, value]) => `--define ${makeEscape(shellQuote(`${name} ${value}`))}`);
+  return ['-ba', ...parts, '$(RPMBUILD_EXTRA_FLAGS)', 'SPECS/docker-ce.spec'].join(' ');
 }
 
 export function containerMakeCommand(build: ContainerBuild): { command: string; args: string[] } {

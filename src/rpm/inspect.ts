@@ -1,6 +1,7 @@
 /**
- * Gathers RpmFacts with rpm's own tools: rpm -qp for the header, -qpl for the payload list, -K for
- * the digests, rpm2archive to unpack the payload into the build folder and run the packaged dockerd.
+ * Gathers RpmFacts with rpm's own tools: rpm -qp for the header, -qpl for the payload list, -qpR for
+ * what it requires, -K for the digests, rpm2archive to unpack the payload into the build folder and
+ * run the packaged dockerd.
  */
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,6 +36,7 @@ export async function inspectRpm(path: string, extractDir: string, signal?: Abor
   const [name = '', version = '', release = '', arch = '', kind = ''] = header;
   const files = (await run('rpm', ['-qpl', path], opts)).stdout.split('\n').filter(Boolean);
   const info = (await run('rpm', ['-qpi', path], opts)).stdout;
+  const requires = (await run('rpm', ['-qpR', path], opts)).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   const digest = await run('rpm', ['-K', path], { ...opts, reject: false });
   const digestLine = digest.stdout.trim().split('\n')[0] ?? '';
   const facts: RpmFacts = {
@@ -47,6 +49,7 @@ export async function inspectRpm(path: string, extractDir: string, signal?: Abor
     source: kind === 'source',
     files,
     info,
+    requires,
     digestsOk: digest.exitCode === 0 && /digests OK|\bOK$/.test(digestLine),
     digestLine,
   };

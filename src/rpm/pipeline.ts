@@ -3,9 +3,11 @@
  * them with listr2; tests run them with runRpm(). Each step reads what earlier steps put in the
  * state and adds its own.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MissingToolError, assertNever } from '../errors.ts';
 import { which } from '../exec/run.ts';
+import { checkGo } from '../dockerd/go.ts';
 import { obtainCheckout, resolveSource } from '../moby/checkout.ts';
 import { assertClean } from '../moby/dirty.ts';
 import { readAppliedRecord } from '../patchset/record.ts';
@@ -19,6 +21,7 @@ import { buildLayout, type BuildLayout } from './layout.ts';
 import { checkNativeTools, prepareTopdir, runNativeBuild } from './native-run.ts';
 import { obtainPackaging, SPEC, type Packaging } from './packaging.ts';
 import { applyPatchSet } from './patch.ts';
+import { specRequires } from './requires.ts';
 import { stageTree, type PatchStep, type StagedTree } from './stage.ts';
 import type { PatchOutcome } from './patch.ts';
 import { checkRpm, type Expectation, type RpmFacts } from './verify.ts';
@@ -132,6 +135,16 @@ const WORK: readonly Step<RpmState>[] = [
     },
   },
   {
+    // The native flow compiles with the host's Go (the containers bring common.mk's); hack/make.sh
+    // runs it with GOTOOLCHAIN=local, so one older than the tree's go line fails deep in rpmbuild.
+    title: 'Check Go',
+    enabled: (state) => state.request.mode === 'native',
+    async run(state, { signal }) {
+      const go = await checkGo(need(state.staged, 'the staged tree').dir, process.env, signal);
+      return `Go ${go.found ?? '(devel)'} (the tree needs ${go.needed ?? 'any'})`;
+    },
+  },
+  {
     title: 'Build the RPMs',
     async run(state, { signal, progress }) {
       const { request, layout } = state;
@@ -166,6 +179,7 @@ const WORK: readonly Step<RpmState>[] = [
         release: version.release + need(state.distro, 'the distro').dist,
         dockerdVersion: expectedDockerdVersion(version),
         helpMentions: need(state.staged, 'the staged tree').patch.empty ? [] : ['--extra-storage'],
+        requires: specRequires(await readFile(join(need(state.packaging, 'packaging').dir, SPEC), 'utf8')),
       };
       state.rpms = [];
       for (const path of paths) state.rpms.push(await inspectRpm(path, layout.extract, signal));

@@ -1,9 +1,10 @@
 /**
  * Checks every built RPM without installing it. Facts are gathered by rpm itself (rpm -qp, -qpl,
- * -K) and by running the packaged dockerd from the extracted payload; checkRpm() compares them to
+ * -qpR, -K) and by running the packaged dockerd from the extracted payload; checkRpm() compares them to
  * what we meant to build, as pure data, so a test can feed it a wrong --version.
  */
 import type { VerifyFailure } from './errors.ts';
+import { normalizeDependency } from './requires.ts';
 import { EXAMPLE_INSTALLED, EXAMPLE_NAME } from './spec.ts';
 
 export interface RpmFacts {
@@ -17,6 +18,8 @@ export interface RpmFacts {
   source: boolean;
   files: string[];
   info: string;
+  /** `rpm -qpR`: what installing the package requires. */
+  requires: string[];
   /** `rpm -K` said the digests are OK. */
   digestsOk: boolean;
   digestLine: string;
@@ -32,6 +35,8 @@ export interface Expectation {
   dockerdVersion: string;
   /** Flags the packaged `dockerd --help` must list (the patch set's). */
   helpMentions: string[];
+  /** The packaging spec's unconditional Requires (requires.ts): the binary RPM must keep every one. */
+  requires: string[];
 }
 
 /** What docker-ce must hold: the binaries, the units, the man page, our example. */
@@ -64,6 +69,9 @@ export function checkRpm(facts: RpmFacts, want: Expectation): VerifyFailure[] {
   for (const file of REQUIRED_FILES) expect('rpm -qpl', file, has(file));
   expect('man page', `${MAN_PAGE_PREFIX}*`, facts.files.some((f) => f.startsWith(MAN_PAGE_PREFIX)) ? `${MAN_PAGE_PREFIX}*` : undefined);
   expect('dockerd --version', want.dockerdVersion, facts.dockerdVersion);
+  for (const dep of want.requires) {
+    expect('rpm -qpR', `requires ${dep}`, facts.requires.map(normalizeDependency).includes(dep) ? `requires ${dep}` : 'not required');
+  }
   for (const flag of want.helpMentions) {
     expect('dockerd --help', `lists ${flag}`, facts.dockerdHelp?.includes(flag) ? `lists ${flag}` : 'flag missing');
   }

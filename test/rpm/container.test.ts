@@ -24,19 +24,49 @@ Container('make -C <packaging>/rpm <distro> with our RPMBUILD_FLAGS and no sourc
     '-o', 'rpmbuild/SOURCES/compose.tgz',
     '-o', 'rpmbuild/SOURCES/model.tgz',
     'centos-9',
-    "RPMBUILD_FLAGS=-ba --define '_version 28.5.2' --define '_release 1.extra1' --define '_origversion 28.5.2-extra.1' --define '_gitcommit_engine abc1234' SPECS/docker-ce.spec",
+    "RPMBUILD_FLAGS=-ba --define '_version 28.5.2' --define '_release 1.extra1' --define '_origversion 28.5.2-extra.1' --define '_gitcommit_engine abc1234' $(RPMBUILD_EXTRA_FLAGS) SPECS/docker-ce.spec",
   ]);
 });
 
-Container('RPMBUILD_FLAGS reach rpmbuild as the right words after the shell the Makefile uses', () => {
-  const flags = rpmbuildFlags({ ...defines, _odd: "it's" });
-  const words = execFileSync('bash', ['-c', `printf '%s\\n' ${flags}`], { encoding: 'utf8' }).trimEnd().split('\n');
-  assert.equal(words, [
-    '-ba',
-    '--define', '_version 28.5.2', '--define', '_release 1.extra1', '--define', '_origversion 28.5.2-extra.1',
-    '--define', '_gitcommit_engine abc1234', '--define', "_odd it's", 'SPECS/docker-ce.spec',
-  ]);
-});
+/** A Makefile with the shape of docker-ce-packaging's: RHEL targets add to RPMBUILD_EXTRA_FLAGS, the recipe hands RPMBUILD_FLAGS to a shell. */
+const TOY_MAKEFILE = `rhel-9: RPMBUILD_EXTRA_FLAGS += --define '_no_libnftables true'
+centos-9 rhel-9:
+\t@printf '%s\\n' $(RPMBUILD_FLAGS)
+`;
+
+async function wordsAfterMake(target: string, flags: string): Promise<string[]> {
+  const dir = await tempDir('dockerd-extra-toymake-');
+  try {
+    await writeFiles(dir, { Makefile: TOY_MAKEFILE });
+    return execFileSync('make', ['-s', '-C', dir, target, `RPMBUILD_FLAGS=${flags}`], { encoding: 'utf8' }).trimEnd().split('\n');
+  } finally {
+    await removeDir(dir);
+  }
+}
+
+const ourWords = ['-ba', '--define', '_version 28.5.2', '--define', '_release 1.extra1', '--define', '_origversion 28.5.2-extra.1', '--define', '_gitcommit_engine abc1234'];
+
+const makeCases: Array<{ name: string; target: string; defines: Record<string, string>; want: string[] }> = [
+  { name: 'centos-9: our defines, nothing extra', target: 'centos-9', defines, want: [...ourWords, 'SPECS/docker-ce.spec'] },
+  {
+    name: "rhel-9: the Makefile's own extra flags are kept (master's _no_libnftables)",
+    target: 'rhel-9',
+    defines,
+    want: [...ourWords, '--define', '_no_libnftables true', 'SPECS/docker-ce.spec'],
+  },
+  {
+    name: "a quote and a dollar in a value survive make and the shell",
+    target: 'centos-9',
+    defines: { _odd: "it's $HOME $(x)" },
+    want: ['-ba', '--define', "_odd it's $HOME $(x)", 'SPECS/docker-ce.spec'],
+  },
+];
+
+for (const c of makeCases) {
+  Container(`RPMBUILD_FLAGS reach rpmbuild as the right words after make and its shell: ${c.name}`, async () => {
+    assert.equal(await wordsAfterMake(c.target, rpmbuildFlags(c.defines)), c.want);
+  });
+}
 
 Container('the Go image comes from common.mk', () => {
   assert.is(goImage('ARCH=x\nGO_VERSION:=1.24.9\n'), 'golang:1.24.9-bookworm');

@@ -57,6 +57,10 @@ Epoch: 3
 Source0: engine.tgz
 Summary: A toy engine for the dockerd-extra tests
 License: Apache-2.0
+Requires: containerd.io >= 2.1.5
+%if 0%{?rhel} < 9
+Requires: libcgroup
+%endif
 
 %description
 A toy engine package with the layout of docker-ce.
@@ -139,6 +143,7 @@ export function nativeSkipReason(): string | undefined {
     }
   };
   for (const tool of ['rpmbuild', 'rpm2archive', 'unshare']) if (!has(tool)) return `${tool} is not installed (apt-get install rpm rpm2cpio util-linux)`;
+  if (!has('go')) return 'go is not on PATH (the native flow checks its version against the tree)';
   if (process.getuid?.() !== 0) return 'not root (the sandbox needs a private mount namespace)';
   return undefined;
 }

@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { GoTooOldError } from '../../src/dockerd/errors.ts';
 import { VerifyError } from '../../src/rpm/errors.ts';
 import { runRpm, type RpmRequest } from '../../src/rpm/pipeline.ts';
 import type { PatchStep } from '../../src/rpm/stage.ts';
@@ -65,6 +66,8 @@ if (skip) {
       assert.ok(binary.files.includes('/usr/share/doc/docker-ce/daemon.json.extra-storage.example'));
       assert.ok(!binary.files.includes('/etc/docker/daemon.json'), 'never ships the admin config');
       assert.ok(binary.digestsOk);
+      assert.ok(binary.requires.includes('containerd.io >= 2.1.5'), 'the spec\'s requirement is kept');
+      assert.not.ok(binary.requires.includes('libcgroup'), 'el9: %if 0%{?rhel} < 9 is false');
       assert.match(binary.info, /Release\s*: 1\.extra1\.el9/);
 
       // The staged commit is a new commit on top of the user's HEAD; the user's tree did not move.
@@ -77,6 +80,22 @@ if (skip) {
       assert.not.ok(existsSync('/go'), '/go must not exist on the host');
       assert.is(existsSync(marker), hadInit, 'docker-init must not appear on the host');
       assert.is.not(await readFile(join(out, 'rpmbuild/SOURCES/engine.tgz'), 'utf8').catch(() => ''), 'stale');
+    } finally {
+      await removeDir(out);
+    }
+  });
+
+  Native('refuses a tree whose go line is newer than the host\'s Go before rpmbuild runs', async () => {
+    const out = await tempDir('dockerd-extra-rpm-');
+    const newerGo: PatchStep = async (dir) => {
+      await writeFile(join(dir, 'vendor.mod'), 'module github.com/docker/docker\n\ngo 99.0\n');
+      return toyPatch(dir);
+    };
+    try {
+      const error = await runRpm(await request(out, newerGo)).catch((e: unknown) => e);
+      assert.instance(error, GoTooOldError);
+      assert.is((error as GoTooOldError).needed, '99.0');
+      assert.not.ok(existsSync(join(out, 'logs/rpmbuild.log')), 'rpmbuild never started');
     } finally {
       await removeDir(out);
     }

@@ -10,6 +10,7 @@ const want: Expectation = {
   release: '1.extra1.el9',
   dockerdVersion: 'Docker version 28.5.2-extra.1, build abc1234',
   helpMentions: ['--extra-storage'],
+  requires: ['containerd.io >= 2.1.5', '(iptables-nft or iptables)'],
 };
 
 const good: RpmFacts = {
@@ -22,6 +23,7 @@ const good: RpmFacts = {
   source: false,
   files: [...REQUIRED_FILES, `${MAN_PAGE_PREFIX}.gz`, '/etc/docker'],
   info: '',
+  requires: ['containerd.io >= 2.1.5', '(iptables-nft or iptables)', 'libc.so.6()(64bit)', 'rpmlib(CompressedFileNames) <= 3.0.4-1'],
   digestsOk: true,
   digestLine: 'digests OK',
   dockerdVersion: 'Docker version 28.5.2-extra.1, build abc1234',
@@ -44,6 +46,15 @@ Verify('a stock release, a missing docker-init and bad digests are each reported
   const failures = checkRpm({ ...good, release: '1.el9', files, digestsOk: false, digestLine: 'x.rpm: DIGESTS NOT OK' }, want);
   assert.equal(failures.map((f) => f.check), ['release', 'rpm -K', 'rpm -qpl']);
   assert.is(failures[2]!.expected, '/usr/libexec/docker/docker-init');
+});
+
+Verify('a weakened or dropped requirement of the spec is caught, each named', () => {
+  const requires = ['containerd.io >= 1.7.27', 'libc.so.6()(64bit)'];
+  const failures = checkRpm({ ...good, requires }, want);
+  assert.equal(failures.map((f) => [f.check, f.expected, f.found]), [
+    ['rpm -qpR', 'requires containerd.io >= 2.1.5', 'not required'],
+    ['rpm -qpR', 'requires (iptables-nft or iptables)', 'not required'],
+  ]);
 });
 
 Verify('an SRPM must carry the spec, engine.tgz and the example', () => {
