@@ -85,6 +85,20 @@ export class UnknownVersionError extends UserError {
   }
 }
 
+/** HEAD is past one engine tag and part of a later one: a commit of a release in the making. */
+export class BetweenTagsError extends UserError {
+  override readonly exitCode = 2;
+  constructor(
+    readonly path: string,
+    readonly after: string,
+    readonly ahead: number,
+    readonly before: string,
+  ) {
+    super(`${path} is ${ahead} commit(s) past ${after} and part of ${before}, between two releases: check out a release tag (git -C ${path} checkout ${before})`);
+    this.name = 'BetweenTagsError';
+  }
+}
+
 /** Why a tree gets no patch set: the choice's refusal, or a project with no set at all. */
 export type UnsupportedReason = RefusalReason | 'no-sets';
 

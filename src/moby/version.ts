@@ -4,7 +4,7 @@
  * choice of set itself is the pure chooseSet (lines.ts).
  */
 import { git } from '../exec/git.ts';
-import { UnknownVersionError, UnsupportedVersionError } from './errors.ts';
+import { BetweenTagsError, UnknownVersionError, UnsupportedVersionError } from './errors.ts';
 import { chooseSet, ENGINE_TAG_GLOBS, preferredTag, type ChosenSet } from './lines.ts';
 
 export interface EngineVersion {
@@ -74,6 +74,13 @@ export async function detectVersion(dir: string, supported: readonly string[]): 
   const described = parseDescribe(text);
   const onCommit = (await gitText(dir, ['tag', '--points-at', `refs/tags/${described.tag}^{commit}`]))?.split('\n') ?? [];
   const tag = preferredTag([described.tag, ...onCommit]) ?? described.tag;
+  if (described.ahead > 0) {
+    // A commit that a later engine tag contains is part of a release in the making, not that release
+    // nor a branch of one's own on top of a release: it gets no set.
+    const later = (await gitText(dir, ['tag', '--contains', 'HEAD', '--list', ...ENGINE_TAG_GLOBS]))?.split('\n') ?? [];
+    const next = [...later].sort(compareTags)[0];
+    if (next) throw new BetweenTagsError(dir, tag, described.ahead, next);
+  }
   return { tag, ahead: described.ahead, version: versionOfTag(tag) };
 }
 

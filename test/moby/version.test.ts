@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BetweenTagsError } from '../../src/moby/errors.ts';
 import { compareTags, detectVersion, newestBase, parseDescribe, requireSet, versionOfTag } from '../../src/moby/version.ts';
 import { UnknownVersionError, UnsupportedVersionError } from '../../src/moby/errors.ts';
 import { gitSync, removeDir } from '../helpers.ts';
@@ -75,6 +76,31 @@ Version('detectVersion takes the engine tag, not the Go module tag on the same c
     commit(dir, 'past it');
     gitSync(dir, 'tag', 'v2.0.0-beta.14');
     assert.equal(await detectVersion(dir, BASES), { tag: 'docker-v29.5.0', ahead: 1, version: '29.5.0' });
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+Version('detectVersion refuses a commit between two releases, and names the later one', async () => {
+  const dir = await makeMobyTree('v28.3.0');
+  try {
+    commit(dir, 'on the release branch');
+    const between = gitSync(dir, 'rev-parse', 'HEAD').trim();
+    commit(dir, 'released');
+    gitSync(dir, 'tag', 'v28.3.1');
+    gitSync(dir, 'checkout', '-q', between);
+    try {
+      await detectVersion(dir, BASES);
+      assert.unreachable('a commit between v28.3.0 and v28.3.1 was accepted');
+    } catch (error) {
+      assert.instance(error, BetweenTagsError);
+      assert.is((error as BetweenTagsError).exitCode, 2);
+      assert.match((error as Error).message, /1 commit\(s\) past v28\.3\.0 and part of v28\.3\.1.*checkout v28\.3\.1/);
+    }
+    // A commit of one's own on top of the later release is a branch, not "between".
+    gitSync(dir, 'checkout', '-q', 'v28.3.1');
+    commit(dir, 'feature');
+    assert.equal(await detectVersion(dir, BASES), { tag: 'v28.3.1', ahead: 1, version: '28.3.1' });
   } finally {
     await removeDir(dir);
   }
