@@ -28,6 +28,7 @@ export async function startPrivateDaemon(
   name: string,
   config: Record<string, unknown>,
   dataRoot?: string,
+  options: { storageDriver?: string | null } = {},
 ): Promise<Daemon & { release: () => Promise<void> }> {
   // A fresh short folder per start: the socket paths under it must stay within 108 bytes.
   const dir = await mkdtemp(join(ctx.work, 'd-'));
@@ -39,6 +40,7 @@ export async function startPrivateDaemon(
     config: withLineConfig(ctx.lineConfig, config),
     dockerCli: ctx.dockerCli,
     logDir: ctx.logDir,
+    ...options,
   });
   const release = ctx.teardown.defer(`stop dockerd ${name}`, () => daemon.stop());
   return { ...daemon, release };

@@ -23,6 +23,8 @@ export interface DaemonOptions {
   dockerCli: string;
   logDir: string;
   readyTimeoutMs?: number;
+  /** overlay2 unless set; null passes no --storage-driver. */
+  storageDriver?: string | null;
 }
 
 export interface Daemon {
@@ -36,11 +38,13 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-export function daemonArgs(o: { dataRoot: string; execRoot: string; socket: string; pidfile: string; configFile: string }): string[] {
+/** storageDriver null leaves the choice to the engine (on v29, its image-store default). */
+export function daemonArgs(o: { dataRoot: string; execRoot: string; socket: string; pidfile: string; configFile: string; storageDriver?: string | null }): string[] {
+  const driver = o.storageDriver === null ? [] : ['--storage-driver', o.storageDriver ?? 'overlay2'];
   return [
     '--data-root', o.dataRoot, '--exec-root', o.execRoot, '-H', `unix://${o.socket}`, '--pidfile', o.pidfile,
     '--config-file', o.configFile, '--bridge', 'none', '--iptables=false', '--ip6tables=false',
-    '--userland-proxy=false', '--storage-driver', 'overlay2', '--log-level', 'debug',
+    '--userland-proxy=false', ...driver, '--log-level', 'debug',
   ];
 }
 
@@ -57,7 +61,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   const controller = new AbortController();
   let exited: RunResult | undefined;
-  const done = run(options.binary, daemonArgs({ dataRoot: options.dataRoot, execRoot, socket, pidfile, configFile }), {
+  const done = run(options.binary, daemonArgs({ dataRoot: options.dataRoot, execRoot, socket, pidfile, configFile, ...(options.storageDriver !== undefined ? { storageDriver: options.storageDriver } : {}) }), {
     cwd: options.dir,
     logFile,
     signal: controller.signal,

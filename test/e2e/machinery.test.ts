@@ -63,6 +63,8 @@ Machinery('every daemon is private: own data-root, exec-root, socket, pidfile; n
   assert.is(value('--pidfile'), '/t/d.pid');
   assert.is(value('--bridge'), 'none');
   assert.ok(args.includes('--iptables=false'));
+  assert.is(value('--storage-driver'), 'overlay2');
+  assert.not.ok(daemonArgs({ dataRoot: '/r', execRoot: '/e', socket: '/s', pidfile: '/p', configFile: '/c', storageDriver: null }).includes('--storage-driver'), 'null: the engine chooses');
 });
 
 Machinery.run();
