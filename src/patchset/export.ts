@@ -16,7 +16,7 @@ import { parsePatchText } from './parse.ts';
 import { runPatches } from './plan.ts';
 import { formatSeries, parseSeries } from './series.ts';
 import { RECORD_FILE } from './record.ts';
-import { carrySource as carryText, lineRewrite, originPath } from './lines.ts';
+import { carrySource, lineRewrite, originPath } from './lines.ts';
 import { treeReader } from './readers.ts';
 import { orIfMissing } from '../errors.ts';
 
@@ -51,7 +51,7 @@ interface Carry {
   read: (path: string) => string | undefined;
 }
 
-function carrySource(projectRoot: string, base: string, from: string | undefined): Carry | undefined {
+function carryOrigin(projectRoot: string, base: string, from: string | undefined): Carry | undefined {
   if (from === undefined) return undefined;
   const rewrite = lineRewrite(from, base);
   if (!rewrite) throw new PatchSetError(join('patches', base, 'manifest.json'), `cannot carry new files from ${from}: there is no rewrite from its line to ${base}'s (src/patchset/lines.ts)`);
@@ -60,7 +60,7 @@ function carrySource(projectRoot: string, base: string, from: string | undefined
     from,
     read: (path) => {
       const text = origin(originPath(path, rewrite));
-      return text === undefined ? undefined : carryText(text, rewrite);
+      return text === undefined ? undefined : carrySource(text, rewrite);
     },
   };
 }
@@ -83,7 +83,7 @@ export async function exportPatchSet(
   const fullDir = join(projectRoot, 'full', base);
   const previous = await previousExport(patchesDir, base);
   const release = options.release ?? previous.release ?? 1;
-  const carry = carrySource(projectRoot, base, options.carryFrom ?? previous.carriedFrom);
+  const carry = carryOrigin(projectRoot, base, options.carryFrom ?? previous.carriedFrom);
   const out = await build(branch, changes, release, carry);
 
   await mkdir(patchesDir, { recursive: true });
