@@ -10,6 +10,7 @@ import { run, type RunResult } from '../exec/run.ts';
 import { dockerClient, type DockerClient } from './docker.ts';
 import { DaemonStartError } from './errors.ts';
 import { isAlive, killMentioning, sleep, stopProcess } from './processes.ts';
+import { unmountAll } from './mounts.ts';
 import { orIfMissing } from '../errors.ts';
 
 export interface DaemonOptions {
@@ -82,12 +83,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     controller.abort();
     await Promise.race([done, sleep(10_000)]);
     await killMentioning(execRoot);
+    await unmountAll(options.dataRoot);
     await rm(pidfile, { force: true });
   };
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   while (Date.now() < deadline) {
-    if (exited) throw new DaemonStartError(options.name, `exited with code ${exited.exitCode}`, logFile, await logTail(logFile));
+    if (exited) {
+      // dockerd bind-mounts its data-root onto itself (for mount propagation) before it builds the
+      // daemon, and v29 leaves that mount when the start fails after it, as a refused store does.
+      await unmountAll(options.dataRoot);
+      throw new DaemonStartError(options.name, `exited with code ${exited.exitCode}`, logFile, await logTail(logFile));
+    }
     const probe = await docker.call(['version', '--format', '{{.Server.Version}}'], { reject: false, timeoutMs: 5000 });
     if (probe.exitCode === 0) return { name: options.name, docker, dataRoot: options.dataRoot, execRoot, logFile, pid, stop };
     await sleep(300);
