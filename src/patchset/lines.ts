@@ -7,6 +7,8 @@
  * maintainer can see at once when a file has started to differ for a reason of its own.
  */
 
+import { parseEngineTag } from '../moby/lines.ts';
+
 export interface LineRewrite {
   /** Path prefixes moved, v28 → this line, longest first. */
   moves: ReadonlyArray<readonly [from: string, to: string]>;
@@ -78,7 +80,8 @@ export const SAME_LINE: LineRewrite = { moves: [], imports: [] };
 
 /** The rewrite from one set's line to another's, or undefined when the project has none. */
 export function lineRewrite(from: string, to: string): LineRewrite | undefined {
-  const line = (base: string) => /^(?:docker-)?v(\d+)\./.exec(base)?.[1];
-  if (line(from) !== undefined && line(from) === line(to)) return SAME_LINE;
-  return line(from) === '28' && line(to) === '29' ? V29_REWRITE : undefined;
+  const a = parseEngineTag(from)?.line;
+  const b = parseEngineTag(to)?.line;
+  if (a !== undefined && a === b) return SAME_LINE;
+  return a === 28 && b === 29 ? V29_REWRITE : undefined;
 }
