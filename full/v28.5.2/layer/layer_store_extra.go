@@ -12,6 +12,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
+	"syscall"
 
 	"github.com/containerd/log"
 	"github.com/docker/docker/pkg/stringid"
@@ -42,6 +44,9 @@ type ExternalLayer struct {
 // layer from an ExternalLayer without copying its data.
 type ExternalRegisterer interface {
 	RegisterExternal(src ExternalLayer, parent ChainID) (Layer, error)
+	// SyncLinked makes the layers registered so far durable. Registration
+	// itself does not sync, so that a pull of many layers syncs once.
+	SyncLinked() error
 }
 
 // LinkVerifier is implemented by layer stores that link layers from extra
@@ -76,6 +81,9 @@ func (e *ContentMismatchError) InvalidParameter() {}
 // changes when the store's directory is replaced).
 type externalDiffDriver interface {
 	CreateFromExternalDiff(id, parent, root, rel string) (identity string, err error)
+	// LinkedHome is the directory the driver writes links under, for
+	// SyncLinked.
+	LinkedHome() string
 }
 
 // RegisterExternal registers src on top of parent with a fresh cache-id.
@@ -159,28 +167,19 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 		ls.rememberVerified(key)
 	}
 
-	tx, err := ls.store.StartTransaction()
+	unverified := ""
+	if !src.Verify && !ls.verifiedBefore(key) {
+		unverified = key
+	}
+	tmp, err := ls.writeLinkedMetadata(l, src.TarSplit, unverified)
 	if err != nil {
 		return nil, err
 	}
 	defer func() {
 		if retErr != nil || discard {
-			if err := tx.Cancel(); err != nil {
-				log.G(context.TODO()).WithFields(log.Fields{"cache-id": l.cacheID, "error": err}).Error("Error canceling metadata transaction")
-			}
+			_ = os.RemoveAll(tmp)
 		}
 	}()
-	if err := tx.ws.WriteFile("tar-split.json.gz", src.TarSplit, 0o644); err != nil {
-		return nil, fmt.Errorf("copying tar-split: %w", err)
-	}
-	if !src.Verify && !ls.verifiedBefore(key) {
-		if err := tx.ws.WriteFile(unverifiedFile, []byte(key), 0o644); err != nil {
-			return nil, err
-		}
-	}
-	if err := storeLayer(tx, l); err != nil {
-		return nil, err
-	}
 
 	ls.layerL.Lock()
 	defer ls.layerL.Unlock()
@@ -188,11 +187,81 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 		discard = true
 		return winner.getReference(), nil
 	}
-	if err := tx.Commit(chainID); err != nil {
+	if err := ls.commitLinkedMetadata(tmp, chainID); err != nil {
 		return nil, err
 	}
 	ls.layerMap[chainID] = l
 	return l.getReference(), nil
+}
+
+// writeLinkedMetadata writes a linked layer's metadata as storeLayer and
+// the tar-split writer would (TestLinkedMetadataMatchesStoreLayer holds
+// them to it) into a fresh directory under the store's tmp, without an
+// fsync per file: the pull makes all its links durable at once with
+// SyncLinked before it records the image, so a crash never leaves an image
+// whose layers were lost, only layer directories that nothing uses.
+func (ls *layerStore) writeLinkedMetadata(l *roLayer, tarSplit []byte, unverified string) (_ string, retErr error) {
+	tmpRoot := filepath.Join(ls.store.root, "tmp")
+	if err := os.MkdirAll(tmpRoot, 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(tmpRoot, "extra-link-")
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		if retErr != nil {
+			_ = os.RemoveAll(tmp)
+		}
+	}()
+	files := []struct{ name, data string }{
+		{"diff", digest.Digest(l.diffID).String()},
+		{"size", strconv.FormatInt(l.size, 10)},
+		{"cache-id", l.cacheID},
+		{"tar-split.json.gz", string(tarSplit)},
+	}
+	if l.parent != nil {
+		files = append(files, struct{ name, data string }{"parent", digest.Digest(l.parent.chainID).String()})
+	}
+	if unverified != "" {
+		files = append(files, struct{ name, data string }{unverifiedFile, unverified})
+	}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(tmp, f.name), []byte(f.data), 0o644); err != nil {
+			return "", fmt.Errorf("writing metadata of linked layer %s: %w", l.chainID, err)
+		}
+	}
+	return tmp, nil
+}
+
+// commitLinkedMetadata moves tmp into place as chainID's directory. The
+// caller holds layerL and found no layer for chainID, so a directory already
+// there is one the store could not load (a link cut short by a power loss
+// before its sync): it is replaced, as the pull that finds it needs it.
+func (ls *layerStore) commitLinkedMetadata(tmp string, chainID ChainID) error {
+	final := ls.store.getLayerDirectory(chainID)
+	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+		return err
+	}
+	err := os.Rename(tmp, final)
+	if errors.Is(err, os.ErrExist) || errors.Is(err, syscall.ENOTEMPTY) {
+		log.G(context.TODO()).WithField("chain-id", chainID).Warn("extra storage: replacing the unloadable metadata of a layer linked before a crash")
+		if err = os.RemoveAll(final); err == nil {
+			err = os.Rename(tmp, final)
+		}
+	}
+	return err
+}
+
+// SyncLinked makes every layer linked so far durable: one syncfs of the
+// filesystem holding the layer metadata, and one of the driver's if that is
+// another filesystem. The pull calls it once, before it records the image.
+func (ls *layerStore) SyncLinked() error {
+	dirs := []string{ls.store.root}
+	if d, ok := ls.driver.(externalDiffDriver); ok {
+		dirs = append(dirs, d.LinkedHome())
+	}
+	return syncFilesystems(dirs)
 }
 
 // getLocked takes a reference to chainID's layer, as ls.get does; the caller

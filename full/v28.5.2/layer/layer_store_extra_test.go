@@ -24,6 +24,7 @@ import (
 // overlay2 has it: the layer directory becomes a link to the external one.
 type linkingDriver struct {
 	graphdriver.Driver
+	home    string
 	fail    error
 	removed []string
 	sources map[string]string
@@ -32,6 +33,10 @@ type linkingDriver struct {
 func (d *linkingDriver) Remove(id string) error {
 	d.removed = append(d.removed, id)
 	return d.Driver.Remove(id)
+}
+
+func (d *linkingDriver) LinkedHome() string {
+	return d.home
 }
 
 func (d *linkingDriver) ExternalDiffSource(id string) string {
@@ -96,7 +101,7 @@ func newLinkingStore(t *testing.T) (*layerStore, *linkingDriver, string) {
 	// newVFSGraphDriver has one signature on every engine line; newTestGraphDriver does not.
 	vfs, err := newVFSGraphDriver(t.TempDir())
 	assert.NilError(t, err)
-	drv := &linkingDriver{Driver: vfs}
+	drv := &linkingDriver{Driver: vfs, home: t.TempDir()}
 	root := t.TempDir()
 	ls, err := newStoreFromGraphDriver(root, drv)
 	assert.NilError(t, err)
@@ -306,4 +311,78 @@ func TestRegisterExternalReleasesAnExistingLayerItCannotVerify(t *testing.T) {
 	_, err = ls.Release(l)
 	assert.NilError(t, err)
 	assert.Check(t, is.Len(ls.Map(), 0), "the last release removes the layer")
+}
+
+// TestLinkedMetadataMatchesStoreLayer holds the linked layer's metadata,
+// written without a transaction, to what storeLayer writes through one: the
+// same files with the same bytes, on every engine line this file builds in.
+func TestLinkedMetadataMatchesStoreLayer(t *testing.T) {
+	ls, _, _ := newLinkingStore(t)
+	base, _ := externalLayer(t, map[string]string{"a": "alpha"})
+	parent := &roLayer{chainID: ChainID(base.DiffID), diffID: base.DiffID}
+	for _, tc := range []struct {
+		name   string
+		parent *roLayer
+	}{
+		{"base layer", nil},
+		{"layer with a parent", parent},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := &roLayer{diffID: base.DiffID, size: 1234, cacheID: strings.Repeat("c", 64), parent: tc.parent}
+			tx, err := ls.store.StartTransaction()
+			assert.NilError(t, err)
+			assert.NilError(t, storeLayer(tx, l))
+			assert.NilError(t, tx.ws.WriteFile("tar-split.json.gz", base.TarSplit, 0o644))
+			assert.NilError(t, tx.Commit("sha256:"+ChainID(strings.Repeat("a", 64))))
+			want := readDir(t, ls.store.getLayerDirectory("sha256:"+ChainID(strings.Repeat("a", 64))))
+
+			tmp, err := ls.writeLinkedMetadata(l, base.TarSplit, "")
+			assert.NilError(t, err)
+			assert.DeepEqual(t, readDir(t, tmp), want)
+			assert.NilError(t, os.RemoveAll(tmp))
+			assert.NilError(t, os.RemoveAll(ls.store.getLayerDirectory("sha256:"+ChainID(strings.Repeat("a", 64)))))
+		})
+	}
+}
+
+func readDir(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	assert.NilError(t, err)
+	files := map[string]string{}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		assert.NilError(t, err)
+		files[e.Name()] = string(data)
+	}
+	return files
+}
+
+// TestRegisterExternalReplacesMetadataLeftByACrash: a power loss before the
+// pull's sync can leave a layer directory the store cannot load; the next
+// pull of that layer replaces it instead of failing on it.
+func TestRegisterExternalReplacesMetadataLeftByACrash(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+	}{
+		{"empty files", map[string]string{"diff": "", "size": "", "cache-id": ""}},
+		{"a lone tar-split", map[string]string{"tar-split.json.gz": "x"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ls, _, _ := newLinkingStore(t)
+			base, _ := externalLayer(t, map[string]string{"a": "alpha"})
+			stale := ls.store.getLayerDirectory(ChainID(base.DiffID))
+			assert.NilError(t, os.MkdirAll(stale, 0o755))
+			for name, data := range tc.files {
+				assert.NilError(t, os.WriteFile(filepath.Join(stale, name), []byte(data), 0o644))
+			}
+			l, err := ls.RegisterExternal(base, "")
+			assert.NilError(t, err)
+			diff, err := ls.store.GetDiffID(l.ChainID())
+			assert.NilError(t, err)
+			assert.Equal(t, diff, base.DiffID)
+			assert.NilError(t, ls.SyncLinked())
+		})
+	}
 }

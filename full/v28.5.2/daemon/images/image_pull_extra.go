@@ -82,6 +82,7 @@ func (i *ImageService) linkExtraLayers(ctx context.Context, layers []extrastorag
 	verify := i.extraStorage.VerifyContent()
 	var refs []layer.Layer
 	var parent layer.ChainID
+	linked := 0
 	for _, src := range layers {
 		if err := ctx.Err(); err != nil {
 			return refs, err
@@ -108,10 +109,18 @@ func (i *ImageService) linkExtraLayers(ctx context.Context, layers []extrastorag
 		if existed {
 			progress.Update(po, short, "Already exists")
 		} else {
+			linked++
 			progress.Update(po, short, "Linked from extra storage")
 		}
 		refs = append(refs, l)
 		parent = src.ChainID
+	}
+	if linked > 0 {
+		// Registration does not sync each file; one sync here, before the
+		// image is recorded, means a recorded image never lost a layer.
+		if err := reg.SyncLinked(); err != nil {
+			return refs, err
+		}
 	}
 	return refs, nil
 }

@@ -9,11 +9,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"syscall"
 
 	"github.com/docker/docker/daemon/extrastorage/beneath"
+	"github.com/docker/docker/daemon/graphdriver/overlayutils"
 )
 
 // extraLinksDir indexes, by their l/<short> name, the layers linked from
@@ -126,22 +128,12 @@ func (d *Driver) CreateFromExternalDiff(id, parent, root, rel string) (_ string,
 		return "", err
 	}
 	dir.Close()
-	if err := d.Create(id, parent, nil); err != nil {
-		return "", err
-	}
+	short, err := d.createLinked(id, parent, path.Join(root, rel))
 	defer func() {
 		if retErr != nil {
 			_ = d.Remove(id)
 		}
 	}()
-	diff := path.Join(d.dir(id), diffDirName)
-	if err := os.Remove(diff); err != nil {
-		return "", err
-	}
-	if err := os.Symlink(path.Join(root, rel), diff); err != nil {
-		return "", err
-	}
-	short, err := os.ReadFile(path.Join(d.dir(id), "link"))
 	if err != nil {
 		return "", err
 	}
@@ -158,6 +150,69 @@ func (d *Driver) CreateFromExternalDiff(id, parent, root, rel string) (_ string,
 	}
 	x.add(string(short), l)
 	return identity, nil
+}
+
+// createLinked lays out layer id as create does, with the diff directory a
+// symlink to target, and returns its short link name. Unlike create it does
+// not fsync each file: the layer store syncs the whole pull once
+// (LinkedHome) before the image is recorded.
+func (d *Driver) createLinked(id, parent, target string) (string, error) {
+	dir := d.dir(id)
+	uid, gid := rootOwner(d.idMap.RootPair())
+	if err := mkdirOwned(dir, 0o710, os.Getuid(), gid); err != nil {
+		return "", err
+	}
+	if err := os.Symlink(target, path.Join(dir, diffDirName)); err != nil {
+		return "", err
+	}
+	short := overlayutils.GenerateID(idLength, logger)
+	if err := os.Symlink(path.Join("..", id, diffDirName), path.Join(d.home, linkDir, short)); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path.Join(dir, "link"), []byte(short), 0o644); err != nil {
+		return "", err
+	}
+	if parent == "" {
+		return short, nil
+	}
+	if err := mkdirOwned(path.Join(dir, workDirName), 0o700, uid, gid); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path.Join(d.dir(parent), "committed"), nil, 0o600); err != nil {
+		return "", err
+	}
+	lower, err := d.getLower(parent)
+	if err != nil {
+		return "", err
+	}
+	if lower != "" {
+		if err := os.WriteFile(path.Join(dir, lowerFile), []byte(lower), 0o644); err != nil {
+			return "", err
+		}
+	}
+	return short, nil
+}
+
+// rootOwner takes what IdentityMapping.RootPair returns on every engine
+// line: (uid, gid) from v28.1 on, an idtools.Identity{UID, GID} before.
+func rootOwner(pair ...any) (uid, gid int) {
+	if len(pair) == 2 {
+		return pair[0].(int), pair[1].(int)
+	}
+	v := reflect.ValueOf(pair[0])
+	return int(v.FieldByName("UID").Int()), int(v.FieldByName("GID").Int())
+}
+
+func mkdirOwned(dir string, mode os.FileMode, uid, gid int) error {
+	if err := os.Mkdir(dir, mode); err != nil {
+		return err
+	}
+	return os.Lchown(dir, uid, gid)
+}
+
+// LinkedHome is where the driver writes links, for the layer store's sync.
+func (d *Driver) LinkedHome() string {
+	return d.home
 }
 
 // ExternalDiffSource names the store directory a linked layer's data is,
@@ -306,8 +361,9 @@ func climbToRoot(home string) string {
 // (base32) never start with it.
 const tempPrefix = ".tmp-"
 
-// writeEntry writes an index entry whole or not at all: a synced temporary
-// file in the same directory, renamed over the entry.
+// writeEntry writes an index entry whole or not at all: a temporary file in
+// the same directory, renamed over the entry. It is made durable with the
+// rest of the pull by the layer store's sync (LinkedHome).
 func writeEntry(name string, data []byte) (retErr error) {
 	f, err := os.CreateTemp(path.Dir(name), tempPrefix+path.Base(name)+"-")
 	if err != nil {
@@ -320,9 +376,6 @@ func writeEntry(name string, data []byte) (retErr error) {
 		}
 	}()
 	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
 		return err
 	}
 	if err := f.Close(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -376,4 +377,76 @@ func TestLinkIndexFailsClosed(t *testing.T) {
 	_, err = restarted().Get("rw", "")
 	assert.Check(t, is.ErrorContains(err, "link index"))
 	assert.Check(t, is.ErrorContains(err, entry))
+}
+
+// TestCreateFromExternalDiffLaysOutAsCreate: a linked layer has the files,
+// modes and owners Create gives a layer, only its diff is a symlink.
+func TestCreateFromExternalDiffLaysOutAsCreate(t *testing.T) {
+	d := newExtraTestDriver(t)
+	root, rel := testStore(t, map[string]string{"file": "x"})
+	assert.NilError(t, d.Create("parent", "", nil))
+	for _, tc := range []struct{ name, parent string }{{"base", ""}, {"child", "parent"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.NilError(t, d.Create("created-"+tc.name, tc.parent, nil))
+			_, err := d.CreateFromExternalDiff("linked-"+tc.name, tc.parent, root, rel)
+			assert.NilError(t, err)
+			want, got := layout(t, d.dir("created-"+tc.name)), layout(t, d.dir("linked-"+tc.name))
+			assert.Equal(t, got[diffDirName], "symlink")
+			delete(want, diffDirName)
+			delete(got, diffDirName)
+			assert.DeepEqual(t, got, want)
+			if tc.parent != "" {
+				lower, err := os.ReadFile(filepath.Join(d.dir("linked-"+tc.name), lowerFile))
+				assert.NilError(t, err)
+				wantLower, err := os.ReadFile(filepath.Join(d.dir("created-"+tc.name), lowerFile))
+				assert.NilError(t, err)
+				assert.Equal(t, string(lower), string(wantLower))
+			}
+		})
+	}
+}
+
+// layout describes a layer directory's entries: kind, mode, owner and, for
+// regular files, the length of their content.
+func layout(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	assert.NilError(t, err)
+	out := map[string]string{".": describe(t, dir)}
+	for _, e := range entries {
+		out[e.Name()] = describe(t, filepath.Join(dir, e.Name()))
+	}
+	return out
+}
+
+func describe(t *testing.T, p string) string {
+	t.Helper()
+	fi, err := os.Lstat(p)
+	assert.NilError(t, err)
+	if fi.Mode()&os.ModeSymlink != 0 {
+		return "symlink"
+	}
+	st := fi.Sys().(*syscall.Stat_t)
+	return fmt.Sprintf("%v %d:%d size %d", fi.Mode(), st.Uid, st.Gid, map[bool]int64{true: 0, false: fi.Size()}[fi.IsDir()])
+}
+
+func TestRootOwnerReadsBothRootPairForms(t *testing.T) {
+	type identity struct {
+		UID, GID int
+		SID      string
+	}
+	for _, tc := range []struct {
+		name     string
+		pair     []any
+		uid, gid int
+	}{
+		{"(uid, gid) as from v28.1 on", []any{100000, 100001}, 100000, 100001},
+		{"an Identity as before v28.1", []any{identity{UID: 5, GID: 6}}, 5, 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			uid, gid := rootOwner(tc.pair...)
+			assert.Equal(t, uid, tc.uid)
+			assert.Equal(t, gid, tc.gid)
+		})
+	}
 }
