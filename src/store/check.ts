@@ -1,6 +1,7 @@
-/** `store check`'s verdict: every finding of readStore, with what was checked. */
+/** `store check`'s verdict: every finding of readStore (and of --deep), with what was checked. */
+import type { DeepReport } from './deep.ts';
 import type { StoreFinding } from './finding.ts';
-import { readStore } from './read.ts';
+import { readStore, type StoreContents } from './read.ts';
 import type { StoreView } from './view.ts';
 
 export interface CheckReport {
@@ -8,16 +9,21 @@ export interface CheckReport {
   images: number;
   tags: number;
   layers: number;
+  deep?: DeepReport;
   findings: StoreFinding[];
 }
 
 export async function checkStore(view: StoreView): Promise<CheckReport> {
-  const contents = await readStore(view);
+  return summarize(await readStore(view));
+}
+
+export function summarize(contents: StoreContents, deep?: DeepReport): CheckReport {
   return {
     root: contents.root,
     images: contents.images.length,
     tags: contents.images.reduce((n, i) => n + i.tags.length, 0),
     layers: contents.layers.size,
-    findings: contents.findings,
+    ...(deep ? { deep } : {}),
+    findings: [...contents.findings, ...(deep?.findings ?? [])],
   };
 }

@@ -15,7 +15,8 @@ export type StoreRule =
   | 'parent'
   | 'tar-split'
   | 'tar-split-total'
-  | 'content';
+  | 'content'
+  | 'pull';
 
 export interface StoreFinding {
   /** Relative to the store's root (the text output joins it to the root). */

@@ -52,6 +52,7 @@ Cli('usage mistakes exit 2 with one line: no DIR, a missing DIR, a file, an unkn
   const runs = await Promise.all([
     cli(['check']), cli(['check', '/nonexistent/store']), cli(['ls', join(fx.root, 'image/overlay2/repositories.json')]),
     cli(['frob']), cli([]), cli(['check', '--bogus', fx.root]), cli(['ls', fx.root, fx.root]),
+    cli(['check', '--dockerd', '/x', fx.root]), cli(['check', '--deep', '--dockerd', '/nonexistent/dockerd', fx.root]),
   ]);
   for (const r of runs) {
     assert.is(r.code, 2, r.stderr);
@@ -62,6 +63,8 @@ Cli('usage mistakes exit 2 with one line: no DIR, a missing DIR, a file, an unkn
   assert.match(runs[1]!.stderr, /\/nonexistent\/store does not exist/);
   assert.match(runs[2]!.stderr, /is not a directory/);
   assert.match(runs[3]!.stderr, /unknown verb "frob"; verbs: check, ls/);
+  assert.match(runs[7]!.stderr, /--dockerd is for --deep/);
+  assert.match(runs[8]!.stderr, process.getuid?.() === 0 ? /no patched dockerd at \/nonexistent\/dockerd/ : /needs root/);
 });
 
 Cli('--help: the verbs, and each verb its usage, options and example', async () => {
