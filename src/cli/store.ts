@@ -45,7 +45,7 @@ export const command: Command = async (ctx) => {
   }
   const entry = verb !== undefined && Object.hasOwn(verbs, verb) ? verbs[verb] : undefined;
   if (!entry) {
-    const what = verb === undefined ? 'no verb given' : verb.startsWith('-') ? `unknown option ${verb}` : `unknown verb "${verb}"`;
+    const what = verb === undefined ? 'no verb given' : verb.startsWith('-') ? `unknown option '${verb}'` : `unknown verb "${verb}"`;
     throw new UsageError(`store: ${what}; verbs: ${Object.keys(verbs).join(', ')}; see npm run store -- --help`);
   }
   const { command: run } = await entry.load();

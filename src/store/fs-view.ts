@@ -43,7 +43,7 @@ async function walk(root: string, rel: string): Promise<Walk> {
       st = await lstat(full);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { ok: false, problem: 'missing', reason: last ? 'missing' : `missing (${parts.slice(0, i + 1).join('/')} does not exist)` };
+      if (code === 'ENOENT') return { ok: false, problem: 'missing', reason: last ? 'does not exist' : `does not exist (${parts.slice(0, i + 1).join('/')} does not)` };
       return { ok: false, problem: 'unreadable', reason: `cannot be read (${code ?? String(error)})` };
     }
     const at = parts.slice(0, i + 1).join('/');
@@ -86,7 +86,7 @@ async function readFileBelow(root: string, rel: string, limit: number): Promise<
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') return { ok: false, problem: 'symlink', reason: 'became a symlink while read' };
-    return { ok: false, problem: code === 'ENOENT' ? 'missing' : 'unreadable', reason: code === 'ENOENT' ? 'missing' : `cannot be read (${code ?? String(error)})` };
+    return { ok: false, problem: code === 'ENOENT' ? 'missing' : 'unreadable', reason: code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})` };
   }
   try {
     const st = await handle.stat();

@@ -27,7 +27,7 @@ export async function readLayer(view: StoreView, chainId: string, parent: string
   const add = (rel: string, rule: StoreFinding['rule'], message: string) => layer.findings.push(finding(rel, rule, message));
   const dirCheck = await view.checkDir(dir);
   if (!dirCheck.ok) {
-    add(dir, dirCheck.problem, dirCheck.problem === 'missing' ? `missing: the store has no layer ${chainId} (diffID ${diffId})` : dirCheck.reason);
+    add(dir, dirCheck.problem, dirCheck.problem === 'missing' ? `the store has no layer ${chainId} (diffID ${diffId})` : dirCheck.reason);
     return layer;
   }
   const field = async (name: string) => {
@@ -63,7 +63,7 @@ export async function readLayer(view: StoreView, chainId: string, parent: string
 
   if (layer.cacheId !== undefined) {
     const data = await view.checkDir(diffDir(layer.cacheId));
-    if (!data.ok) add(diffDir(layer.cacheId), data.problem, data.problem === 'missing' ? `missing: the layer data of ${chainId} (cache-id ${layer.cacheId})` : data.reason);
+    if (!data.ok) add(diffDir(layer.cacheId), data.problem, data.problem === 'missing' ? `the layer data of ${chainId} (cache-id ${layer.cacheId}) does not exist` : data.reason);
   }
   layer.ok = layer.findings.length === 0;
   return layer;
