@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fsStoreView } from '../../src/store/fs-view.ts';
 import { listStore } from '../../src/store/list.ts';
 import { readStore } from '../../src/store/read.ts';
+import { digestEntries, scanTree } from '../../src/e2e/tree-checksum.ts';
 import { removeDir } from '../helpers.ts';
 import { makeStore } from './fixture.ts';
 
@@ -36,6 +37,15 @@ test('an image whose layer is broken is listed, marked not ok', async () => {
   const l = listStore(await readStore(fsStoreView(fx.root)));
   await removeDir(fx.root);
   assert.equal(l.images.map((i) => [i.tags[0]!.name, i.ok]), [['a:1', true], ['b:1', false]]);
+});
+
+test('listing reads only: the tree is byte-identical before and after', async () => {
+  const fx = await makeStore([{ tags: ['a:1'], layers: ['x', 'y'] }]);
+  const before = digestEntries(await scanTree(fx.root));
+  listStore(await readStore(fsStoreView(fx.root)));
+  const after = digestEntries(await scanTree(fx.root));
+  await removeDir(fx.root);
+  assert.is(after, before);
 });
 
 test('an empty store lists nothing', async () => {
