@@ -20,7 +20,7 @@ const SPEC = {
     'totals. Only reads. Exit 0 when listed, 2 usage.',
   ].join('\n'),
   options: {
-    json: { type: 'boolean', help: 'one JSON document: {store, images:[{id, tags:[{name, pullName}], layers, size, sharedSize, ok}], layers, totalSize, imagesSize}' },
+    json: { type: 'boolean', help: 'one JSON document: {store, images:[{id, tags:[{name, pullName}], layers, platform, size, sharedSize, ok}], layers, totalSize, imagesSize}' },
   },
   operands: true,
   example: 'npm run store -- ls /var/lib/docker/extra',
@@ -43,7 +43,7 @@ export function renderListing(l: StoreListing): string {
   for (const img of l.images) {
     const shared = img.sharedSize > 0 ? `, ${formatBytes(img.sharedSize)} shared` : '';
     const bad = img.ok ? '' : '  FAILS store check';
-    lines.push(`${img.id.slice(0, 'sha256:'.length + 12)}  ${img.layers.length} layer${img.layers.length === 1 ? '' : 's'}  ${size(img.size)}${shared}${bad}`);
+    lines.push(`${img.id.slice(0, 'sha256:'.length + 12)}  ${img.platform ?? 'platform unknown'}  ${img.layers.length} layer${img.layers.length === 1 ? '' : 's'}  ${size(img.size)}${shared}${bad}`);
     const width = Math.max(0, ...img.tags.map((t) => t.name.length));
     for (const t of img.tags) lines.push(oneLine(`  ${t.name.padEnd(width)}  ${t.pullName ? `docker pull ${t.pullName}` : '(no pull name: the tag is too long for -extra)'}`));
     for (const d of img.digestKeys) lines.push(oneLine(`  ${d}  (by digest: its layers serve registry-assisted pulls)`));

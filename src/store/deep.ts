@@ -35,18 +35,26 @@ export interface DeepReport {
   findings: StoreFinding[];
 }
 
+interface Pull {
+  id: string;
+  name: string;
+  /** Passed as --platform: the engine refuses a store image for another platform than the host's. */
+  platform: string | undefined;
+  bytes: number;
+}
+
 /** LinkTimeout's own rate (16 MiB/s) with room to spare, on top of a generous minute. */
 const pullTimeoutMs = (bytes: number) => 60_000 + Math.ceil(bytes / (8 * 2 ** 20)) * 1000;
 
 export async function deepCheck(contents: StoreContents, options: DeepOptions): Promise<DeepReport> {
   await requireDeepTools(options.dockerd);
   const report: DeepReport = { checked: [], skipped: [], findings: [] };
-  const pulls: { id: string; name: string; bytes: number }[] = [];
+  const pulls: Pull[] = [];
   for (const img of contents.images) {
     const name = img.tags.find((t) => t.pullName !== undefined)?.pullName;
     if (!img.ok) report.skipped.push({ id: img.id, reason: 'fails the structural rules above; fix them first' });
     else if (!name) report.skipped.push({ id: img.id, reason: 'no tag names it, so no pull can reach it' });
-    else pulls.push({ id: img.id, name, bytes: img.chainIds.reduce((n, c) => n + (contents.layers.get(c)?.size ?? 0), 0) });
+    else pulls.push({ id: img.id, name, platform: img.platform, bytes: img.chainIds.reduce((n, c) => n + (contents.layers.get(c)?.size ?? 0), 0) });
   }
   if (pulls.length === 0) return report;
   const dir = await mkdtemp(join(tmpdir(), 'dockerd-extra-deep-'));
@@ -79,8 +87,9 @@ export async function deepCheck(contents: StoreContents, options: DeepOptions): 
   return report;
 }
 
-async function pullOne(daemon: Daemon, store: string, pull: { id: string; name: string; bytes: number }, signal: AbortSignal): Promise<StoreFinding[]> {
-  const result = await daemon.docker.call(['pull', '--quiet', pull.name], { reject: false, timeoutMs: pullTimeoutMs(pull.bytes), signal });
+async function pullOne(daemon: Daemon, store: string, pull: Pull, signal: AbortSignal): Promise<StoreFinding[]> {
+  const platform = pull.platform ? ['--platform', pull.platform] : [];
+  const result = await daemon.docker.call(['pull', '--quiet', ...platform, pull.name], { reject: false, timeoutMs: pullTimeoutMs(pull.bytes), signal });
   if (result.exitCode === 0) {
     const id = await inspectImageId(daemon.docker, pull.name);
     if (id === pull.id) return [];

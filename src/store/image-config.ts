@@ -9,7 +9,7 @@ import { finding, type StoreFinding } from './finding.ts';
 import { imageConfigPath, MAX_IMAGE_CONFIG, MAX_LAYERS, SHA256_DIGEST } from './limits.ts';
 import type { StoreView } from './view.ts';
 
-export type ImageConfig = { ok: true; diffIds: string[]; bytes: number } | { ok: false; findings: StoreFinding[] };
+export type ImageConfig = { ok: true; diffIds: string[]; platform: string | undefined } | { ok: false; findings: StoreFinding[] };
 
 export async function readImageConfig(view: StoreView, imageId: string): Promise<ImageConfig> {
   const rel = imageConfigPath(imageId);
@@ -19,7 +19,20 @@ export async function readImageConfig(view: StoreView, imageId: string): Promise
   if (got !== imageId) return { ok: false, findings: [finding(rel, 'config-digest', `content digest is ${got}, not ${imageId}`)] };
   const diffIds = parseDiffIds(read.bytes);
   if (typeof diffIds === 'string') return { ok: false, findings: [finding(rel, 'config', diffIds)] };
-  return { ok: true, diffIds, bytes: read.bytes.length };
+  return { ok: true, diffIds, platform: platformOf(read.bytes) };
+}
+
+/**
+ * os/architecture[/variant] of a config parseDiffIds accepted (the engine's OperatingSystem() is
+ * the host's when os is empty, linux here); undefined without an architecture. A -extra pull of an
+ * image for another platform needs `--platform` (daemon/images/image_pull_extra_platform.go).
+ */
+export function platformOf(bytes: Uint8Array): string | undefined {
+  const doc = JSON.parse(Buffer.from(bytes).toString('utf8')) as Record<string, unknown>;
+  const field = (k: string) => (typeof doc[k] === 'string' && /^[\w.-]+$/.test(doc[k]) ? doc[k] : '');
+  const arch = field('architecture');
+  if (!arch) return undefined;
+  return [field('os') || 'linux', arch, field('variant')].filter(Boolean).join('/');
 }
 
 /** rootfs.diff_ids, or why the engine refuses the config. */

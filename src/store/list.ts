@@ -18,6 +18,7 @@ export interface ListedImage {
   tags: { name: string; pullName: string | undefined }[];
   digestKeys: string[];
   layers: string[];
+  platform: string | undefined;
   /** Sum of its layers' sizes; undefined when some size is unknown. */
   size: number | undefined;
   /** The part of size in layers other images use too. */
@@ -48,6 +49,7 @@ export function listStore(contents: StoreContents): StoreListing {
       tags: img.tags.map((t) => ({ name: t.key, pullName: t.pullName })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       digestKeys: img.digestKeys,
       layers: img.chainIds,
+      platform: img.platform,
       size: sizes.every((s) => s !== undefined) ? sizes.reduce((a, b) => a + b, 0) : undefined,
       sharedSize: img.chainIds.filter((c) => (users.get(c)?.length ?? 0) > 1).reduce((a, c) => a + (sizeOf(c) ?? 0), 0),
       ok: img.ok,

@@ -17,6 +17,8 @@ export interface StoreImage {
   digestKeys: string[];
   diffIds: string[];
   chainIds: string[];
+  /** os/architecture[/variant] from its config. */
+  platform: string | undefined;
   /** Whether a pull of it would pass the engine's structural checks. */
   ok: boolean;
 }
@@ -40,7 +42,7 @@ export async function readStore(view: StoreView): Promise<StoreContents> {
   const repos = parseRepositories(read.bytes);
   out.findings.push(...repos.findings);
   const byId = new Map<string, StoreImage>();
-  const image = (id: string) => byId.get(id) ?? byId.set(id, { id, tags: [], digestKeys: [], diffIds: [], chainIds: [], ok: false }).get(id)!;
+  const image = (id: string) => byId.get(id) ?? byId.set(id, { id, tags: [], digestKeys: [], diffIds: [], chainIds: [], platform: undefined, ok: false }).get(id)!;
   for (const tag of repos.tags) image(tag.imageId).tags.push(tag);
   for (const d of repos.digestKeys) if (SHA256_DIGEST.test(d.imageId)) image(d.imageId).digestKeys.push(d.key);
   for (const img of byId.values()) {
@@ -56,6 +58,7 @@ async function readImage(view: StoreView, img: StoreImage, layers: Map<string, S
   const config = await readImageConfig(view, img.id);
   if (!config.ok) return config.findings;
   img.diffIds = config.diffIds;
+  img.platform = config.platform;
   img.chainIds = chainIds(config.diffIds);
   let tarSplitBytes = 0;
   const findings: StoreFinding[] = [];

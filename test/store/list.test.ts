@@ -29,6 +29,7 @@ test('two images sharing a base: one layer listed once, used by both, counted on
   assert.equal(l.layers.filter((x) => x.images.length > 1).map((x) => x.chainId), [fx.chains[0]![0]]);
   assert.equal([l.totalSize, l.imagesSize], [5000, 6000]);
   assert.ok(l.images.every((i) => i.ok));
+  assert.equal(l.images.map((i) => i.platform), ['linux/amd64', 'linux/amd64']);
 });
 
 test('an image whose layer is broken is listed, marked not ok', async () => {

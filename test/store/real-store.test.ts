@@ -7,8 +7,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { access, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { sha256File } from '../../src/digest.ts';
+import { sha256, sha256File } from '../../src/digest.ts';
 import { buildImageArchive, type BuiltImage } from '../../src/e2e/build-image.ts';
 import { startDaemon } from '../../src/e2e/daemon.ts';
 import { findDockerCli } from '../../src/e2e/docker.ts';
@@ -100,6 +101,27 @@ Real('a changed byte in a layer: check stays clean (content is not its business)
   const problems = JSON.parse(r.stdout).problems as { rule: string; path: string; message: string }[];
   assert.equal(problems.map((p) => [p.rule, p.path]), [['content', join(ctx.store, 'overlay2', cacheId, 'diff')]], r.stdout);
   assert.match(problems[0]!.message, /data\/opaque\/upper\.txt/);
+});
+
+Real('an image for another platform (arm64 here) is pulled with --platform and re-hashed too', async (ctx) => {
+  if (skip) return console.log(`SKIPPED real store, other platform: ${skip}`);
+  const copy = join(ctx.work, 'arm-store');
+  // cp -a: the layers hold whiteouts (character devices), which fs.cp cannot copy.
+  execFileSync('cp', ['-a', ctx.store, copy]);
+  const reposFile = join(copy, 'image/overlay2/repositories.json');
+  const repos = JSON.parse(await readFile(reposFile, 'utf8'));
+  const id: string = repos.Repositories['store-test/two']['store-test/two:v1'];
+  const config = JSON.parse(await readFile(join(copy, 'image/overlay2/imagedb/content/sha256', id.slice(7)), 'utf8'));
+  const text = JSON.stringify({ ...config, architecture: process.arch === 'arm64' ? 'amd64' : 'arm64' });
+  const newId = `sha256:${sha256(text)}`;
+  await writeFile(join(copy, 'image/overlay2/imagedb/content/sha256', newId.slice(7)), text);
+  repos.Repositories['store-test/two']['store-test/two:v1'] = newId;
+  await writeFile(reposFile, JSON.stringify(repos));
+  const contents = await readStore(fsStoreView(copy));
+  assert.equal(contents.images.find((i) => i.id === newId)?.platform, `linux/${process.arch === 'arm64' ? 'amd64' : 'arm64'}`);
+  const deep = await deepCheck(contents, { dockerd: DOCKERD, signal: new AbortController().signal });
+  assert.equal(deep.findings, []);
+  assert.is(deep.checked.length, 2);
 });
 
 Real.run();
