@@ -13,7 +13,8 @@ import { deepCheck, type DeepReport } from '../store/deep.ts';
 import { fsStoreView } from '../store/fs-view.ts';
 import { readStore } from '../store/read.ts';
 import { defineCommand } from './command.ts';
-import { oneLine, storeDirOperand } from './store-dir.ts';
+import { oneLine } from './one-line.ts';
+import { storeDirOperand } from './store-dir.ts';
 
 const SPEC = {
   invocation: 'npm run store -- check',

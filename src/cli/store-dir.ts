@@ -1,4 +1,4 @@
-/** The DIR operand of the store verbs: one path to an existing directory, else a UsageError. */
+/** The DIR operand of the store verbs (one path to an existing directory, else a UsageError), and sizes as people read them. */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -27,9 +27,4 @@ export function formatBytes(n: number): string {
     i++;
   }
   return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
-
-/** Keeps one item on one line whatever the store's names hold. */
-export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

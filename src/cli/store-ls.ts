@@ -8,7 +8,8 @@ import { fsStoreView } from '../store/fs-view.ts';
 import { listStore, type StoreListing } from '../store/list.ts';
 import { readStore } from '../store/read.ts';
 import { defineCommand } from './command.ts';
-import { formatBytes, oneLine, storeDirOperand } from './store-dir.ts';
+import { oneLine } from './one-line.ts';
+import { formatBytes, storeDirOperand } from './store-dir.ts';
 
 const SPEC = {
   invocation: 'npm run store -- ls',
