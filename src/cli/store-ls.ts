@@ -50,8 +50,10 @@ export function renderListing(l: StoreListing): string {
     for (const d of img.digestKeys) lines.push(oneLine(`  ${d}  (by digest: its layers serve registry-assisted pulls)`));
   }
   const shared = l.layers.filter((x) => x.images.length > 1).length;
+  const untagged = l.layers.filter((x) => x.images.length === 0).length;
+  const others = untagged ? `, ${untagged} no tag uses, for registry-assisted pulls` : '';
   lines.push(
-    `${l.images.length} image${l.images.length === 1 ? '' : 's'}, ${l.layers.length} layer${l.layers.length === 1 ? '' : 's'} (${shared} shared): ` +
+    `${l.images.length} image${l.images.length === 1 ? '' : 's'}, ${l.layers.length} layer${l.layers.length === 1 ? '' : 's'} (${shared} shared${others}): ` +
       `${formatBytes(l.totalSize)} in the store, ${formatBytes(l.imagesSize)} as separate images`,
   );
   return lines.join('\n') + '\n';

@@ -13,6 +13,7 @@ export type StoreRule =
   | 'diff'
   | 'size'
   | 'parent'
+  | 'chain'
   | 'tar-split'
   | 'tar-split-total'
   | 'content'

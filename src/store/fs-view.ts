@@ -9,9 +9,9 @@
  * and, where allowed, O_NOATIME: nothing here writes, not even an access time.
  */
 import { constants } from 'node:fs';
-import { lstat, open, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertCleanRelative, type DirResult, type ReadResult, type StoreView } from './view.ts';
+import { assertCleanRelative, type DirResult, type ListResult, type ReadResult, type StoreView } from './view.ts';
 
 type Walk = { ok: true; full: string; isDir: boolean; isFile: boolean } | { ok: false; problem: 'missing' | 'symlink' | 'file-type' | 'unreadable'; reason: string };
 
@@ -23,6 +23,16 @@ export function fsStoreView(root: string): StoreView {
       const w = await walk(root, rel);
       if (!w.ok) return w;
       return w.isDir ? { ok: true } : { ok: false, problem: 'file-type', reason: 'is not a directory' };
+    },
+    listDir: async (rel): Promise<ListResult> => {
+      const w = await walk(root, rel);
+      if (!w.ok) return w;
+      if (!w.isDir) return { ok: false, problem: 'file-type', reason: 'is not a directory' };
+      try {
+        return { ok: true, names: (await readdir(w.full)).sort() };
+      } catch (error) {
+        return { ok: false, problem: 'unreadable', reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+      }
     },
     exists: async (rel) => {
       const w = await walk(root, rel);

@@ -1,6 +1,7 @@
 /**
- * The store read with the engine's rules, every image and every layer: what `store check` reports
- * (the findings) and `store ls` shows (the images, their tags and layers). Pure over a StoreView.
+ * The store read with the engine's rules, every image and every layer of layerdb (untagged.ts):
+ * what `store check` reports (the findings) and `store ls` shows (the images, their tags and
+ * layers). Pure over a StoreView.
  */
 import { chainIds } from './chain.ts';
 import { finding, type StoreFinding } from './finding.ts';
@@ -8,6 +9,7 @@ import { readImageConfig } from './image-config.ts';
 import { readLayer, type StoreLayer } from './layer.ts';
 import { layerDir, MAX_IMAGE_TAR_SPLIT, MAX_REPOSITORIES_JSON, REPOSITORIES_JSON, SHA256_DIGEST } from './limits.ts';
 import { parseRepositories, type StoreTag } from './repositories.ts';
+import { readUntaggedLayers } from './untagged.ts';
 import type { StoreView } from './view.ts';
 
 export interface StoreImage {
@@ -26,7 +28,7 @@ export interface StoreImage {
 export interface StoreContents {
   root: string;
   images: StoreImage[];
-  /** Every layer some image uses, by chain ID, in first-use order. */
+  /** Every layer of layerdb by chain ID: those images use in first-use order, then the others. */
   layers: Map<string, StoreLayer>;
   findings: StoreFinding[];
 }
@@ -49,6 +51,9 @@ export async function readStore(view: StoreView): Promise<StoreContents> {
     out.findings.push(...(await readImage(view, img, out.layers)));
     out.images.push(img);
   }
+  const untagged = await readUntaggedLayers(view, out.layers);
+  out.findings.push(...untagged.findings);
+  for (const layer of untagged.layers) out.layers.set(layer.chainId, layer);
   for (const layer of out.layers.values()) out.findings.push(...layer.findings);
   return out;
 }

@@ -9,6 +9,7 @@ export type ReadProblem = 'missing' | 'symlink' | 'file-type' | 'too-large' | 'u
 
 export type ReadResult = { ok: true; bytes: Buffer } | { ok: false; problem: ReadProblem; reason: string };
 export type DirResult = { ok: true } | { ok: false; problem: ReadProblem; reason: string };
+export type ListResult = { ok: true; names: string[] } | { ok: false; problem: ReadProblem; reason: string };
 
 export interface StoreView {
   /** The store's path as given, for messages. */
@@ -17,6 +18,8 @@ export interface StoreView {
   readFile(rel: string, limit: number): Promise<ReadResult>;
   /** A directory reached without following any symlink. */
   checkDir(rel: string): Promise<DirResult>;
+  /** The names in a directory reached without following any symlink, sorted. */
+  listDir(rel: string): Promise<ListResult>;
   /** Whether anything (a symlink included) is at rel. */
   exists(rel: string): Promise<boolean>;
 }

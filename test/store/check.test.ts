@@ -118,6 +118,41 @@ test('a config with no rootfs, or too many layers, breaks the config rule', asyn
   assert.match(findings[0]!.message, /126 layers/);
 });
 
+const untag = (fx: Fixture, keep: string) =>
+  writeFile(join(fx.root, 'image/overlay2/repositories.json'), JSON.stringify({ Repositories: { busybox: { [keep]: fx.imageIds[0] } } }));
+
+test('layers no tag uses are checked too (registry-assisted pulls link them): clean when their chain holds', async () => {
+  const fx = await makeStore(IMAGES);
+  await untag(fx, 'busybox:latest');
+  const report = await checkStore(fsStoreView(fx.root));
+  await removeDir(fx.root);
+  assert.equal(report.findings, []);
+  assert.equal([report.images, report.layers], [1, 3]);
+});
+
+test('an untagged layer whose parent and diff do not make its chain ID: chain, at its layerdb folder', async () => {
+  const findings = await findingsAfter(async (fx) => {
+    await untag(fx, 'busybox:latest');
+    await writeFile(join(fx.root, layerdb(fx.chains[1]![1]!), 'diff'), fx.diffId('other'));
+  });
+  assert.equal(findings.map((f) => f.rule), ['chain']);
+  assert.match(findings[0]!.path, /^image\/overlay2\/layerdb\/sha256\/[0-9a-f]{64}$/);
+});
+
+test('an untagged layer whose parent is not in layerdb: parent, at its parent file', async () => {
+  let fxSeen: Fixture | undefined;
+  const findings = await findingsAfter(async (fx) => {
+    fxSeen = fx;
+    await untag(fx, 'busybox:latest');
+    await rm(join(fx.root, layerdb(fx.chains[0]![0]!)), { recursive: true });
+  });
+  // The tagged image loses its base too; the untagged layer on it names its missing parent.
+  assert.equal(findings.map((f) => [f.rule, f.path]), [
+    ['missing', layerdb(fxSeen!.chains[0]![0]!)],
+    ['parent', `${layerdb(fxSeen!.chains[1]![1]!)}/parent`],
+  ]);
+});
+
 test('every problem is listed, not only the first a pull would meet', async () => {
   const findings = await findingsAfter(async (fx) => {
     await writeFile(join(fx.root, layerdb(fx.chains[1]![1]!), 'size'), '-1');

@@ -1,7 +1,7 @@
 /** listStore: images with their tags, pull names, sizes and the layers they share. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsStoreView } from '../../src/store/fs-view.ts';
 import { listStore } from '../../src/store/list.ts';
@@ -47,6 +47,15 @@ test('listing reads only: the tree is byte-identical before and after', async ()
   const after = digestEntries(await scanTree(fx.root));
   await removeDir(fx.root);
   assert.is(after, before);
+});
+
+test('a layer no tag uses is listed with no images, and counted in the store', async () => {
+  const fx = await makeStore([{ tags: ['a:1'], layers: ['x'] }, { tags: ['b:1'], layers: ['x', 'y'] }]);
+  await writeFile(join(fx.root, 'image/overlay2/repositories.json'), JSON.stringify({ Repositories: { a: { 'a:1': fx.imageIds[0] } } }));
+  const l = listStore(await readStore(fsStoreView(fx.root)));
+  await removeDir(fx.root);
+  assert.equal(l.layers.map((x) => [x.chainId, x.images.length]), [[fx.chains[0]![0], 1], [fx.chains[1]![1], 0]]);
+  assert.equal([l.totalSize, l.imagesSize], [3000, 1000]);
 });
 
 test('an empty store lists nothing', async () => {
