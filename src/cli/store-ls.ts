@@ -1,8 +1,10 @@
 /**
  * store ls DIR [--json]: what a store offers. Per image its ID, size and shared part, and per tag the
- * name to pull it with; then the totals. Only reads. Exit 0 when listed, 2 usage; an image that
- * fails the engine's checks is marked, and `store check` says why.
+ * name to pull it with; then the totals. Only reads. Exit 0 when listed, 1 when repositories.json
+ * cannot be read (nothing to list), 2 usage; an image that fails the engine's checks is marked, and
+ * `store check` says why.
  */
+import { join } from 'node:path';
 import type { ExitCode } from '../errors.ts';
 import { fsStoreView } from '../store/fs-view.ts';
 import { listStore, type StoreListing } from '../store/list.ts';
@@ -18,7 +20,7 @@ const SPEC = {
   summary: [
     'Lists the images of the store at DIR: each with its tags and the name that pulls it from the store',
     '(NAME:TAG-extra, NAME:extra for latest), its size and the part shared with other images, then the',
-    'totals. Only reads. Exit 0 when listed, 2 usage.',
+    'totals. Only reads. Exit 0 when listed, 1 when DIR holds no readable repositories.json, 2 usage.',
   ].join('\n'),
   options: {
     json: { type: 'boolean', help: 'one JSON document: {store, images:[{id, tags:[{name, pullName}], layers, platform, size, sharedSize, ok}], layers, totalSize, imagesSize}' },
@@ -30,6 +32,11 @@ const SPEC = {
 export const command = defineCommand(SPEC, async (ctx, { values, positionals }): Promise<ExitCode> => {
   const dir = await storeDirOperand('ls', positionals, ctx.cwd);
   const contents = await readStore(fsStoreView(dir));
+  const unreadable = contents.readable ? undefined : contents.findings[0];
+  if (unreadable) {
+    ctx.stderr.write(oneLine(`error: store ls: ${join(dir, unreadable.path)}: ${unreadable.message}`) + '\n');
+    return 1;
+  }
   const listing = listStore(contents);
   if (values.json) ctx.stdout.write(JSON.stringify({ store: listing.root, ...listing, root: undefined }, null, 2) + '\n');
   else ctx.stdout.write(renderListing(listing));

@@ -53,7 +53,7 @@ async function walk(root: string, rel: string): Promise<Walk> {
       st = await lstat(full);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { ok: false, problem: 'missing', reason: last ? 'does not exist' : `does not exist (${parts.slice(0, i + 1).join('/')} does not)` };
+      if (code === 'ENOENT') return { ok: false, problem: 'missing', reason: last ? 'does not exist' : `does not exist (${parts.slice(0, i + 1).join('/')} is missing)` };
       return { ok: false, problem: 'unreadable', reason: `cannot be read (${code ?? String(error)})` };
     }
     const at = parts.slice(0, i + 1).join('/');

@@ -31,10 +31,12 @@ export interface StoreContents {
   /** Every layer of layerdb by chain ID: those images use in first-use order, then the others. */
   layers: Map<string, StoreLayer>;
   findings: StoreFinding[];
+  /** Whether repositories.json could be read and parsed: without it nothing can be listed. */
+  readable: boolean;
 }
 
 export async function readStore(view: StoreView): Promise<StoreContents> {
-  const out: StoreContents = { root: view.root, images: [], layers: new Map(), findings: [] };
+  const out: StoreContents = { root: view.root, images: [], layers: new Map(), findings: [], readable: false };
   const read = await view.readFile(REPOSITORIES_JSON, MAX_REPOSITORIES_JSON);
   if (!read.ok) {
     const hint = read.problem === 'missing' ? '; is this a dockerd data-root (one that ran with --storage-driver overlay2)?' : '';
@@ -43,6 +45,7 @@ export async function readStore(view: StoreView): Promise<StoreContents> {
   }
   const repos = parseRepositories(read.bytes);
   out.findings.push(...repos.findings);
+  out.readable = !repos.findings.some((f) => f.rule === 'repositories-json');
   const byId = new Map<string, StoreImage>();
   const image = (id: string) => byId.get(id) ?? byId.set(id, { id, tags: [], digestKeys: [], diffIds: [], chainIds: [], platform: undefined, ok: false }).get(id)!;
   for (const tag of repos.tags) image(tag.imageId).tags.push(tag);

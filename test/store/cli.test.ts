@@ -48,6 +48,13 @@ Cli('check of a broken store: exit 1, one line per problem starting with its ful
   assert.is(JSON.parse(j.stdout).clean, false);
 });
 
+Cli('ls of a folder that is no store: exit 1, one line naming repositories.json', async ({ fx }) => {
+  const r = await cli(['ls', join(fx.root, 'overlay2')]);
+  assert.is(r.code, 1);
+  assert.is(r.stdout, '');
+  assert.is(r.stderr, `error: store ls: ${join(fx.root, 'overlay2/image/overlay2/repositories.json')}: does not exist (image is missing); is this a dockerd data-root (one that ran with --storage-driver overlay2)?\n`);
+});
+
 Cli('usage mistakes exit 2 with one line: no DIR, a missing DIR, a file, an unknown verb or option', async ({ fx }) => {
   const runs = await Promise.all([
     cli(['check']), cli(['check', '/nonexistent/store']), cli(['ls', join(fx.root, 'image/overlay2/repositories.json')]),
