@@ -9,6 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
 import { defineCommand, type CommandContext } from './command.ts';
+import { oneLine } from './one-line.ts';
 import { MAX_CONFIG_BYTES, isInvalid, validateDaemonConfig, type Finding } from '../config/validate.ts';
 import { ENGINE_LINES, NEWEST_LINE, isEngineLine } from '../config/engine-line.ts';
 import { loadDaemonSchema } from '../config/schema.ts';
@@ -85,7 +86,7 @@ async function readStdin(stdin: NodeJS.ReadableStream): Promise<Uint8Array | str
 export function formatFinding(f: Finding): string {
   const line = `${f.file}:${f.line}:${f.column}  ${f.pointer === '' ? '-' : f.pointer}  ${f.severity}: ${f.message}`;
   // Keys may hold control characters (a "\n" escape): keep one finding on one line.
-  return line.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return oneLine(line);
 }
 
 function renderText(results: FileResult[], ctx: CommandContext): void {

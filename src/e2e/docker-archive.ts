@@ -3,7 +3,7 @@
  * config with its rootfs diffIDs, and manifest.json. Pure, so the exact bytes, and with them the image
  * ID, are fixed by the layer digests alone.
  */
-import { sha256 } from '../digest.ts';
+import { chainIds as storeChainIds } from '../store/chain.ts';
 
 export interface ConfigOptions {
   architecture: string;
@@ -41,14 +41,9 @@ export function archiveManifest(entries: readonly ArchiveEntry[]): string {
   return JSON.stringify(entries.map((e) => ({ Config: e.configFile, RepoTags: [...e.repoTags], Layers: [...e.layerFiles] })));
 }
 
-/** moby's layer.CreateChainID: chain[0] = diff[0]; chain[i] = sha256("sha256:chain[i-1] sha256:diff[i]"). */
+/** moby's layer.CreateChainID over bare hex digests (the one computation is src/store/chain.ts). */
 export function chainIds(diffIds: readonly string[]): string[] {
-  const chain: string[] = [];
-  for (const diff of diffIds) {
-    const parent = chain.at(-1);
-    chain.push(parent === undefined ? diff : sha256(`sha256:${parent} sha256:${diff}`));
-  }
-  return chain;
+  return storeChainIds(diffIds.map((d) => `sha256:${d}`)).map((c) => c.slice('sha256:'.length));
 }
 
 /** A manifest.json from `docker save`, reduced to what the e2e checks. */

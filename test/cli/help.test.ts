@@ -5,7 +5,7 @@ import { runCli, type CliResult } from '../dockerd/fixtures.ts';
 import { removeDir, tempDir, writeFiles } from '../helpers.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
-const COMMANDS = ['build-dockerd', 'rpm', 'validate-config', 'export-patches', 'e2e', 'bench', 'matrix'];
+const COMMANDS = ['build-dockerd', 'rpm', 'validate-config', 'export-patches', 'e2e', 'bench', 'matrix', 'store'];
 /** How the help and the errors tell a user to start each command. */
 const invocation = (name: string) => (name === 'validate-config' ? 'validate-config' : `npm run ${name} --`);
 const Help = suite('cli: every command explains itself (--help, -h, --version)');
