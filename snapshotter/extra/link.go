@@ -12,6 +12,7 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/containerd/log"
 
+	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/extrastorage"
 	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/moby/layer"
 )
 
@@ -29,7 +30,7 @@ var errLinkedMeanwhile = errors.New("the layer was linked meanwhile")
 
 // linkFromStore commits the layer asked for by a Prepare from the store,
 // returning the target. Any failure leaves nothing behind.
-func (s *Snapshotter) linkFromStore(ctx context.Context, key, parent string, opts []snapshots.Opt) (_ string, retErr error) {
+func (s *Snapshotter) linkFromStore(ctx context.Context, key, parent string, opts []snapshots.Opt) (string, error) {
 	req, err := parseRequest(parent, opts)
 	if err != nil {
 		return "", err
@@ -39,45 +40,56 @@ func (s *Snapshotter) linkFromStore(ctx context.Context, key, parent string, opt
 		return "", err
 	}
 	defer opened.Close()
+	source := path.Join(s.store.Path(), opened.DiffRel)
+	opts = append(opts, snapshots.WithLabels(map[string]string{LabelSource: source}))
+	if err := s.commitLinked(ctx, key, parent, committedName(key, req.target), req, opened, opts); err != nil {
+		return "", err
+	}
+	log.G(ctx).WithFields(log.Fields{"chain": req.chain, "source": source}).Info("extra store: layer linked")
+	return req.target, nil
+}
 
+// commitLinked prepares key as the overlay snapshotter does, mounts the
+// opened layer for it, points its fs there and commits it as name; on any
+// failure it undoes all of it.
+func (s *Snapshotter) commitLinked(ctx context.Context, key, parent, name string, req request, opened *extrastorage.OpenedLayer, opts []snapshots.Opt) (retErr error) {
 	if _, err := s.Snapshotter.Prepare(ctx, key, parent, opts...); err != nil {
-		return "", err
+		return err
 	}
-	id, err := s.id(ctx, key)
-	if err != nil {
-		return "", err
-	}
+	var id string
 	defer func() {
-		if retErr != nil {
+		if retErr == nil {
+			return
+		}
+		if id != "" {
 			if err := s.unlink(ctx, id); err != nil {
 				log.G(ctx).WithError(err).WithField("key", key).Warn("extra store: undoing a failed link")
 			}
-			if err := s.Snapshotter.Remove(ctx, key); err != nil {
-				log.G(ctx).WithError(err).WithField("key", key).Warn("extra store: removing a failed link's snapshot")
-			}
+		}
+		if err := s.Snapshotter.Remove(ctx, key); err != nil {
+			log.G(ctx).WithError(err).WithField("key", key).Warn("extra store: removing a failed link's snapshot")
 		}
 	}()
+	id, err := s.id(ctx, key)
+	if err != nil {
+		return err
+	}
 	rec := record{Chain: string(req.chain), Parent: string(req.parent), Layer: opened.DiffRel, Identity: opened.Identity}
 	if err := s.writeRecord(id, rec); err != nil {
-		return "", err
+		return err
 	}
 	if err := s.mountLayer(id, opened.Dir); err != nil {
-		return "", err
+		return err
 	}
 	if err := s.pointFS(id); err != nil {
-		return "", err
+		return err
 	}
-	labels := map[string]string{LabelSource: path.Join(s.store.Path(), opened.DiffRel)}
-	err = s.Snapshotter.Commit(ctx, committedName(key, req.target), key, append(opts, snapshots.WithLabels(labels))...)
+	err = s.Snapshotter.Commit(ctx, name, key, opts...)
 	if errdefs.IsAlreadyExists(err) {
 		// Linked meanwhile under the same name: that snapshot serves.
-		return "", fmt.Errorf("%w (%w)", err, errLinkedMeanwhile)
+		return fmt.Errorf("%w (%w)", err, errLinkedMeanwhile)
 	}
-	if err != nil {
-		return "", err
-	}
-	log.G(ctx).WithFields(log.Fields{"chain": req.chain, "source": labels[LabelSource]}).Info("extra store: layer linked")
-	return req.target, nil
+	return err
 }
 
 // pointFS replaces the snapshot's empty fs directory by a symlink to the

@@ -206,3 +206,26 @@ func TestRemoveLeavesTheStoreIntact(t *testing.T) {
 		assert.Check(t, is.Len(entries, 0), dir)
 	}
 }
+
+// TestPrepareOfALinkedLayerAgainLeavesOneLink: a second request for a layer
+// already linked under the same name is answered "already exists" and
+// leaves neither a second mount nor an active snapshot.
+func TestPrepareOfALinkedLayerAgainLeavesOneLink(t *testing.T) {
+	requireOverlay(t)
+	st := storetest.New(t, 1)
+	d := newDirs(t)
+	sn := open(t, d, st)
+	link(t, sn, st, 1)
+	chain := st.ChainIDs[0].String()
+	_, err := sn.Prepare(context.Background(), "extract-again "+chain, "", refLabels(chain))
+	assert.Check(t, errdefs.IsAlreadyExists(err), "got %v", err)
+
+	_, err = sn.Stat(context.Background(), "extract-again "+chain)
+	assert.Check(t, errdefs.IsNotFound(err))
+	entries, err := os.ReadDir(filepath.Join(d.state, mountsDir))
+	assert.NilError(t, err)
+	assert.Check(t, is.Len(entries, 1))
+	records, err := os.ReadDir(filepath.Join(d.root, recordsDir))
+	assert.NilError(t, err)
+	assert.Check(t, is.Len(records, 1))
+}
