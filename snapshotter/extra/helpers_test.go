@@ -50,13 +50,13 @@ func unmountAll(t *testing.T, state string) {
 	}
 }
 
-// open opens a snapshotter on d serving the store st (nil: none), closed
-// at the end of the test.
+// open opens a snapshotter on d serving the store st (nil: none) with
+// "verify": "content", the default, closed at the end of the test.
 func open(t *testing.T, d dirs, st *storetest.Store) *Snapshotter {
 	t.Helper()
 	cfg := Config{Root: d.root, State: d.state}
 	if st != nil {
-		cfg.Store = extrastorage.New(st.Root, false)
+		cfg.Store = extrastorage.New(st.Root, true)
 	}
 	sn, err := New(context.Background(), cfg)
 	assert.NilError(t, err)

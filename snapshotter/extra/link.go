@@ -40,6 +40,11 @@ func (s *Snapshotter) linkFromStore(ctx context.Context, key, parent string, opt
 		return "", err
 	}
 	defer opened.Close()
+	if s.store.VerifyContent() {
+		if err := s.store.Verify(ctx, opened); err != nil {
+			return "", err
+		}
+	}
 	source := path.Join(s.store.Path(), opened.DiffRel)
 	opts = append(opts, snapshots.WithLabels(map[string]string{LabelSource: source}))
 	if err := s.commitLinked(ctx, key, parent, committedName(key, req.target), req, opened, opts); err != nil {

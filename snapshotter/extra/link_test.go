@@ -13,6 +13,7 @@ import (
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
 
+	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/extrastorage"
 	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/extrastorage/storetest"
 )
 
@@ -147,6 +148,9 @@ func TestPrepareFallsBackOnABadStoreLayer(t *testing.T) {
 		{"layer filed under another chain", func(t *testing.T, st *storetest.Store) {
 			storetest.WriteFile(t, filepath.Join(st.LayerDir(0), "diff"), st.DiffIDs[1].String())
 		}},
+		{"content not the layer's (verify content)", func(t *testing.T, st *storetest.Store) {
+			storetest.WriteFile(t, filepath.Join(st.DataDir(0), "layer-0"), "evil-0")
+		}},
 		{"layer absent", func(t *testing.T, st *storetest.Store) {
 			assert.NilError(t, os.RemoveAll(st.LayerDir(0)))
 		}},
@@ -228,4 +232,18 @@ func TestPrepareOfALinkedLayerAgainLeavesOneLink(t *testing.T) {
 	records, err := os.ReadDir(filepath.Join(d.root, recordsDir))
 	assert.NilError(t, err)
 	assert.Check(t, is.Len(records, 1))
+}
+
+// TestTrustedStoreIsLinkedWithoutHashing: with "verify": "trusted" the
+// administrator vouches for the content; the structure is still checked.
+func TestTrustedStoreIsLinkedWithoutHashing(t *testing.T) {
+	requireOverlay(t)
+	st := storetest.New(t, 1)
+	storetest.WriteFile(t, filepath.Join(st.DataDir(0), "layer-0"), "trust-")
+	d := newDirs(t)
+	sn, err := New(context.Background(), Config{Root: d.root, State: d.state, Store: extrastorage.New(st.Root, false)})
+	assert.NilError(t, err)
+	t.Cleanup(func() { sn.Close() })
+	link(t, sn, st, 1)
+	assert.Check(t, is.DeepEqual(readView(t, sn, st.ChainIDs[0].String(), "layer-0"), []string{"trust-"}))
 }

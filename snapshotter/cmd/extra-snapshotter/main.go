@@ -49,7 +49,7 @@ Flags:
 
 // options are the command line.
 type options struct {
-	root, state, address, store, logLevel string
+	root, state, address, store, verify, logLevel string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -60,6 +60,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.state, "state", "/run/extra-snapshotter", "directory of the store layers' mounts; must be emptied at boot (tmpfs)")
 	fs.StringVar(&o.address, "address", "/run/extra-snapshotter/extra-snapshotter.sock", "unix socket to serve containerd's snapshot API on")
 	fs.StringVar(&o.store, "extra-store", config.DefaultExtraStoragePath, `path of the extra store; "" serves ordinary snapshots only`)
+	fs.StringVar(&o.verify, "verify", config.VerifyContent, `"content": hash each layer against its diffID before linking it; "trusted": a store the administrator controls`)
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -78,6 +79,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		if !filepath.IsAbs(p) {
 			return o, fmt.Errorf("%q must be an absolute path", p)
 		}
+	}
+	if o.verify != config.VerifyContent && o.verify != config.VerifyTrusted {
+		return o, fmt.Errorf("--verify %q must be %q or %q", o.verify, config.VerifyContent, config.VerifyTrusted)
 	}
 	if o.store != "" && !filepath.IsAbs(o.store) {
 		return o, fmt.Errorf("--extra-store %q must be an absolute path", o.store)
@@ -111,7 +115,7 @@ func main() {
 func run(ctx context.Context, o options) (retErr error) {
 	var store *extrastorage.Store
 	if o.store != "" {
-		store = extrastorage.New(o.store, false)
+		store = extrastorage.New(o.store, o.verify == config.VerifyContent)
 	}
 	sn, err := extra.New(ctx, extra.Config{Root: o.root, State: o.state, Store: store})
 	if err != nil {
@@ -128,7 +132,7 @@ func run(ctx context.Context, o options) (retErr error) {
 	snapshotsapi.RegisterSnapshotsServer(rpc, snapshotservice.FromSnapshotter(sn))
 	served := make(chan error, 1)
 	go func() { served <- rpc.Serve(l) }()
-	log.G(ctx).WithFields(log.Fields{"address": o.address, "root": o.root, "extra-store": o.store}).Info("extra-snapshotter serving")
+	log.G(ctx).WithFields(log.Fields{"address": o.address, "root": o.root, "extra-store": o.store, "verify": o.verify}).Info("extra-snapshotter serving")
 
 	select {
 	case err := <-served:

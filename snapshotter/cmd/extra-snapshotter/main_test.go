@@ -20,9 +20,12 @@ func TestParseFlags(t *testing.T) {
 		wantErr string
 	}{
 		{name: "defaults", want: options{root: "/var/lib/extra-snapshotter", state: "/run/extra-snapshotter",
-			address: "/run/extra-snapshotter/extra-snapshotter.sock", store: "/var/lib/docker/extra", logLevel: "info"}},
+			address: "/run/extra-snapshotter/extra-snapshotter.sock", store: "/var/lib/docker/extra", verify: "content", logLevel: "info"}},
 		{name: "no store", args: []string{"--extra-store", ""}, want: options{root: "/var/lib/extra-snapshotter", state: "/run/extra-snapshotter",
-			address: "/run/extra-snapshotter/extra-snapshotter.sock", logLevel: "info"}},
+			address: "/run/extra-snapshotter/extra-snapshotter.sock", verify: "content", logLevel: "info"}},
+		{name: "trusted store", args: []string{"--verify", "trusted"}, want: options{root: "/var/lib/extra-snapshotter", state: "/run/extra-snapshotter",
+			address: "/run/extra-snapshotter/extra-snapshotter.sock", store: "/var/lib/docker/extra", verify: "trusted", logLevel: "info"}},
+		{name: "unknown verify mode", args: []string{"--verify", "none"}, wantErr: `--verify "none" must be "content" or "trusted"`},
 		{name: "relative root", args: []string{"--root", "data"}, wantErr: `"data" must be an absolute path`},
 		{name: "relative store", args: []string{"--extra-store", "store"}, wantErr: `--extra-store "store" must be an absolute path`},
 		{name: "stray argument", args: []string{"serve"}, wantErr: `unexpected argument "serve"`},
