@@ -11,6 +11,7 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/containerd/log"
 
+	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/extrastorage"
 	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/moby/layer"
 )
 
@@ -18,7 +19,8 @@ import (
 // dropped, and each linked layer that is not mounted (after a reboot) is
 // checked against the store again and mounted. A layer that cannot be is
 // logged and left unmounted: its snapshot then fails to mount, naming the
-// missing mount point, and never shows an empty or changed layer.
+// missing mount point, and never shows an empty or changed layer. A store
+// that does not answer stops the pass at its first timeout.
 func (s *Snapshotter) restore(ctx context.Context) error {
 	if err := s.dropOrphans(ctx); err != nil {
 		return err
@@ -27,9 +29,16 @@ func (s *Snapshotter) restore(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		if err := s.remount(ctx, id); err != nil {
-			log.G(ctx).WithError(err).WithField("snapshot-id", id).Error("extra store: a linked layer is not available; its images fail to run until the store is back and the snapshotter restarted")
+	for i, id := range ids {
+		err := s.remount(ctx, id)
+		if err == nil {
+			continue
+		}
+		log.G(ctx).WithError(err).WithField("snapshot-id", id).Error("extra store: a linked layer is not available; its images fail to run until the store is back and the snapshotter restarted")
+		if errors.As(err, new(*extrastorage.TimeoutError)) {
+			// A hung store would hold the start for a timeout per layer.
+			log.G(ctx).WithField("not-mounted", len(ids)-i-1).Error("extra store: not answering; the other linked layers are not mounted either")
+			break
 		}
 	}
 	return nil
