@@ -1,0 +1,76 @@
+package extrastorage
+
+// The snapshotter's own file: "verify": "content" for a layer served by
+// chain ID. The layer's tar is rebuilt from the store's tar-split and the
+// files of the opened data directory, and hashed against its diffID.
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/opencontainers/go-digest"
+	"github.com/vbatts/tar-split/tar/asm"
+	"github.com/vbatts/tar-split/tar/storage"
+
+	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/extrastorage/beneath"
+)
+
+// Verify hashes the layer's content against its diffID, giving up
+// after LinkTimeout (a hung store). A mismatch is a BadStoreError naming the
+// layer's data directory; nothing is copied.
+func (s *Store) Verify(ctx context.Context, o *OpenedLayer) error {
+	limit := LinkTimeout(o.Size, true)
+	answered, err := withTimeout(limit, func() error { return verifyLayer(o) })
+	if !answered {
+		return &TimeoutError{Path: s.path, After: limit}
+	}
+	if err != nil {
+		return badStore(filepath.Join(s.path, o.DiffRel), "content: %v", err)
+	}
+	return ctx.Err()
+}
+
+func verifyLayer(o *OpenedLayer) error {
+	zr, err := gzip.NewReader(bytes.NewReader(o.TarSplit))
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	digester := digest.SHA256.Digester()
+	fg := &confinedFiles{dir: o.Dir}
+	if err := asm.WriteOutputTarStream(fg, storage.NewJSONUnpacker(zr), digester.Hash()); err != nil {
+		return err
+	}
+	if got := digester.Digest(); got != digest.Digest(o.DiffID) {
+		return fmt.Errorf("the layer's tar hashes to %s, not its diffID %s", got, o.DiffID)
+	}
+	return nil
+}
+
+// confinedFiles serves the files a tar-split names from the layer's
+// directory: each opened below it without following any symlink, and only
+// a regular file is opened for reading.
+type confinedFiles struct {
+	dir *os.File
+}
+
+func (c *confinedFiles) Get(name string) (io.ReadCloser, error) {
+	h, err := beneath.Path(c.dir, filepath.Clean(name))
+	if err != nil {
+		return nil, err
+	}
+	defer h.Close()
+	fi, err := h.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("file %q is a %s, not a regular file", name, beneath.Kind(fi.Mode()))
+	}
+	return beneath.Reopen(h)
+}
