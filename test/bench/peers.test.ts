@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mountsUnder, parseHardLimits, parseVersion, storeSizeMiB } from '../../src/bench/peers/host.ts';
 import { podmanContainersConf, podmanRunArgs, podmanStorageConf, podmanUlimitArgs } from '../../src/bench/peers/podman-config.ts';
+import { containerdConfig, MAX_SOCKET_PATH } from '../../src/bench/peers/containerd.ts';
+import { esgzRef, notLazyReason, rpullArgs, runArgs, SNAPSHOTTER } from '../../src/bench/peers/stargz-commands.ts';
+import { buildFolder, requiredVersion, STARGZ_GRPC_SOURCE, STARGZ_SNAPSHOTTER_VERSION } from '../../src/bench/peers/stargz-build.ts';
+import { PEERS } from '../../src/bench/peers/index.ts';
 import type { MountInfo } from '../../src/e2e/mounts.ts';
 
 /** A /proc/PID/limits text with the given soft and hard values for open files and processes. */
@@ -102,3 +108,89 @@ Podman('podman run never pulls, has no network, removes its container, and puts 
 
 Podman.run();
 
+const Containerd = suite('bench/peers/containerd');
+
+Containerd('the config puts root, state and socket where asked, and turns off CRI and the /opt plugin', () => {
+  const text = containerdConfig({ root: '/w/root', state: '/w/state', address: '/w/c.sock' });
+  assert.is(tomlValue(text, 'version'), 2);
+  assert.is(tomlValue(text, 'root'), '/w/root');
+  assert.is(tomlValue(text, 'state'), '/w/state');
+  assert.is(tomlValue(text, 'address'), '/w/c.sock');
+  assert.equal(tomlValue(text, 'disabled_plugins'), ['io.containerd.grpc.v1.cri', 'io.containerd.internal.v1.opt']);
+  assert.not.ok(text.includes('proxy_plugins'), 'no proxy plugin unless one is asked for');
+});
+
+Containerd('a proxy snapshotter gets its own section with its socket', () => {
+  const text = containerdConfig({ root: '/r', state: '/s', address: '/c.sock', proxySnapshotters: { stargz: '/w/s.sock' } });
+  const section = text.slice(text.indexOf('[proxy_plugins.stargz]'));
+  assert.ok(text.includes('[proxy_plugins.stargz]'));
+  assert.is(tomlValue(section, 'type'), 'snapshot');
+  assert.is(tomlValue(section, 'address'), '/w/s.sock');
+});
+
+Containerd('sockets longer than a unix socket path can be, and odd snapshotter names, are refused', () => {
+  const long = `/${'x'.repeat(MAX_SOCKET_PATH)}`;
+  assert.throws(() => containerdConfig({ root: '/r', state: '/s', address: long }), RangeError);
+  assert.throws(() => containerdConfig({ root: '/r', state: '/s', address: '/c', proxySnapshotters: { stargz: long } }), RangeError);
+  assert.throws(() => containerdConfig({ root: '/r', state: '/s', address: '/c', proxySnapshotters: { 'a]b': '/s' } }), RangeError);
+});
+
+Containerd.run();
+
+const Stargz = suite('bench/peers/stargz');
+
+Stargz('the eStargz copy keeps the repository path and tag, in the given registry, with -esgz', () => {
+  assert.is(esgzRef('127.0.0.1:5000', '127.0.0.1:9/bench/scaled:10x67108864'), '127.0.0.1:5000/bench/scaled:10x67108864-esgz');
+  assert.is(esgzRef('127.0.0.1:5000', 'registry.example/team/app:v2'), '127.0.0.1:5000/team/app:v2-esgz');
+  assert.is(esgzRef('127.0.0.1:5000', 'localhost/app:1'), '127.0.0.1:5000/app:1-esgz');
+  assert.is(esgzRef('r:1', 'library/busybox'), 'r:1/library/busybox:latest-esgz');
+});
+
+Stargz('a reference pinned by digest has no tag to suffix and is refused', () => {
+  assert.throws(() => esgzRef('r:1', `app@sha256:${'a'.repeat(64)}`), RangeError);
+});
+
+Stargz('the lazy pull and the run go through the stargz snapshotter over plain HTTP', () => {
+  const pull = rpullArgs('/w/c.sock', 'r:1/app:t-esgz');
+  assert.ok(pull.includes('rpull') && pull.includes('--plain-http'));
+  assert.is(pull.at(-1), 'r:1/app:t-esgz');
+  const run = runArgs('/w/c.sock', 'r:1/app:t-esgz', 'cold-0', ['cat', '/data/keep.txt']);
+  assert.is(run[run.indexOf('--snapshotter') + 1], SNAPSHOTTER);
+  assert.ok(run.includes('--rm'));
+  assert.not.ok(run.some((a) => a.startsWith('--net')), 'no host network and no CNI');
+  assert.equal(run.slice(run.indexOf('cold-0') - 1), ['r:1/app:t-esgz', 'cold-0', 'cat', '/data/keep.txt']);
+});
+
+Stargz('a pull that stored only manifest and config was lazy; any more blobs are downloaded layers', () => {
+  const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
+  assert.is(notLazyReason(`${digest(1)}\n${digest(2)}\n`), undefined);
+  const reason = notLazyReason([1, 2, 3, 4, 5].map(digest).join('\n'));
+  assert.ok(reason?.includes('3 layer'), reason);
+});
+
+Stargz('the pinned snapshotter version is the one bench/stargz-grpc/go.mod requires', () => {
+  const goMod = readFileSync(join(STARGZ_GRPC_SOURCE, 'go.mod'), 'utf8');
+  assert.is(requiredVersion(goMod, 'github.com/containerd/stargz-snapshotter'), STARGZ_SNAPSHOTTER_VERSION);
+});
+
+Stargz('requiredVersion reads both require forms and ignores comments and other modules', () => {
+  const goMod = 'module x\n\nrequire a/b v1.2.3 // indirect\n\nrequire (\n\tc/d v0.1.0\n\t// e/f v9\n)\n';
+  assert.is(requiredVersion(goMod, 'a/b'), 'v1.2.3');
+  assert.is(requiredVersion(goMod, 'c/d'), 'v0.1.0');
+  assert.is(requiredVersion(goMod, 'e/f'), undefined);
+});
+
+Stargz('a build is cached under the version and the digest of its sources, so a change to either rebuilds', () => {
+  const one = buildFolder('/cache', 'v1.0.0', ['go.mod', 'main']);
+  assert.ok(one.startsWith('/cache/stargz-grpc-v1.0.0-'), one);
+  assert.is(buildFolder('/cache', 'v1.0.0', ['go.mod', 'main']), one);
+  assert.is.not(buildFolder('/cache', 'v1.0.0', ['go.mod', 'main changed']), one);
+  assert.is.not(buildFolder('/cache', 'v1.0.1', ['go.mod', 'main']), one);
+});
+
+Stargz('PEERS lists each peer once, under a distinct name', () => {
+  const names = PEERS.map((p) => p.name);
+  assert.equal(names, ['podman', 'stargz']);
+});
+
+Stargz.run();
