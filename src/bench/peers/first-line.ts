@@ -1,7 +1,8 @@
 /**
- * The timer every peer column uses: from starting a command to the first non-empty line it prints,
- * the moment a user sees the workload start. The command still runs to its end (and must succeed),
- * so that a container is never left behind.
+ * The timer every peer column uses: from starting a command to the first non-empty line it prints
+ * on stdout, the moment a user sees the workload start (a warning the tool writes to stderr first
+ * must not stop the clock). The command still runs to its end (and must succeed), so that a
+ * container is never left behind.
  */
 import { run, type RunOptions } from '../../exec/run.ts';
 import { UserError } from '../../errors.ts';
@@ -18,7 +19,7 @@ export async function timeFirstLine(command: string, args: readonly string[], op
   let first: number | undefined;
   await run(command, args, {
     ...options,
-    onLine: (line) => {
+    onStdoutLine: (line) => {
       if (first === undefined && line.trim()) first = performance.now();
     },
   });
