@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { mountsUnder, parseHardLimits, parseVersion, storeSizeMiB } from '../../src/bench/peers/host.ts';
 import { podmanContainersConf, podmanRunArgs, podmanStorageConf, podmanUlimitArgs } from '../../src/bench/peers/podman-config.ts';
 import { containerdConfig, MAX_SOCKET_PATH } from '../../src/bench/peers/containerd.ts';
-import { esgzRef, notLazyReason, rpullArgs, runArgs, SNAPSHOTTER } from '../../src/bench/peers/stargz-commands.ts';
+import { ESGZ_REPOSITORY_PREFIX, esgzRef, notLazyReason, rpullArgs, runArgs, SNAPSHOTTER } from '../../src/bench/peers/stargz-commands.ts';
 import { buildFolder, requiredVersion, STARGZ_GRPC_SOURCE, STARGZ_SNAPSHOTTER_VERSION } from '../../src/bench/peers/stargz-build.ts';
 import { PEERS } from '../../src/bench/peers/index.ts';
 import type { MountInfo } from '../../src/e2e/mounts.ts';
@@ -139,11 +139,13 @@ Containerd.run();
 
 const Stargz = suite('bench/peers/stargz');
 
-Stargz('the eStargz copy keeps the repository path and tag, in the given registry, with -esgz', () => {
-  assert.is(esgzRef('127.0.0.1:5000', '127.0.0.1:9/bench/scaled:10x67108864'), '127.0.0.1:5000/bench/scaled:10x67108864-esgz');
-  assert.is(esgzRef('127.0.0.1:5000', 'registry.example/team/app:v2'), '127.0.0.1:5000/team/app:v2-esgz');
-  assert.is(esgzRef('127.0.0.1:5000', 'localhost/app:1'), '127.0.0.1:5000/app:1-esgz');
-  assert.is(esgzRef('r:1', 'library/busybox'), 'r:1/library/busybox:latest-esgz');
+Stargz('the eStargz copy keeps the repository path and tag, in the given registry, in a repository of its own', () => {
+  const ours = (path: string) => `127.0.0.1:5000/${ESGZ_REPOSITORY_PREFIX}${path}`;
+  assert.is(esgzRef('127.0.0.1:5000', '127.0.0.1:9/bench/scaled:10x67108864'), ours('bench/scaled:10x67108864'));
+  assert.is(esgzRef('127.0.0.1:5000', 'registry.example/team/app:v2'), ours('team/app:v2'));
+  assert.is(esgzRef('127.0.0.1:5000', 'localhost/app:1'), ours('app:1'));
+  assert.is(esgzRef('127.0.0.1:5000', 'library/busybox'), ours('library/busybox:latest'));
+  assert.ok(ESGZ_REPOSITORY_PREFIX.endsWith('/') && ESGZ_REPOSITORY_PREFIX.length > 1, 'a repository path of its own');
 });
 
 Stargz('a reference pinned by digest has no tag to suffix and is refused', () => {

@@ -7,10 +7,13 @@
 export const NAMESPACE = 'dockerd-extra-bench';
 /** The name of the stargz snapshotter in containerd's config and on `--snapshotter`. */
 export const SNAPSHOTTER = 'stargz';
+/** Where in the registry the eStargz copies go. */
+export const ESGZ_REPOSITORY_PREFIX = 'esgz/';
 
 /**
  * The reference of the eStargz copy: the image's repository path and tag (without the registry host
- * it names, if any) in `registry`, the tag suffixed with `-esgz`.
+ * it names, if any) under `esgz/` in `registry`. A repository of its own, so that the registry's
+ * access log tells the stargz column's requests from the registry column's and the extra pull's.
  */
 export function esgzRef(registry: string, imageRef: string): string {
   if (imageRef.includes('@')) throw new RangeError(`${imageRef} is pinned by digest; the eStargz copy needs a tag`);
@@ -21,7 +24,7 @@ export function esgzRef(registry: string, imageRef: string): string {
   const colon = path.lastIndexOf(':');
   const [repo, tag] = colon > path.lastIndexOf('/') ? [path.slice(0, colon), path.slice(colon + 1)] : [path, 'latest'];
   if (!repo || !tag) throw new RangeError(`cannot read a repository and tag from ${imageRef}`);
-  return `${registry}/${repo}:${tag}-esgz`;
+  return `${registry}/${ESGZ_REPOSITORY_PREFIX}${repo}:${tag}`;
 }
 
 const ctr = (address: string, ...args: string[]) => ['--address', address, '--namespace', NAMESPACE, ...args];
