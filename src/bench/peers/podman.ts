@@ -30,6 +30,8 @@ const HOST_FOLDERS = ['/var/lib/containers', '/run/containers'];
 const WHAT = 'Podman additionalimagestores: `podman run` from a read-only Podman store on a loop-mounted ext4 (no pull step); cold = page cache dropped and store remounted';
 
 interface PodmanSetup {
+  /** The --ulimit flags this machine needed, said in the column's description. */
+  ulimits: string[];
   device: string;
   storeMount: string;
   runArgs: string[];
@@ -42,16 +44,18 @@ export const podmanPeer: Peer = {
     if (!(await which('podman'))) return { peer: NAME, what: WHAT, skipped: 'podman is not installed (apt-get install podman)' };
     const samples: PeerSample[] = [];
     let versions: Record<string, string> = {};
+    let what = WHAT;
     try {
       const setup = await preparePodman(input);
+      what = `${WHAT}; ${setup.ulimits.join(' ')}`;
       versions = await podmanVersions(setup.runOptions);
       for (let i = 0; i < input.runs && !input.signal.aborted; i++) {
         input.note(`podman: run ${i + 1} of ${input.runs}`);
         samples.push(await samplePodman(setup, input.signal));
       }
-      return { peer: NAME, what: WHAT, versions, samples };
+      return { peer: NAME, what, versions, samples };
     } catch (error) {
-      return { peer: NAME, what: WHAT, versions, samples, error: errorText(error).slice(0, 400) };
+      return { peer: NAME, what, versions, samples, error: errorText(error).slice(0, 400) };
     }
   },
 };
@@ -91,11 +95,12 @@ async function preparePodman(input: PeerInput): Promise<PodmanSetup> {
 
   const useDir = join(dir, 'use');
   const env = await podmanEnv(useDir, { graphRoot: join(useDir, 'root'), runRoot: join(useDir, 'run'), additionalImageStores: [storeRoot] });
-  const runArgs = podmanRunArgs(image.ref, input.probe, podmanUlimitArgs(await readHardLimits(), await readPidMax()));
+  const ulimits = podmanUlimitArgs(await readHardLimits(), await readPidMax());
+  const runArgs = podmanRunArgs(image.ref, input.probe, ulimits);
   const runOptions: RunOptions = { cwd: dir, env, timeoutMs: 120_000, signal, logFile };
   // Untimed: creates the private Podman's own database, and proves the image resolves from the store.
   await run('podman', runArgs, runOptions);
-  return { device, storeMount, runArgs, runOptions };
+  return { ulimits, device, storeMount, runArgs, runOptions };
 }
 
 async function samplePodman(setup: PodmanSetup, signal: AbortSignal): Promise<PeerSample> {
