@@ -7,7 +7,10 @@
  * Cold here means a fresh host: each sample starts a new containerd and a new snapshotter on empty
  * roots (no image, no snapshots, no cached chunks) with the page cache dropped; the pull is the lazy
  * pull, the cold first output is the first `ctr run` after it, and warm is the run right after that.
- * Nothing is read from a local block device for the image, so there is no device figure.
+ * Nothing is read from a local block device for the image, so there is no device figure. The
+ * snapshotter runs with the library's defaults, as a user would get them: no prefetch list (the image
+ * is converted without the optimizer's workload run) and background fetch of whole layers on, which
+ * competes with the timed runs for the registry and the CPU.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
