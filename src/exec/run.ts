@@ -20,6 +20,8 @@ export interface RunOptions {
   logFile?: string;
   /** Called for each output line (stdout and stderr), for progress display. */
   onLine?: (line: string) => void;
+  /** Called for each line of stdout alone: what a program prints, not its warnings and logs. */
+  onStdoutLine?: (line: string) => void;
   /** When false, a non-zero exit is returned instead of thrown. */
   reject?: boolean;
   /** How many lines of output an ExecError keeps. */
@@ -73,6 +75,17 @@ export async function run(
     }
   });
 
+  // stdout alone, split the same way; it also flows into `all` above.
+  let pendingOut = '';
+  if (options.onStdoutLine) {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      pendingOut += chunk.toString('utf8');
+      const lines = pendingOut.split('\n');
+      pendingOut = lines.pop() ?? '';
+      for (const line of lines) options.onStdoutLine?.(line);
+    });
+  }
+
   const killGroup = () => {
     if (child.pid === undefined) return;
     try {
@@ -90,6 +103,7 @@ export async function run(
       if (tail.length > keep) tail.shift();
       options.onLine?.(pending);
     }
+    if (pendingOut) options.onStdoutLine?.(pendingOut);
     if (options.signal?.aborted) throw new CancelledError(display);
     const code = result.exitCode;
     // spawn's ENOENT means the program or the cwd is missing; Node does not say which.

@@ -14,6 +14,14 @@ Run('returns stdout of a successful command', async () => {
   assert.is(result.exitCode, 0);
 });
 
+Run('onStdoutLine sees what the program prints on stdout, line by line, and none of its stderr', async () => {
+  const out: string[] = [];
+  const all: string[] = [];
+  await run('sh', ['-c', 'echo warning >&2; printf "first\\nsecond\\nlast"'], { cwd: '/', onStdoutLine: (l) => out.push(l), onLine: (l) => all.push(l) });
+  assert.equal(out, ['first', 'second', 'last']);
+  assert.ok(all.join('\n').includes('warning') && all.join('\n').includes('first'), 'onLine still sees both streams');
+});
+
 Run('a failing command throws an ExecError with the tail of its output and the log path', async () => {
   const dir = await tempDir();
   const logFile = join(dir, 'build.log');
