@@ -1,6 +1,6 @@
 /**
  * bench's flags turned into a plan, or a UsageError naming the flag: sizes, layers, runs, --quick's
- * defaults.
+ * defaults and the fleet size.
  */
 import { UsageError } from '../errors.ts';
 
@@ -9,6 +9,7 @@ export interface RunPlan {
   sizes: number[];
   layers: number;
   runs: number;
+  fleet: number;
   quick: boolean;
 }
 
@@ -18,6 +19,7 @@ export interface BenchFlags {
   layers?: string;
   runs?: string;
   quick?: boolean;
+  fleet?: string;
 }
 
 const MIB = 1024 ** 2;
@@ -57,6 +59,7 @@ export function planBench(flags: BenchFlags): RunPlan {
     sizes: flags.quick ? [QUICK.size] : parseSizes(flags.sizes ?? '64M,1G'),
     layers: wholeNumber('layers', flags.layers, 10, 2, 100),
     runs: flags.quick ? QUICK.runs : wholeNumber('runs', flags.runs, 5, 1, 100),
+    fleet: wholeNumber('fleet', flags.fleet, 0, 0, 32),
     quick: flags.quick === true,
   };
 }

@@ -36,12 +36,22 @@ export interface MetricSummary {
   samples: number[];
 }
 
+export interface FleetResult {
+  hosts: number;
+  /** Each host's pull, all started at once. */
+  pullMs: number[];
+  spread: { min: number; median: number; max: number };
+  /** Bytes read from the store's device while the whole fleet pulled (page cache dropped first). */
+  storeBytesRead: number;
+}
+
 export interface SizeResult {
   /** The size asked for (--sizes), in bytes. */
   size: number;
   image: { ref: string; imageId: string; layers: number; tarBytes: number };
   runs: RunSample[];
   metrics: Partial<Record<MetricName, MetricSummary>>;
+  fleet?: FleetResult;
   peers: PeerResult[];
 }
 
@@ -60,7 +70,7 @@ export interface BenchRecord {
   kernel: string;
   versions: { dockerd: string; dockerCli: string; registry: string };
   dockerdPath: string;
-  plan: { sizes: number[]; layers: number; runs: number; quick: boolean };
+  plan: { sizes: number[]; layers: number; runs: number; fleet: number; quick: boolean };
   /** How each figure was taken, in words, so a reader of the JSON alone can judge it. */
   method: Record<string, string>;
   sizes: SizeResult[];

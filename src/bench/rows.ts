@@ -1,6 +1,6 @@
 /**
  * The rows both the stdout table and the README show: one label per figure, one cell per image size
- * ("median (p95)" for times, the median for bytes), then each peer's column. Made once
+ * ("median (p95)" for times, the median for bytes), then the fleet and each peer's column. Made once
  * here so the two renderings cannot disagree.
  */
 import type { PeerResult, PeerSample } from './peer.ts';
@@ -47,6 +47,11 @@ const MAIN: readonly (readonly [string, Cell])[] = [
 
 export function benchRows(record: Pick<BenchRecord, 'sizes'>): Row[] {
   const rows: Row[] = MAIN.map(([label, cell]) => ({ label, cells: record.sizes.map(cell) }));
+  const fleet = record.sizes.find((s) => s.fleet)?.fleet;
+  if (fleet) {
+    rows.push({ label: `fleet of ${fleet.hosts}, pull ms min / median / max`, cells: record.sizes.map((s) => (s.fleet ? `${formatMs(s.fleet.spread.min)} / ${formatMs(s.fleet.spread.median)} / ${formatMs(s.fleet.spread.max)}` : '-')) });
+    rows.push({ label: `fleet of ${fleet.hosts}, store bytes read (all hosts)`, cells: record.sizes.map((s) => (s.fleet ? formatBytes(s.fleet.storeBytesRead) : '-')) });
+  }
   for (const name of peerNames(record.sizes)) rows.push(...peerRows(name, record.sizes.map((s) => s.peers.find((p) => p.peer === name))));
   return rows;
 }

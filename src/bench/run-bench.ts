@@ -2,7 +2,7 @@
  * The benchmark: generated images of each size, one store holding all of them, one patched dockerd
  * (extra-storage, verify trusted) whose data-root has its own device, a second one with verify
  * content, and a loopback registry with an access log. Every round measures every way for every size
- * (interleaved, so drift hits all ways alike); then the peers; then the store is
+ * (interleaved, so drift hits all ways alike); then the fleet, then the peers; then the store is
  * hashed again. Everything lives under one /tmp folder and is torn down at the end.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -19,11 +19,12 @@ import { Teardown } from '../e2e/teardown.ts';
 import { sha256File } from '../digest.ts';
 import { loopFilesystem, prepareBenchStore, type BenchStore } from './bench-store.ts';
 import { machine, kernel, versions } from './environment.ts';
+import { measureFleet } from './fleet.ts';
 import { checkStoreUnchanged, foldChecks } from './honesty.ts';
 import { PROBE } from './measure.ts';
 import type { RunPlan } from './options.ts';
 import type { Peer, PeerResult } from './peer.ts';
-import { RECORD_SCHEMA, type BenchRecord, type HonestyCheck, type RunSample } from './record.ts';
+import { RECORD_SCHEMA, type BenchRecord, type FleetResult, type HonestyCheck, type RunSample } from './record.ts';
 import { startRegistry, type Registry } from './registry.ts';
 import { measureRound, type RoundEnv } from './round.ts';
 import { scaledImageSpec } from './scaled-image.ts';
@@ -81,6 +82,7 @@ async function measureAll(ctx: E2eContext, o: BenchOptions): Promise<BenchRecord
   const env: RoundEnv = { cli: ctx.dockerCli, consumer: consumer.docker, content: content.docker, store, dataRoot, registryLog: registry.logFile };
   const checks: HonestyCheck[] = [];
   const runs = await measureRounds(env, images, o, checks);
+  const fleets = o.fleet > 0 ? await measureFleets(ctx, o, store, registry, images, checks) : [];
   const peers = await measurePeers(ctx, o, registry, images);
   const found = await versions(ctx.dockerCli, consumer.docker);
   await content.release();
@@ -88,11 +90,11 @@ async function measureAll(ctx: E2eContext, o: BenchOptions): Promise<BenchRecord
   checks.push(await checkStoreAfter(store));
   return {
     schema: RECORD_SCHEMA, date: new Date().toISOString(), host: hostname(), machine: machine(), kernel: kernel(), versions: found,
-    dockerdPath: o.dockerd, plan: { sizes: o.sizes, layers: o.layers, runs: o.runs, quick: o.quick }, method: METHOD,
+    dockerdPath: o.dockerd, plan: { sizes: o.sizes, layers: o.layers, runs: o.runs, fleet: o.fleet, quick: o.quick }, method: METHOD,
     sizes: images.map((image, i) => ({
       size: o.sizes[i]!,
       image: { ref: image.ref, imageId: image.imageId, layers: image.diffIds.length, tarBytes: image.layerSizes.reduce((a, b) => a + b, 0) },
-      runs: runs[i]!, metrics: summarizeRuns(runs[i]!), peers: peers[i]!,
+      runs: runs[i]!, metrics: summarizeRuns(runs[i]!), ...(fleets[i] ? { fleet: fleets[i] } : {}), peers: peers[i]!,
     })),
     honesty: foldChecks(checks),
   };
@@ -130,6 +132,21 @@ async function measureRounds(env: RoundEnv, images: readonly BuiltImage[], o: Be
     }
   }
   return runs;
+}
+
+async function measureFleets(ctx: E2eContext, o: BenchOptions, store: BenchStore, registry: Registry, images: readonly BuiltImage[], checks: HonestyCheck[]): Promise<FleetResult[]> {
+  o.note(`starting a fleet of ${o.fleet} consumer daemons on the same store`);
+  const hosts = [];
+  for (let h = 0; h < o.fleet; h++) hosts.push(await startPrivateDaemon(ctx, `fleet-${h + 1}`, { 'extra-storage': { path: store.mountPoint, verify: 'trusted' } }));
+  const fleets: FleetResult[] = [];
+  for (const [i, image] of images.entries()) {
+    o.note(`fleet of ${o.fleet}: pulling the ${sizeLabel(o.sizes[i]!)} image on every host at once`);
+    const result = await measureFleet(hosts.map((h) => h.docker), store, registry.logFile, image, o.sizes[i]!);
+    fleets.push(result.fleet);
+    checks.push(...result.checks);
+  }
+  for (const host of hosts) await host.release();
+  return fleets;
 }
 
 async function measurePeers(ctx: E2eContext, o: BenchOptions, registry: Registry, images: readonly BuiltImage[]): Promise<PeerResult[][]> {

@@ -29,6 +29,11 @@ export function summarizeRuns(runs: readonly RunSample[]): Partial<Record<Metric
   return out;
 }
 
+/** min / median / max of concurrent pulls. */
+export function spread(values: readonly number[]): { min: number; median: number; max: number } {
+  return { min: Math.min(...values), median: median(values), max: Math.max(...values) };
+}
+
 /** A file name that sorts by time and never collides between hosts. */
 export function recordFileName(date: Date, host: string): string {
   return `${date.toISOString().replace(/[:.]/g, '-')}-${host.replace(/[^A-Za-z0-9_-]/g, '_')}.json`;

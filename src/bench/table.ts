@@ -1,5 +1,6 @@
 /** The benchmark's stdout: the figures per size, the targets as ratios, the honesty checks. */
 import type { BenchRecord } from './record.ts';
+import { rolloutCost } from './rollout.ts';
 import { benchRows } from './rows.ts';
 import { targetChecks, type TargetCheck } from './targets.ts';
 import { formatBytes, formatRatio, sizeLabel } from './units.ts';
@@ -27,8 +28,15 @@ export function formatBenchTable(record: Pick<BenchRecord, 'sizes' | 'honesty' |
     lines.push('', 'targets:');
     lines.push(...align(targets.map((t) => [`  ${t.name}`, formatTargetValue(t), `goal ${t.goal}`, targetVerdict(t), t.value === undefined ? t.note : ''])));
   }
+  const rollout = rolloutCost(record);
+  if (rollout) lines.push('', rolloutSentence(rollout.hosts, rollout.size, rollout.storeBytes, rollout.registryBytes));
   const failed = record.honesty.filter((c) => !c.ok);
   lines.push('', failed.length === 0 ? `honesty: all ${record.honesty.length} checks passed` : `honesty: ${failed.length} check(s) FAILED`);
   for (const c of failed) lines.push(`  FAIL ${c.name}: ${c.detail ?? ''}`);
   return lines;
+}
+
+export function rolloutSentence(hosts: number, size: number, storeBytes: number, registryBytes?: number): string {
+  const served = `${hosts.toLocaleString('en-US')} hosts pulling the ${sizeLabel(size)} image read ${formatBytes(storeBytes)} from the store`;
+  return registryBytes === undefined ? `${served}.` : `${served}, against ${formatBytes(registryBytes)} of registry egress.`;
 }

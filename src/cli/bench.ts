@@ -19,7 +19,7 @@ const RESULTS = join(PACKAGE_ROOT, 'bench/results');
 const SPEC = {
   invocation: 'npm run bench --',
   name: 'bench',
-  synopsis: '--dockerd PATH [--sizes 64M,1G] [--layers 10] [--runs 5] [--quick] [--json FILE]',
+  synopsis: '--dockerd PATH [--sizes 64M,1G] [--layers 10] [--runs 5] [--quick] [--fleet N] [--json FILE]',
   summary: [
     'Times, for a generated image of each size, interleaved on one patched dockerd: a pull from a loopback',
     'docker-registry, NAME:TAG-extra pulled from a read-only store (verify trusted and verify content), the',
@@ -32,10 +32,11 @@ const SPEC = {
     layers: { type: 'string', value: 'N', help: 'layers per image, 2 to 100 (default: 10)' },
     runs: { type: 'string', value: 'N', help: 'interleaved runs, 1 to 100 (default: 5)' },
     quick: { type: 'boolean', help: `one size (64M), ${QUICK.runs} runs: a few minutes` },
+    fleet: { type: 'string', value: 'N', help: 'then N more daemons on the same store pull each image at once (default: none)' },
     json: { type: 'string', value: 'FILE', help: 'write the record here (default: bench/results/DATE-HOST.json)' },
     busybox: { type: 'string', value: 'PATH', help: 'a static busybox for the images (default: /bin/busybox)' },
   },
-  example: 'npm run bench -- --dockerd dist/dockerd --sizes 64M,1G',
+  example: 'npm run bench -- --dockerd dist/dockerd --sizes 64M,1G --fleet 3',
 } as const;
 
 export const command = defineCommand(SPEC, async (ctx, { values }): Promise<ExitCode> => {

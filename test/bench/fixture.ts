@@ -24,7 +24,7 @@ export function record(sizes: SizeResult[], peers: PeerResult[] = []): BenchReco
     schema: RECORD_SCHEMA, date: '2026-12-06T14:00:00.000Z', host: 'vm',
     machine: { cpus: 2, cpuModel: 'test cpu', memoryBytes: 24 * 1024 ** 3 }, kernel: '6.18.44',
     versions: { dockerd: '28.5.2-extra.1', dockerCli: 'Docker version 28.2.2, build e6534b4', registry: 'docker-registry 2.8.2+ds1' },
-    dockerdPath: '/tmp/dockerd', plan: { sizes: sizes.map((s) => s.size), layers: 10, runs: 3, quick: false }, method: {},
+    dockerdPath: '/tmp/dockerd', plan: { sizes: sizes.map((s) => s.size), layers: 10, runs: 3, fleet: 0, quick: false }, method: {},
     sizes: sizes.map((s, i) => (i === sizes.length - 1 && peers.length ? { ...s, peers } : s)),
     honesty: [{ name: 'every extra pull did not touch the registry', ok: true }],
   };

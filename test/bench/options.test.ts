@@ -34,12 +34,12 @@ Options('a size list is sorted, without duplicates, and refuses sizes out of ran
   usage(() => parseSizes(''));
 });
 
-Options('the defaults are 64M and 1G, 10 layers, 5 runs', () => {
-  assert.equal(planBench({ dockerd: 'd' }), { kind: 'run', sizes: [64 * MIB, 1024 ** 3], layers: 10, runs: 5, quick: false });
+Options('the defaults are 64M and 1G, 10 layers, 5 runs, no fleet', () => {
+  assert.equal(planBench({ dockerd: 'd' }), { kind: 'run', sizes: [64 * MIB, 1024 ** 3], layers: 10, runs: 5, fleet: 0, quick: false });
 });
 
 Options('--quick is one 64M size and 3 runs, and cannot be mixed with --sizes or --runs', () => {
-  assert.equal(planBench({ dockerd: 'd', quick: true }), { kind: 'run', sizes: [64 * MIB], layers: 10, runs: 3, quick: true });
+  assert.equal(planBench({ dockerd: 'd', quick: true, fleet: '3' }), { kind: 'run', sizes: [64 * MIB], layers: 10, runs: 3, fleet: 3, quick: true });
   usage(() => planBench({ dockerd: 'd', quick: true, sizes: '1G' }));
   usage(() => planBench({ dockerd: 'd', quick: true, runs: '9' }));
 });
@@ -48,6 +48,8 @@ Options('--dockerd is required to measure; numbers out of range are usage errors
   usage(() => planBench({}));
   usage(() => planBench({ dockerd: 'd', runs: '0' }));
   usage(() => planBench({ dockerd: 'd', layers: '1' }));
+  usage(() => planBench({ dockerd: 'd', fleet: '2.5' }));
+  usage(() => planBench({ dockerd: 'd', fleet: '-1' }));
 });
 
 Options.run();

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { median, p95, recordFileName, summarizeRuns } from '../../src/bench/stats.ts';
+import { median, p95, recordFileName, spread, summarizeRuns } from '../../src/bench/stats.ts';
 
 const Stats = suite('bench/stats');
 
@@ -22,6 +22,10 @@ Stats('runs are summarized per metric with median, p95 and the raw samples in ru
   assert.equal(metrics.extraPullMs, { median: 200, p95: 300, samples: [300, 100, 200] });
   assert.equal(metrics.tagMs, { median: 15, p95: 20, samples: [20, 10] });
   assert.is(metrics.registryPullMs, undefined);
+});
+
+Stats('the spread of a fleet is min, median and max', () => {
+  assert.equal(spread([300, 100, 200, 900]), { min: 100, median: 250, max: 900 });
 });
 
 Stats('record names sort by time and carry a safe host name', () => {

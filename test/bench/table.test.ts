@@ -22,6 +22,13 @@ Rows('verify content shows its first pull (the one that hashes) apart from the l
   assert.equal(row(rows, 'store bytes read, verify content: later pulls')!.cells, ['1.50 KiB']);
 });
 
+Rows('the fleet adds its spread and its bytes, per size', () => {
+  const fleet = { hosts: 3, pullMs: [200, 300, 250], spread: { min: 200, median: 250, max: 300 }, storeBytesRead: 3 * 1024 ** 2 };
+  const rows = benchRows(record([sizeResult(SMALL, [run()], { fleet }), sizeResult(BIG, [run()])]));
+  assert.equal(row(rows, 'fleet of 3, pull ms min / median / max')!.cells, ['200 / 250 / 300', '-']);
+  assert.equal(row(rows, 'fleet of 3, store bytes read (all hosts)')!.cells, ['3.00 MiB', '-']);
+});
+
 Rows('a peer that ran gets its figures; one that was skipped gets one row with its reason', () => {
   const podman = { peer: 'podman', what: 'Podman', versions: { podman: '4.3.1' }, samples: [{ coldFirstOutputMs: 170, warmFirstOutputMs: 90, deviceBytesRead: 4096 }] };
   const stargz = { peer: 'stargz', what: 'stargz', skipped: 'containerd-stargz-grpc is not built' };
@@ -39,6 +46,7 @@ Table('the table has a header per size, the targets with verdicts, and the hones
   assert.match(lines[0]!, /^figure \(median, p95 in brackets\)\s+64 MiB\s+1 GiB$/);
   assert.ok(lines.some((l) => /extra pull faster than the registry pull.*110×.*≥ 100×.*met/.test(l)));
   assert.ok(lines.some((l) => /Podman cold run.*n\/a.*not in this run/.test(l)));
+  assert.ok(lines.some((l) => /^10,000 hosts pulling the 1 GiB image read 12.0 GiB from the store, against 586 GiB of registry egress\.$/.test(l)));
   assert.is(lines.at(-1), 'honesty: all 1 checks passed');
 });
 

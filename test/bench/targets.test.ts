@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { targetChecks } from '../../src/bench/targets.ts';
+import { rolloutCost } from '../../src/bench/rollout.ts';
 import { BIG, record, run, SMALL, sizeResult } from './fixture.ts';
 
 const Targets = suite('bench/targets');
@@ -35,4 +36,21 @@ Targets('pull plus cold first output is compared with the Podman peer\'s median 
   assert.is(check.met, false);
 });
 
+const Rollout = suite('bench/rollout');
+
+Rollout('10,000 hosts of the 1 GiB image: the single host\'s cold store bytes and the registry egress, times the hosts', () => {
+  const cost = rolloutCost(record([sizeResult(SMALL, [run()]), sizeResult(BIG, [run({ extraPullStoreBytesRead: 1_000_000, registryPullEgressBytes: 600_000_000 })])]))!;
+  assert.is(cost.size, BIG);
+  assert.is(cost.storeBytes, 10_000_000_000);
+  assert.is(cost.registryBytes, 6_000_000_000_000);
+  assert.is(cost.saving, 600);
+  assert.is(cost.coldRunBytesPerHost, 200_000);
+});
+
+Rollout('without a 1 GiB size the largest is used; without store bytes there is no rollout', () => {
+  assert.is(rolloutCost(record([sizeResult(SMALL, [run()])]), 5)!.storeBytes, 5 * 1_290_240);
+  assert.is(rolloutCost(record([sizeResult(SMALL, [{ extraPullMs: 1 }])])), undefined);
+});
+
 Targets.run();
+Rollout.run();
