@@ -1,6 +1,6 @@
 /**
  * bench's flags turned into a plan, or a UsageError naming the flag: sizes, layers, runs, --quick's
- * defaults and the fleet size.
+ * defaults, the fleet size, and --readme (write the README's section from a record, measure nothing).
  */
 import { UsageError } from '../errors.ts';
 
@@ -13,6 +13,10 @@ export interface RunPlan {
   quick: boolean;
 }
 
+export interface ReadmePlan {
+  kind: 'readme';
+}
+
 export interface BenchFlags {
   dockerd?: string;
   sizes?: string;
@@ -20,6 +24,7 @@ export interface BenchFlags {
   runs?: string;
   quick?: boolean;
   fleet?: string;
+  readme?: boolean;
 }
 
 const MIB = 1024 ** 2;
@@ -49,7 +54,12 @@ function wholeNumber(flag: string, text: string | undefined, fallback: number, m
   return n;
 }
 
-export function planBench(flags: BenchFlags): RunPlan {
+export function planBench(flags: BenchFlags): RunPlan | ReadmePlan {
+  if (flags.readme) {
+    const others = (['dockerd', 'sizes', 'layers', 'runs', 'quick', 'fleet'] as const).filter((k) => flags[k] !== undefined);
+    if (others.length) throw new UsageError(`--readme only writes the README from the latest record; it takes no --${others[0]}`);
+    return { kind: 'readme' };
+  }
   if (!flags.dockerd) throw new UsageError('bench needs --dockerd PATH (a patched dockerd, e.g. the one build-dockerd wrote to dist/)');
   if (flags.quick && (flags.sizes !== undefined || flags.runs !== undefined)) {
     throw new UsageError(`--quick means --sizes 64M --runs ${QUICK.runs}; give either --quick or --sizes/--runs`);

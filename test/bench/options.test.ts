@@ -52,4 +52,9 @@ Options('--dockerd is required to measure; numbers out of range are usage errors
   usage(() => planBench({ dockerd: 'd', fleet: '-1' }));
 });
 
+Options('--readme measures nothing, so it takes no measuring flag', () => {
+  assert.equal(planBench({ readme: true }), { kind: 'readme' });
+  assert.match(usage(() => planBench({ readme: true, dockerd: 'd' })).message, '--dockerd');
+});
+
 Options.run();
