@@ -8,7 +8,7 @@ import { rolloutCost } from './rollout.ts';
 import { benchRows } from './rows.ts';
 import { formatTargetValue, targetVerdict } from './table.ts';
 import { targetChecks } from './targets.ts';
-import { formatBytes, formatRatio, sizeLabel } from './units.ts';
+import { formatBytes, formatRatio, sizeLabel, versionIn } from './units.ts';
 
 export const README_START = '<!-- bench:start -->';
 export const README_END = '<!-- bench:end -->';
@@ -27,8 +27,8 @@ export function formatReadmeSection(record: BenchRecord, recordPath: string): st
   const sizes = record.sizes.map((s) => sizeLabel(s.size));
   const out: string[] = [
     `Measured ${record.date.slice(0, 10)} on ${record.machine.cpus} CPUs, ${formatBytes(record.machine.memoryBytes)} RAM, Linux ${record.kernel}; ` +
-      `dockerd ${record.versions.dockerd}, docker CLI ${record.versions.dockerCli}, ${record.versions.registry}. ` +
-      `Generated ${record.plan.layers}-layer images (half incompressible, half text), ${record.plan.runs} interleaved runs on one daemon; ` +
+      `dockerd ${record.versions.dockerd}, docker CLI ${versionIn(record.versions.dockerCli)}, docker-registry ${versionIn(record.versions.registry)}. ` +
+      `Generated ${record.plan.layers}-layer images (half incompressible, half text), ${record.plan.runs} interleaved runs on one daemon${record.plan.quick ? ' (`--quick`)' : ''}; ` +
       'median, p95 in brackets. Raw samples: `' + recordPath + '`.',
     '',
     mdRow(['', ...sizes]),

@@ -34,3 +34,8 @@ export function formatRatio(ratio: number): string {
   if (!Number.isFinite(ratio)) return '-';
   return ratio >= 10 ? `${Math.round(ratio)}×` : `${ratio.toFixed(2)}×`;
 }
+
+/** "Docker version 28.2.2, build e6534b4" → "28.2.2"; the text itself when it names no version. */
+export function versionIn(line: string): string {
+  return /\b(\d+\.\d+\.\d+[^\s,]*)/.exec(line)?.[1] ?? line;
+}

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatReadmeSection, README_END, README_START, ReadmeMarkersError, recordNamesNewestFirst, replaceBetweenMarkers } from '../../src/bench/readme.ts';
+import { versionIn } from '../../src/bench/units.ts';
 import { BIG, record, run, SMALL, sizeResult } from './fixture.ts';
 
 const Readme = suite('bench/readme');
@@ -13,7 +14,21 @@ Readme('the section is a markdown table with one column per size, from the recor
   assert.match(text, '| extra pull (verify trusted), ms | 160 (160) | 160 (160) |');
   assert.match(text, '| per layer |', 'labels are trimmed in markdown');
   assert.match(text, '`bench/results/x.json`');
-  assert.match(text, 'dockerd 28.5.2-extra.1');
+  assert.match(text, 'dockerd 28.5.2-extra.1, docker CLI 28.2.2, docker-registry 2.8.2+ds1.');
+  assert.not.match(text, '--quick');
+});
+
+Readme('versions are read out of the tools\' own --version lines kept in the record', () => {
+  assert.is(versionIn('Docker version 28.2.2, build e6534b4'), '28.2.2');
+  assert.is(versionIn('docker-registry github.com/docker/distribution 2.8.2+ds1'), '2.8.2+ds1');
+  assert.is(versionIn('Docker version 29.7.2-extra.1, build abc'), '29.7.2-extra.1');
+  assert.is(versionIn('unknown'), 'unknown');
+});
+
+Readme('a --quick record says so', () => {
+  const r = record([sizeResult(SMALL, [run()])]);
+  r.plan.quick = true;
+  assert.match(formatReadmeSection(r, 'r.json'), '3 interleaved runs on one daemon (`--quick`)');
 });
 
 Readme('the 10,000-host rollout of the 1 GiB image is computed from the per-host figures', () => {
