@@ -44,63 +44,86 @@ export async function tagsOf(docker: DockerClient, refs: readonly string[]): Pro
   return out;
 }
 
+/** What every way of a round shares: the refs, the sample being filled, the checks, the counters. */
+interface Round {
+  env: RoundEnv;
+  ref: string;
+  extraRef: string;
+  id: string;
+  label: string;
+  sample: RunSample;
+  checks: HonestyCheck[];
+  set(metric: MetricName, value: number | undefined): void;
+  storeRead(): Promise<number | undefined>;
+  /** The data-root's sectors written so far, after a syncfs. */
+  written(): Promise<number | undefined>;
+}
+
 export async function measureRound(env: RoundEnv, image: BuiltImage, size: number): Promise<RoundResult> {
-  const { cli, consumer, content, store, dataRoot, registryLog } = env;
-  const ref = image.ref;
-  const extraRef = `${ref}-extra`;
-  const id = `sha256:${image.imageId}`;
-  const label = sizeLabel(size);
   const sample: RunSample = {};
-  const checks: HonestyCheck[] = [];
-  const set = (m: MetricName, v: number | undefined) => (v === undefined ? undefined : (sample[m] = v));
-  const storeRead = async () => (await blockCounters(store.device))?.readBytes;
-  const written = async () => {
-    await syncFilesystem(dataRoot.mountPoint);
-    return (await blockCounters(dataRoot.device))?.writtenBytes;
+  const round: Round = {
+    env, ref: image.ref, extraRef: `${image.ref}-extra`, id: `sha256:${image.imageId}`, label: sizeLabel(size), sample, checks: [],
+    set: (m, v) => void (v === undefined ? undefined : (sample[m] = v)),
+    storeRead: async () => (await blockCounters(env.store.device))?.readBytes,
+    written: async () => {
+      await syncFilesystem(env.dataRoot.mountPoint);
+      return (await blockCounters(env.dataRoot.device))?.writtenBytes;
+    },
   };
+  const log0 = await logOffset(env.registryLog);
+  await registryWay(round, image.imageId.slice(0, 12));
+  const log1 = await logOffset(env.registryLog);
+  sample.registryPullEgressBytes = egressBytes(await requestsBetween(env.registryLog, log0, log1));
+  await extraWay(round);
+  await contentWay(round);
+  const requests = await requestsBetween(env.registryLog, log1, await logOffset(env.registryLog));
+  round.checks.push(checkNoRegistryTraffic(`every extra pull of the ${round.label} image (both verify modes)`, requests));
+  return { sample, checks: round.checks };
+}
 
-  // The registry way, then the floor (a tag of the image it pulled).
+/** The registry pull, its cold and warm first output, then the floor: a tag of the image it pulled. */
+async function registryWay(r: Round, floorTag: string): Promise<void> {
+  const { cli, consumer, store } = r.env;
   await goCold(store);
-  const log0 = await logOffset(registryLog);
-  let w0 = await written();
-  sample.registryPullMs = await timePull(consumer, ref);
-  set('registryPullBytesWritten', diff(w0, await written()));
-  checks.push(checkTags(`every registry pull of the ${label} image`, id, await tagsOf(consumer, [ref])));
+  const w0 = await r.written();
+  r.sample.registryPullMs = await timePull(consumer, r.ref);
+  r.set('registryPullBytesWritten', diff(w0, await r.written()));
+  r.checks.push(checkTags(`every registry pull of the ${r.label} image`, r.id, await tagsOf(consumer, [r.ref])));
   await goCold(store);
-  sample.registryColdFirstOutputMs = await timeFirstOutput(cli, consumer, ref);
-  sample.registryWarmFirstOutputMs = await timeFirstOutput(cli, consumer, ref);
-  const floorRef = `bench/floor:${image.imageId.slice(0, 12)}`;
-  sample.tagMs = await timeTag(consumer, ref, floorRef);
-  await consumer.call(['rmi', floorRef, ref]);
-  const log1 = await logOffset(registryLog);
-  sample.registryPullEgressBytes = egressBytes(await requestsBetween(registryLog, log0, log1));
+  r.sample.registryColdFirstOutputMs = await timeFirstOutput(cli, consumer, r.ref);
+  r.sample.registryWarmFirstOutputMs = await timeFirstOutput(cli, consumer, r.ref);
+  const floorRef = `bench/floor:${floorTag}`;
+  r.sample.tagMs = await timeTag(consumer, r.ref, floorRef);
+  await consumer.call(['rmi', floorRef, r.ref]);
+}
 
-  // The extra way, verify trusted.
+/** The extra pull with verify trusted, and the cold and warm first output of what it linked. */
+async function extraWay(r: Round): Promise<void> {
+  const { cli, consumer, store } = r.env;
   await goCold(store);
-  w0 = await written();
-  let r0 = await storeRead();
-  sample.extraPullMs = await timePull(consumer, extraRef);
-  set('extraPullStoreBytesRead', diff(r0, await storeRead()));
-  set('extraPullBytesWritten', diff(w0, await written()));
-  checks.push(checkTags(`every extra pull (verify trusted) of the ${label} image`, id, await tagsOf(consumer, [ref, extraRef])));
+  const w0 = await r.written();
+  let r0 = await r.storeRead();
+  r.sample.extraPullMs = await timePull(consumer, r.extraRef);
+  r.set('extraPullStoreBytesRead', diff(r0, await r.storeRead()));
+  r.set('extraPullBytesWritten', diff(w0, await r.written()));
+  r.checks.push(checkTags(`every extra pull (verify trusted) of the ${r.label} image`, r.id, await tagsOf(consumer, [r.ref, r.extraRef])));
   await goCold(store);
-  r0 = await storeRead();
-  sample.extraColdFirstOutputMs = await timeFirstOutput(cli, consumer, extraRef);
-  const r1 = await storeRead();
-  sample.extraWarmFirstOutputMs = await timeFirstOutput(cli, consumer, extraRef);
-  set('extraColdRunStoreBytesRead', diff(r0, r1));
-  set('extraWarmRunStoreBytesRead', diff(r1, await storeRead()));
-  await consumer.call(['rmi', ref, extraRef]);
+  r0 = await r.storeRead();
+  r.sample.extraColdFirstOutputMs = await timeFirstOutput(cli, consumer, r.extraRef);
+  const r1 = await r.storeRead();
+  r.sample.extraWarmFirstOutputMs = await timeFirstOutput(cli, consumer, r.extraRef);
+  r.set('extraColdRunStoreBytesRead', diff(r0, r1));
+  r.set('extraWarmRunStoreBytesRead', diff(r1, await r.storeRead()));
+  await consumer.call(['rmi', r.ref, r.extraRef]);
+}
 
-  // The extra way, verify content (its own daemon: the mode is a daemon setting).
+/** The extra pull on the verify-content daemon (the mode is a daemon setting): the first one hashes. */
+async function contentWay(r: Round): Promise<void> {
+  const { content, store } = r.env;
   await goCold(store);
-  r0 = await storeRead();
-  sample.contentPullMs = await timePull(content, extraRef);
-  set('contentPullStoreBytesRead', diff(r0, await storeRead()));
-  checks.push(checkTags(`every extra pull (verify content) of the ${label} image`, id, await tagsOf(content, [ref, extraRef])));
-  await content.call(['rmi', ref, extraRef]);
-
-  const requests = await requestsBetween(registryLog, log1, await logOffset(registryLog));
-  checks.push(checkNoRegistryTraffic(`every extra pull of the ${label} image (both verify modes)`, requests));
-  return { sample, checks };
+  const r0 = await r.storeRead();
+  r.sample.contentPullMs = await timePull(content, r.extraRef);
+  r.set('contentPullStoreBytesRead', diff(r0, await r.storeRead()));
+  r.checks.push(checkTags(`every extra pull (verify content) of the ${r.label} image`, r.id, await tagsOf(content, [r.ref, r.extraRef])));
+  await content.call(['rmi', r.ref, r.extraRef]);
 }

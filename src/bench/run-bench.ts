@@ -17,6 +17,7 @@ import { unmountAll } from '../e2e/mounts.ts';
 import { Results } from '../e2e/results.ts';
 import { Teardown } from '../e2e/teardown.ts';
 import { sha256File } from '../digest.ts';
+import { CancelledError } from '../errors.ts';
 import { loopFilesystem, prepareBenchStore, type BenchStore } from './bench-store.ts';
 import { machine, kernel, versions } from './environment.ts';
 import { measureFleet } from './fleet.ts';
@@ -124,7 +125,7 @@ async function measureRounds(env: RoundEnv, images: readonly BuiltImage[], o: Be
   const runs: RunSample[][] = images.map(() => []);
   for (let r = 0; r < o.runs; r++) {
     for (const [i, image] of images.entries()) {
-      if (o.signal.aborted) throw new Error('cancelled');
+      if (o.signal.aborted) throw new CancelledError('the benchmark');
       o.note(`run ${r + 1}/${o.runs}, ${sizeLabel(o.sizes[i]!)}`);
       const round = await measureRound(env, image, o.sizes[i]!);
       runs[i]!.push(round.sample);
