@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { buildImageArchive, type BuiltImage } from '../e2e/build-image.ts';
-import { errorText, startPrivateDaemon, type E2eContext } from '../e2e/context.ts';
+import { startPrivateDaemon, type E2eContext } from '../e2e/context.ts';
 import { findDockerCli, type DockerClient } from '../e2e/docker.ts';
 import { daemonConfigFor } from '../e2e/engine-line.ts';
 import { NotRootError } from '../e2e/errors.ts';
@@ -25,6 +25,7 @@ import { checkStoreUnchanged, foldChecks } from './honesty.ts';
 import { PROBE } from './measure.ts';
 import type { RunPlan } from './options.ts';
 import type { Peer, PeerResult } from './peer.ts';
+import { measurePeer } from './peer-run.ts';
 import { RECORD_SCHEMA, type BenchRecord, type FleetResult, type HonestyCheck, type RunSample } from './record.ts';
 import { startRegistry, type Registry } from './registry.ts';
 import { measureRound, type RoundEnv } from './round.ts';
@@ -159,7 +160,7 @@ async function measurePeers(ctx: E2eContext, o: BenchOptions, registry: Registry
       const work = join(ctx.work, `peer-${peer.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${i}`);
       await mkdir(work, { recursive: true });
       const input = { image, work, logDir: ctx.logDir, runs: o.runs, registry: { address: registry.address, ref: image.ref }, probe: PROBE, teardown: ctx.teardown, signal: ctx.signal, note: o.note };
-      results.push(await peer.measure(input).catch((error: unknown): PeerResult => ({ peer: peer.name, what: peer.name, versions: {}, samples: [], error: errorText(error).slice(0, 300) })));
+      results.push(await measurePeer(peer, input));
     }
     out.push(results);
   }
