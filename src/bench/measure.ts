@@ -1,50 +1,66 @@
 /**
- * One timed run: `docker pull` (when the scenario pulls) and `docker run` until the container's first
- * line of output, the moment a user sees the workload start.
+ * The timed acts: `docker pull`, `docker tag`, and `docker run` until the container's first line of
+ * output (the moment a user sees the workload start), each through the docker CLI as a user runs it;
+ * and the block-device counters the byte figures come from.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { run } from '../exec/run.ts';
 import type { DockerClient } from '../e2e/docker.ts';
-import type { RunSample } from './stats.ts';
 import { orIfMissing } from '../errors.ts';
 
-export async function timePull(docker: DockerClient, ref: string): Promise<number> {
+/** What every column runs: the file the generated image's base layer holds. */
+export const PROBE = ['cat', '/data/keep.txt'] as const;
+
+async function timed(act: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
-  await docker.call(['pull', '-q', ref], { timeoutMs: 300_000 });
-  return performance.now() - started;
+  await act();
+  return Math.round((performance.now() - started) * 10) / 10;
+}
+
+export function timePull(docker: DockerClient, ref: string): Promise<number> {
+  return timed(() => docker.call(['pull', '-q', ref], { timeoutMs: 600_000 }));
+}
+
+export function timeTag(docker: DockerClient, ref: string, newRef: string): Promise<number> {
+  return timed(() => docker.call(['tag', ref, newRef]));
 }
 
 /** Time from `docker run` to the first line the container prints. */
 export async function timeFirstOutput(cli: string, docker: DockerClient, ref: string): Promise<number> {
   const started = performance.now();
   let first: number | undefined;
-  await run(cli, ['-H', docker.host, 'run', '--rm', '--network', 'none', ref, 'cat', '/data/keep.txt'], {
+  await run(cli, ['-H', docker.host, 'run', '--rm', '--network', 'none', ref, ...PROBE], {
     cwd: '/',
     timeoutMs: 120_000,
     onLine: (line) => {
       if (first === undefined && line.trim()) first = performance.now();
     },
   });
-  return (first ?? performance.now()) - started;
+  return Math.round(((first ?? performance.now()) - started) * 10) / 10;
 }
 
-/** Sectors read by a block device so far, in bytes (from /sys/block/NAME/stat, field 3). */
-export async function deviceBytesRead(device: string): Promise<number | undefined> {
+export interface BlockCounters {
+  readBytes: number;
+  writtenBytes: number;
+}
+
+/** Sectors read and written by a whole block device so far, in bytes (/sys/block/NAME/stat fields 3 and 7). */
+export async function blockCounters(device: string): Promise<BlockCounters | undefined> {
   // Only whole block devices are under /sys/block: a partition or a plain file has no figure.
   const text = await readFile(`/sys/block/${basename(device)}/stat`, 'utf8').catch(orIfMissing(undefined));
-  const sectors = text?.trim().split(/\s+/)[2];
-  return sectors === undefined ? undefined : Number(sectors) * 512;
+  const f = text?.trim().split(/\s+/);
+  if (!f || f.length < 7) return undefined;
+  return { readBytes: Number(f[2]) * 512, writtenBytes: Number(f[6]) * 512 };
 }
 
-export async function sample(cli: string, docker: DockerClient, pullRef: string | undefined, runRef: string, device?: string): Promise<RunSample> {
-  const readBefore = device ? await deviceBytesRead(device) : undefined;
-  const pullMs = pullRef ? await timePull(docker, pullRef) : 0;
-  const firstOutputMs = await timeFirstOutput(cli, docker, runRef);
-  const readAfter = device ? await deviceBytesRead(device) : undefined;
-  return {
-    pullMs: Math.round(pullMs),
-    firstOutputMs: Math.round(firstOutputMs),
-    ...(readBefore !== undefined && readAfter !== undefined ? { deviceBytesRead: readAfter - readBefore } : {}),
-  };
+/** Writes every dirty page of the filesystem holding path (syncfs), so what a step wrote reaches its device. */
+export async function syncFilesystem(path: string): Promise<void> {
+  await run('sync', ['-f', path], { cwd: '/', timeoutMs: 120_000 });
+}
+
+/** `sync; echo 3 > /proc/sys/vm/drop_caches`: the next reads come from the devices. */
+export async function dropCaches(): Promise<void> {
+  await run('sync', [], { cwd: '/', timeoutMs: 120_000 });
+  await writeFile('/proc/sys/vm/drop_caches', '3');
 }

@@ -11,6 +11,8 @@ export interface ScaledImageOptions {
   layers: number;
   /** Size of each generated file; the default gives a few hundred files per layer at 1 GiB. */
   fileBytes?: number;
+  /** The image's name; the benchmark names it after its loopback registry so an extra pull could reach it. */
+  repo?: string;
 }
 
 const TEXT_LINE = 'the quick brown fox jumps over the lazy dog; extra storage links, it never copies.\n';
@@ -38,5 +40,5 @@ export function scaledImageSpec(options: ScaledImageOptions): ImageSpec {
     }
     layers.push(entries);
   }
-  return { repo: '127.0.0.1:9/bench/scaled', tag: `${options.layers}x${options.totalBytes}`, layers, expectations: [] };
+  return { repo: options.repo ?? '127.0.0.1:9/bench/scaled', tag: `${options.layers}x${options.totalBytes}`, layers, expectations: [] };
 }

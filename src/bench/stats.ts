@@ -1,32 +1,5 @@
-/** The numbers of a benchmark: medians over runs, the table printed, the JSON record kept. */
-
-export type ScenarioName = 'store' | 'store-content' | 'registry' | 'local';
-export const SCENARIOS: readonly ScenarioName[] = ['local', 'registry', 'store', 'store-content'];
-
-export interface RunSample {
-  pullMs: number;
-  firstOutputMs: number;
-  /** Bytes read from the store's block device during the run (store scenario only). */
-  deviceBytesRead?: number;
-}
-
-export interface ScenarioResult {
-  scenario: ScenarioName;
-  samples: RunSample[];
-  error?: string;
-}
-
-export interface ScenarioSummary {
-  scenario: ScenarioName;
-  runs: number;
-  pullMs: number;
-  /** The first run's pull: with verify content, the one that hashes the layers. */
-  firstPullMs: number;
-  firstOutputMs: number;
-  totalMs: number;
-  deviceBytesRead?: number;
-  error?: string;
-}
+/** Medians, p95s and the record's file name: the arithmetic of a benchmark, over plain numbers. */
+import { METRICS, type MetricName, type MetricSummary, type RunSample } from './record.ts';
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return NaN;
@@ -35,58 +8,30 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function summarize(result: ScenarioResult): ScenarioSummary {
-  const pull = median(result.samples.map((s) => s.pullMs));
-  const first = median(result.samples.map((s) => s.firstOutputMs));
-  const bytes = result.samples.map((s) => s.deviceBytesRead).filter((b): b is number => b !== undefined);
-  return {
-    scenario: result.scenario,
-    runs: result.samples.length,
-    pullMs: pull,
-    firstPullMs: result.samples[0]?.pullMs ?? NaN,
-    firstOutputMs: first,
-    totalMs: median(result.samples.map((s) => s.pullMs + s.firstOutputMs)),
-    ...(bytes.length ? { deviceBytesRead: median(bytes) } : {}),
-    ...(result.error ? { error: result.error } : {}),
-  };
+/** Nearest-rank 95th percentile: with fewer than 20 samples, the largest. */
+export function p95(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(0.95 * sorted.length) - 1)]!;
 }
 
-const DESCRIPTIONS: Record<ScenarioName, string> = {
-  store: 'pull NAME:TAG-extra from extra storage, verify trusted',
-  'store-content': 'pull NAME:TAG-extra, verify content (the first run hashes; later ones reuse the check)',
-  registry: 'pull from a loopback registry',
-  local: 'image already local (no pull)',
-};
-
-export function formatTable(rows: readonly ScenarioSummary[]): string[] {
-  const header = ['scenario', 'runs', 'pull ms', 'first pull ms', 'first output ms', 'total ms', 'store bytes read', 'what'];
-  const cells = rows.map((r) => [
-    r.scenario,
-    String(r.runs),
-    fmt(r.pullMs),
-    fmt(r.firstPullMs),
-    fmt(r.firstOutputMs),
-    fmt(r.totalMs),
-    r.deviceBytesRead === undefined ? '-' : String(r.deviceBytesRead),
-    r.error ? `FAILED: ${r.error}` : DESCRIPTIONS[r.scenario],
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
+export function summarizeValues(values: readonly number[]): MetricSummary {
+  return { median: median(values), p95: p95(values), samples: [...values] };
 }
 
-function fmt(value: number): string {
-  return Number.isNaN(value) ? '-' : String(Math.round(value));
+/** Per metric, the summary of the runs that have it (a metric no run has is left out). */
+export function summarizeRuns(runs: readonly RunSample[]): Partial<Record<MetricName, MetricSummary>> {
+  const out: Partial<Record<MetricName, MetricSummary>> = {};
+  for (const name of METRICS) {
+    const values = runs.map((r) => r[name]).filter((v): v is number => v !== undefined);
+    if (values.length) out[name] = summarizeValues(values);
+  }
+  return out;
 }
 
-export interface BenchRecord {
-  date: string;
-  host: string;
-  dockerd: string;
-  image: { ref: string; layers: number; bytes: number };
-  runs: number;
-  results: ScenarioSummary[];
-  samples: ScenarioResult[];
+/** min / median / max of concurrent pulls. */
+export function spread(values: readonly number[]): { min: number; median: number; max: number } {
+  return { min: Math.min(...values), median: median(values), max: Math.max(...values) };
 }
 
 /** A file name that sorts by time and never collides between hosts. */

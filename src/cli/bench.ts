@@ -1,85 +1,96 @@
 /**
- * bench: pull and first-output time of the test image from extra storage, from a loopback registry
- * and already local; medians of --runs runs as a table, and a JSON record under bench/results/.
+ * bench: the extra pull against a loopback registry, the `docker tag` floor and the peers, for
+ * generated images of each size, interleaved on one daemon; a table with the issue's ratios, a JSON
+ * record, and `--readme` to write the README's performance section from the latest record.
  */
-import { access, mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { UsageError, type ExitCode } from '../errors.ts';
+import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { orIfMissing, UsageError, UserError, type ExitCode } from '../errors.ts';
 import { PACKAGE_ROOT } from '../project.ts';
-import { formatTable, recordFileName, SCENARIOS, type ScenarioName } from '../bench/stats.ts';
+import { BenchHonestyError } from '../bench/honesty.ts';
+import { planBench, QUICK } from '../bench/options.ts';
+import { formatReadmeSection, README_END, README_START, recordNamesNewestFirst, replaceBetweenMarkers, ReadmeMarkersError } from '../bench/readme.ts';
+import { isBenchRecord, type BenchRecord } from '../bench/record.ts';
 import { runBench } from '../bench/run-bench.ts';
-import { defineCommand } from './command.ts';
+import { recordFileName } from '../bench/stats.ts';
+import { formatBenchTable } from '../bench/table.ts';
+import { defineCommand, type CommandContext } from './command.ts';
 
-/** "64M", "1G", "512K" or plain bytes → bytes. */
-export function parseSize(text: string): number | undefined {
-  const m = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim());
-  if (!m) return undefined;
-  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
-  return Number(m[1]) * unit;
-}
-
-function parseScenarios(text: string | undefined): ScenarioName[] {
-  if (text === undefined) return [...SCENARIOS];
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = names.filter((n) => !SCENARIOS.includes(n as ScenarioName));
-  if (unknown.length || names.length === 0) throw new UsageError(`--scenarios takes a comma-separated list of ${SCENARIOS.join(', ')} (got "${text}")`);
-  return names as ScenarioName[];
-}
-
-function parseScaled(size: string | undefined, layers: string | undefined): { layers: number; totalBytes: number } | undefined {
-  if (size === undefined && layers === undefined) return undefined;
-  const totalBytes = parseSize(size ?? '1G');
-  if (totalBytes === undefined || totalBytes < 1024 * 1024 || totalBytes > 16 * 1024 ** 3) throw new UsageError(`--size takes a size from 1M to 16G such as 64M or 1G (got "${size}")`);
-  const count = Number(layers ?? '10');
-  if (!Number.isInteger(count) || count < 2 || count > 100) throw new UsageError(`--layers must be a whole number from 2 to 100 (got "${layers}")`);
-  return { layers: count, totalBytes };
-}
+const RESULTS = join(PACKAGE_ROOT, 'bench/results');
 
 const SPEC = {
   invocation: 'npm run bench --',
   name: 'bench',
-  synopsis: '--dockerd PATH [--runs 5] [--big-mib 64 | --size 1G --layers 10] [--scenarios LIST] [--busybox PATH] [--out DIR]',
+  synopsis: '--dockerd PATH [--sizes 64M,1G] [--layers 10] [--runs 5] [--quick] [--fleet N] [--json FILE] | --readme',
   summary: [
-    'Compares pull + first output from the store (verify trusted, and verify content with its first',
-    'pull apart), from a loopback docker-registry and of an image already local (medians, bytes read',
-    "from the store's device); a table, and a JSON record in --out.",
+    'Times, for a generated image of each size, interleaved on one patched dockerd: a pull from a loopback',
+    'docker-registry, NAME:TAG-extra pulled from a read-only store (verify trusted and verify content), the',
+    '`docker tag` floor, and the cold and warm first output of each; bytes read from the store and written',
+    'locally. Fails (exit 1) if an extra pull touched the registry, a tag is missing or the store changed.',
   ].join('\n'),
   options: {
     dockerd: { type: 'string', value: 'PATH', help: 'the patched dockerd (build-dockerd writes it to dist/)' },
-    runs: { type: 'string', value: 'N', help: 'runs per scenario, 1 to 100 (default: 5)' },
-    'big-mib': { type: 'string', value: 'N', help: "size of the test image's big file in MiB, 1 to 200 (default: 64)" },
-    busybox: { type: 'string', value: 'PATH', help: 'a static busybox for the test image (default: /bin/busybox)' },
-    out: { type: 'string', value: 'DIR', help: 'where the JSON record goes (default: bench/results)' },
-    size: { type: 'string', value: 'SIZE', help: 'a generated image of this size instead of the test image, e.g. 64M or 1G' },
-    layers: { type: 'string', value: 'N', help: 'layers of the generated image, 2 to 100 (default: 10)' },
-    scenarios: { type: 'string', value: 'LIST', help: `which to run, comma-separated: ${SCENARIOS.join(', ')} (default: all)` },
+    sizes: { type: 'string', value: 'LIST', help: 'image sizes, comma-separated, 1M to 16G (default: 64M,1G)' },
+    layers: { type: 'string', value: 'N', help: 'layers per image, 2 to 100 (default: 10)' },
+    runs: { type: 'string', value: 'N', help: 'interleaved runs, 1 to 100 (default: 5)' },
+    quick: { type: 'boolean', help: `one size (64M), ${QUICK.runs} runs: a few minutes` },
+    fleet: { type: 'string', value: 'N', help: 'then N more daemons on the same store pull each image at once (default: none)' },
+    json: { type: 'string', value: 'FILE', help: 'write the record here (default: bench/results/DATE-HOST.json)' },
+    busybox: { type: 'string', value: 'PATH', help: 'a static busybox for the images (default: /bin/busybox)' },
+    readme: { type: 'boolean', help: "write README.md's performance section from the newest record in bench/results, measure nothing" },
   },
-  example: 'npm run bench -- --dockerd dist/dockerd --size 1G --layers 10 --scenarios store,store-content',
+  example: 'npm run bench -- --dockerd dist/dockerd --sizes 64M,1G --fleet 3',
 } as const;
 
 export const command = defineCommand(SPEC, async (ctx, { values }): Promise<ExitCode> => {
-  if (!values.dockerd) throw new UsageError('bench needs --dockerd PATH (a patched dockerd, e.g. the one build-dockerd wrote to dist/)');
-  const dockerd = resolve(ctx.cwd, values.dockerd);
-  if (!(await access(dockerd).then(() => true, () => false))) throw new UsageError(`--dockerd ${dockerd} does not exist`);
-  const runs = Number(values.runs ?? '5');
-  if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new UsageError(`--runs must be a whole number from 1 to 100 (got "${values.runs}")`);
-  const bigMiB = Number(values['big-mib'] ?? '64');
-  if (!Number.isInteger(bigMiB) || bigMiB < 1 || bigMiB > 200) throw new UsageError(`--big-mib must be a whole number from 1 to 200 (got "${values['big-mib']}")`);
-  const record = await runBench({
-    dockerd,
-    runs,
-    busybox: resolve(ctx.cwd, values.busybox ?? '/bin/busybox'),
-    bigFileSize: bigMiB * 1024 * 1024,
-    scaled: parseScaled(values.size, values.layers),
-    scenarios: parseScenarios(values.scenarios),
-    signal: ctx.signal,
-    onEvent: (event) => (event.type === 'note' ? ctx.stdout.write(`  ${event.text}\n`) : undefined),
-  });
-  for (const line of formatTable(record.results)) ctx.stdout.write(`${line}\n`);
-  const outDir = resolve(ctx.cwd, values.out ?? join(PACKAGE_ROOT, 'bench/results'));
-  await mkdir(outDir, { recursive: true });
-  const file = join(outDir, recordFileName(new Date(record.date), record.host));
+  const plan = planBench(values);
+  if (plan.kind === 'readme') return writeReadme(ctx);
+  const dockerd = resolve(ctx.cwd, values.dockerd!);
+  const busybox = resolve(ctx.cwd, values.busybox ?? '/bin/busybox');
+  for (const [flag, path] of [['--dockerd', dockerd], ['--busybox', busybox]] as const) {
+    if (!(await access(path).then(() => true, () => false))) throw new UsageError(`${flag} ${path} does not exist`);
+  }
+  const started = Date.now();
+  // The peer columns plug in here (src/bench/peers/index.ts's PEERS) once they land.
+  const record = await runBench({ ...plan, dockerd, busybox, peers: [], signal: ctx.signal, note: (text) => ctx.stdout.write(`  ${text}\n`) });
+  const file = values.json ? resolve(ctx.cwd, values.json) : join(RESULTS, recordFileName(new Date(record.date), record.host));
+  await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
-  ctx.stdout.write(`bench: ${runs} runs per scenario; record written to ${file}\n`);
-  return record.results.some((r) => r.error) ? 1 : 0;
+  ctx.stdout.write('\n');
+  for (const line of formatBenchTable(record)) ctx.stdout.write(`${line}\n`);
+  const failed = record.honesty.filter((c) => !c.ok);
+  if (failed.length) throw new BenchHonestyError(failed, file);
+  ctx.stdout.write(`bench: ${plan.runs} interleaved runs of ${plan.sizes.length} size(s) in ${Math.round((Date.now() - started) / 1000)} s; record written to ${file}\n`);
+  return 0;
 });
+
+class NoRecordError extends UserError {
+  constructor(readonly dir: string) {
+    super(`no benchmark record in ${dir}: run npm run bench -- --dockerd PATH first`);
+  }
+}
+
+async function writeReadme(ctx: CommandContext): Promise<ExitCode> {
+  const { record, name } = await newestRecord(RESULTS);
+  const readmePath = join(PACKAGE_ROOT, 'README.md');
+  const section = formatReadmeSection(record, relative(PACKAGE_ROOT, join(RESULTS, name)));
+  let text: string;
+  try {
+    text = replaceBetweenMarkers(await readFile(readmePath, 'utf8'), section);
+  } catch (error) {
+    if (error instanceof ReadmeMarkersError) throw new UsageError(`${readmePath} has no ${error.missing} line: put ${README_START} and ${README_END} where the performance section goes`);
+    throw error;
+  }
+  await writeFile(readmePath, text);
+  ctx.stdout.write(`bench: README.md's performance section written from bench/results/${name}\n`);
+  return 0;
+}
+
+async function newestRecord(dir: string): Promise<{ record: BenchRecord; name: string }> {
+  const names = recordNamesNewestFirst(await readdir(dir).catch(orIfMissing([] as string[])));
+  for (const name of names) {
+    const value: unknown = JSON.parse(await readFile(join(dir, name), 'utf8'));
+    if (isBenchRecord(value)) return { record: value, name };
+  }
+  throw new NoRecordError(dir);
+}

@@ -3,6 +3,7 @@
  * pushed manifest, mount a blob from another repository, upload a blob, put a manifest. Plain HTTP
  * (the registry listens on 127.0.0.1 only), every call bounded and cancelled with the e2e.
  */
+import { parseAccessLog } from '../bench/registry-log.ts';
 import { RegistryApiError } from './errors.ts';
 import { MEDIA } from './registry-craft.ts';
 
@@ -51,9 +52,8 @@ export async function putManifest(repo: RegistryRepo, tag: string, manifest: str
  * /v2/NAME/manifests/REF"), each as "METHOD REF": how the e2e counts what a pull asked for.
  */
 export function manifestRequests(accessLog: string, name: string): string[] {
-  const pattern = new RegExp(`"(GET|HEAD) /v2/${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/manifests/([^ "]+) HTTP`);
-  return accessLog.split('\n').flatMap((line) => {
-    const m = pattern.exec(line);
-    return m ? [`${m[1]} ${m[2]}`] : [];
-  });
+  const prefix = `/v2/${name}/manifests/`;
+  return parseAccessLog(accessLog)
+    .filter((r) => (r.method === 'GET' || r.method === 'HEAD') && r.path.startsWith(prefix))
+    .map((r) => `${r.method} ${r.path.slice(prefix.length)}`);
 }

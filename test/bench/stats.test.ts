@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatTable, median, recordFileName, summarize } from '../../src/bench/stats.ts';
+import { median, p95, recordFileName, spread, summarizeRuns } from '../../src/bench/stats.ts';
 
 const Stats = suite('bench/stats');
 
@@ -10,33 +10,22 @@ Stats('the median of an odd count is the middle value, of an even count the mean
   assert.ok(Number.isNaN(median([])));
 });
 
-Stats('a scenario summary takes medians per column and of the per-run totals', () => {
-  const summary = summarize({
-    scenario: 'store',
-    samples: [
-      { pullMs: 100, firstOutputMs: 10, deviceBytesRead: 4096 },
-      { pullMs: 300, firstOutputMs: 30, deviceBytesRead: 0 },
-      { pullMs: 200, firstOutputMs: 500, deviceBytesRead: 8192 },
-    ],
-  });
-  assert.is(summary.pullMs, 200);
-  assert.is(summary.firstOutputMs, 30);
-  assert.is(summary.totalMs, 330);
-  assert.is(summary.deviceBytesRead, 4096);
-  assert.is(summary.runs, 3);
-  assert.is(summary.firstPullMs, 100, 'the first run is kept apart: with verify content it is the one that hashes');
+Stats('p95 is the nearest rank: the largest of a few samples, the 19th of twenty', () => {
+  assert.is(p95([3, 1, 2]), 3);
+  assert.is(p95(Array.from({ length: 20 }, (_, i) => i + 1)), 19);
+  assert.is(p95([7]), 7);
+  assert.ok(Number.isNaN(p95([])));
 });
 
-Stats('the table has a header, a rule and one row per scenario, failures shown as such', () => {
-  const lines = formatTable([
-    summarize({ scenario: 'local', samples: [{ pullMs: 0, firstOutputMs: 600 }] }),
-    summarize({ scenario: 'store', samples: [], error: 'daemon did not start' }),
-  ]);
-  assert.is(lines.length, 4);
-  assert.match(lines[0]!, /^scenario\s+runs\s+pull ms/);
-  assert.match(lines[0]!, /pull ms\s+first pull ms\s+first output ms/);
-  assert.match(lines[2]!, /^local\s+1\s+0\s+0\s+600/);
-  assert.match(lines[3]!, 'FAILED: daemon did not start');
+Stats('runs are summarized per metric with median, p95 and the raw samples in run order; absent metrics are left out', () => {
+  const metrics = summarizeRuns([{ extraPullMs: 300, tagMs: 20 }, { extraPullMs: 100 }, { extraPullMs: 200, tagMs: 10 }]);
+  assert.equal(metrics.extraPullMs, { median: 200, p95: 300, samples: [300, 100, 200] });
+  assert.equal(metrics.tagMs, { median: 15, p95: 20, samples: [20, 10] });
+  assert.is(metrics.registryPullMs, undefined);
+});
+
+Stats('the spread of a fleet is min, median and max', () => {
+  assert.equal(spread([300, 100, 200, 900]), { min: 100, median: 250, max: 900 });
 });
 
 Stats('record names sort by time and carry a safe host name', () => {

@@ -33,4 +33,24 @@ Cli('bench rejects a run count that is not a whole number from 1 to 100', () => 
   assert.match(stderr, '--runs');
 });
 
+Cli('bench --quick with --sizes is a one-line usage error (exit 2)', () => {
+  const { code, stderr } = cli('bench', '--dockerd', process.execPath, '--quick', '--sizes', '1G');
+  assert.is(code, 2);
+  assert.match(stderr, '--quick');
+  assert.is(stderr.trim().split('\n').length, 1);
+});
+
+Cli('bench --fleet takes a whole number; --readme takes no measuring flag', () => {
+  assert.is(cli('bench', '--dockerd', process.execPath, '--fleet', 'many').code, 2);
+  const { code, stderr } = cli('bench', '--readme', '--dockerd', process.execPath);
+  assert.is(code, 2);
+  assert.match(stderr, '--readme');
+});
+
+Cli('bench --help names every flag of the benchmark and exits 0', () => {
+  const { code, stdout } = cli('bench', '--help');
+  assert.is(code, 0);
+  for (const flag of ['--dockerd', '--sizes', '--layers', '--runs', '--quick', '--fleet', '--json', '--readme']) assert.match(stdout, flag);
+});
+
 Cli.run();
