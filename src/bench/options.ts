@@ -11,6 +11,8 @@ export interface RunPlan {
   runs: number;
   fleet: number;
   quick: boolean;
+  /** Names of the peer columns to measure (src/bench/peers/). */
+  peers: string[];
 }
 
 export interface ReadmePlan {
@@ -24,6 +26,7 @@ export interface BenchFlags {
   runs?: string;
   quick?: boolean;
   fleet?: string;
+  peers?: string;
   readme?: boolean;
 }
 
@@ -54,9 +57,24 @@ function wholeNumber(flag: string, text: string | undefined, fallback: number, m
   return n;
 }
 
-export function planBench(flags: BenchFlags): RunPlan | ReadmePlan {
+/**
+ * --peers LIST, "all" or "none". By default every peer runs, except with --quick: a peer's set-up
+ * (a Podman store, an eStargz conversion) alone takes longer than a quick run is meant to.
+ */
+export function parsePeers(text: string | undefined, known: readonly string[], quick: boolean): string[] {
+  if (text === undefined) return quick ? [] : [...known];
+  const value = text.trim();
+  if (value === 'all') return [...known];
+  if (value === 'none') return [];
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (names.length === 0 || unknown.length) throw new UsageError(`--peers takes all, none or a comma-separated list of ${known.join(', ')} (got "${text}")`);
+  return [...new Set(names)];
+}
+
+export function planBench(flags: BenchFlags, knownPeers: readonly string[] = []): RunPlan | ReadmePlan {
   if (flags.readme) {
-    const others = (['dockerd', 'sizes', 'layers', 'runs', 'quick', 'fleet'] as const).filter((k) => flags[k] !== undefined);
+    const others = (['dockerd', 'sizes', 'layers', 'runs', 'quick', 'fleet', 'peers'] as const).filter((k) => flags[k] !== undefined);
     if (others.length) throw new UsageError(`--readme only writes the README from the latest record; it takes no --${others[0]}`);
     return { kind: 'readme' };
   }
@@ -71,5 +89,6 @@ export function planBench(flags: BenchFlags): RunPlan | ReadmePlan {
     runs: flags.quick ? QUICK.runs : wholeNumber('runs', flags.runs, 5, 1, 100),
     fleet: wholeNumber('fleet', flags.fleet, 0, 0, 32),
     quick: flags.quick === true,
+    peers: parsePeers(flags.peers, knownPeers, flags.quick === true),
   };
 }

@@ -33,7 +33,7 @@ import { scaledImageSpec } from './scaled-image.ts';
 import { summarizeRuns } from './stats.ts';
 import { sizeLabel } from './units.ts';
 
-export interface BenchOptions extends Omit<RunPlan, 'kind'> {
+export interface BenchOptions extends Omit<RunPlan, 'kind' | 'peers'> {
   dockerd: string;
   busybox: string;
   /** The peer columns (src/bench/peers/); each measures itself against the same image and registry. */

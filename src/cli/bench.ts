@@ -11,6 +11,7 @@ import { BenchHonestyError } from '../bench/honesty.ts';
 import { planBench, QUICK } from '../bench/options.ts';
 import { formatReadmeSection, README_END, README_START, recordNamesNewestFirst, replaceBetweenMarkers, ReadmeMarkersError } from '../bench/readme.ts';
 import { isBenchRecord, type BenchRecord } from '../bench/record.ts';
+import { PEERS } from '../bench/peers/index.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { recordFileName } from '../bench/stats.ts';
 import { formatBenchTable } from '../bench/table.ts';
@@ -21,7 +22,7 @@ const RESULTS = join(PACKAGE_ROOT, 'bench/results');
 const SPEC = {
   invocation: 'npm run bench --',
   name: 'bench',
-  synopsis: '--dockerd PATH [--sizes 64M,1G] [--layers 10] [--runs 5] [--quick] [--fleet N] [--json FILE] | --readme',
+  synopsis: '--dockerd PATH [--sizes 64M,1G] [--layers 10] [--runs 5] [--quick] [--fleet N] [--peers LIST] [--json FILE] | --readme',
   summary: [
     'Times, for a generated image of each size, interleaved on one patched dockerd: a pull from a loopback',
     'docker-registry, NAME:TAG-extra pulled from a read-only store (verify trusted and verify content), the',
@@ -35,6 +36,7 @@ const SPEC = {
     runs: { type: 'string', value: 'N', help: 'interleaved runs, 1 to 100 (default: 5)' },
     quick: { type: 'boolean', help: `one size (64M), ${QUICK.runs} runs: a few minutes` },
     fleet: { type: 'string', value: 'N', help: 'then N more daemons on the same store pull each image at once (default: none)' },
+    peers: { type: 'string', value: 'LIST', help: `peer columns: all, none or ${PEERS.map((p) => p.name).join(',')} (default: all; none with --quick)` },
     json: { type: 'string', value: 'FILE', help: 'write the record here (default: bench/results/DATE-HOST.json)' },
     busybox: { type: 'string', value: 'PATH', help: 'a static busybox for the images (default: /bin/busybox)' },
     readme: { type: 'boolean', help: "write README.md's performance section from the newest record in bench/results, measure nothing" },
@@ -43,7 +45,7 @@ const SPEC = {
 } as const;
 
 export const command = defineCommand(SPEC, async (ctx, { values }): Promise<ExitCode> => {
-  const plan = planBench(values);
+  const plan = planBench(values, PEERS.map((p) => p.name));
   if (plan.kind === 'readme') return writeReadme(ctx);
   const dockerd = resolve(ctx.cwd, values.dockerd!);
   const busybox = resolve(ctx.cwd, values.busybox ?? '/bin/busybox');
@@ -51,8 +53,8 @@ export const command = defineCommand(SPEC, async (ctx, { values }): Promise<Exit
     if (!(await access(path).then(() => true, () => false))) throw new UsageError(`${flag} ${path} does not exist`);
   }
   const started = Date.now();
-  // The peer columns plug in here (src/bench/peers/index.ts's PEERS) once they land.
-  const record = await runBench({ ...plan, dockerd, busybox, peers: [], signal: ctx.signal, note: (text) => ctx.stdout.write(`  ${text}\n`) });
+  const peers = PEERS.filter((p) => plan.peers.includes(p.name));
+  const record = await runBench({ ...plan, dockerd, busybox, peers, signal: ctx.signal, note: (text) => ctx.stdout.write(`  ${text}\n`) });
   const file = values.json ? resolve(ctx.cwd, values.json) : join(RESULTS, recordFileName(new Date(record.date), record.host));
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(record, null, 2)}\n`);

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError } from '../../src/errors.ts';
-import { parseSize, parseSizes, planBench } from '../../src/bench/options.ts';
+import { parsePeers, parseSize, parseSizes, planBench } from '../../src/bench/options.ts';
 
 const Options = suite('bench/options');
 const MIB = 1024 ** 2;
@@ -35,11 +35,11 @@ Options('a size list is sorted, without duplicates, and refuses sizes out of ran
 });
 
 Options('the defaults are 64M and 1G, 10 layers, 5 runs, no fleet', () => {
-  assert.equal(planBench({ dockerd: 'd' }), { kind: 'run', sizes: [64 * MIB, 1024 ** 3], layers: 10, runs: 5, fleet: 0, quick: false });
+  assert.equal(planBench({ dockerd: 'd' }), { kind: 'run', sizes: [64 * MIB, 1024 ** 3], layers: 10, runs: 5, fleet: 0, quick: false, peers: [] });
 });
 
 Options('--quick is one 64M size and 3 runs, and cannot be mixed with --sizes or --runs', () => {
-  assert.equal(planBench({ dockerd: 'd', quick: true, fleet: '3' }), { kind: 'run', sizes: [64 * MIB], layers: 10, runs: 3, fleet: 3, quick: true });
+  assert.equal(planBench({ dockerd: 'd', quick: true, fleet: '3' }), { kind: 'run', sizes: [64 * MIB], layers: 10, runs: 3, fleet: 3, quick: true, peers: [] });
   usage(() => planBench({ dockerd: 'd', quick: true, sizes: '1G' }));
   usage(() => planBench({ dockerd: 'd', quick: true, runs: '9' }));
 });
@@ -50,6 +50,17 @@ Options('--dockerd is required to measure; numbers out of range are usage errors
   usage(() => planBench({ dockerd: 'd', layers: '1' }));
   usage(() => planBench({ dockerd: 'd', fleet: '2.5' }));
   usage(() => planBench({ dockerd: 'd', fleet: '-1' }));
+});
+
+Options('every peer runs by default, none with --quick; --peers names them, all or none', () => {
+  const known = ['podman', 'stargz'];
+  assert.equal(planBench({ dockerd: 'd' }, known), planBench({ dockerd: 'd', peers: 'all' }, known));
+  assert.equal(parsePeers(undefined, known, false), known);
+  assert.equal(parsePeers(undefined, known, true), []);
+  assert.equal(parsePeers('stargz, stargz', known, true), ['stargz']);
+  assert.equal(parsePeers('none', known, false), []);
+  assert.match(usage(() => parsePeers('docker', known, false)).message, 'podman, stargz');
+  usage(() => parsePeers(',', known, false));
 });
 
 Options('--readme measures nothing, so it takes no measuring flag', () => {

@@ -1,9 +1,9 @@
 /**
- * What both peer columns need from the machine: its hard resource limits, a dropped page cache,
+ * What both peer columns need from the machine: its hard resource limits, (measure.ts drops the page cache),
  * the mounts a peer left under its folder, the versions of the programs it ran. Parsing is pure;
  * the reads and writes are the thin functions next to it.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { run } from '../../exec/run.ts';
 import { parseMountInfo, type MountInfo } from '../../e2e/mounts.ts';
@@ -35,12 +35,6 @@ export async function readHardLimits(): Promise<HardLimits> {
 
 export async function readPidMax(): Promise<number> {
   return Number((await readFile('/proc/sys/kernel/pid_max', 'utf8')).trim());
-}
-
-/** Writes dirty pages back, then drops the page cache, dentries and inodes of the whole machine. */
-export async function dropPageCache(signal?: AbortSignal): Promise<void> {
-  await run('sync', [], { cwd: '/', timeoutMs: 120_000, signal });
-  await writeFile('/proc/sys/vm/drop_caches', '3\n');
 }
 
 /** The mounts at or below `prefix`, deepest first, so that unmounting them in order never meets a busy parent. */

@@ -18,10 +18,10 @@ import { errorText } from '../../e2e/context.ts';
 import { attachLoop, detachLoop, makeExt4Image, mount, unmountAll } from '../../e2e/mounts.ts';
 import { killMentioning } from '../../e2e/processes.ts';
 import { READ_ONLY } from '../../e2e/store.ts';
-import { deviceBytesRead } from '../measure.ts';
+import { blockCounters, dropCaches } from '../measure.ts';
 import type { Peer, PeerInput, PeerResult, PeerSample } from '../peer.ts';
 import { timeFirstLine } from './first-line.ts';
-import { dropPageCache, kernelRelease, readHardLimits, readPidMax, storeSizeMiB, unmountUnder, versionOf } from './host.ts';
+import { kernelRelease, readHardLimits, readPidMax, storeSizeMiB, unmountUnder, versionOf } from './host.ts';
 import { podmanContainersConf, podmanRunArgs, podmanStorageConf, podmanUlimitArgs, type PodmanStorage } from './podman-config.ts';
 
 const NAME = 'podman';
@@ -106,10 +106,10 @@ async function preparePodman(input: PeerInput): Promise<PodmanSetup> {
 async function samplePodman(setup: PodmanSetup, signal: AbortSignal): Promise<PeerSample> {
   await unmountAll(setup.storeMount);
   await mount(setup.device, setup.storeMount, READ_ONLY, signal);
-  await dropPageCache(signal);
-  const before = await deviceBytesRead(setup.device);
+  await dropCaches();
+  const before = (await blockCounters(setup.device))?.readBytes;
   const cold = await timeFirstLine('podman', setup.runArgs, setup.runOptions);
-  const after = await deviceBytesRead(setup.device);
+  const after = (await blockCounters(setup.device))?.readBytes;
   const warm = await timeFirstLine('podman', setup.runArgs, setup.runOptions);
   return {
     coldFirstOutputMs: Math.round(cold),

@@ -22,7 +22,8 @@ import type { Peer, PeerInput, PeerResult, PeerSample } from '../peer.ts';
 import { startBackground } from './background.ts';
 import { startContainerd } from './containerd.ts';
 import { timeCommand, timeFirstLine } from './first-line.ts';
-import { dropPageCache, kernelRelease, unmountUnder, versionOf } from './host.ts';
+import { dropCaches } from '../measure.ts';
+import { kernelRelease, unmountUnder, versionOf } from './host.ts';
 import { contentArgs, convertArgs, esgzRef, importArgs, notLazyReason, pushArgs, rpullArgs, runArgs, SNAPSHOTTER } from './stargz-commands.ts';
 import { ensureStargzSnapshotter, STARGZ_SNAPSHOTTER_VERSION } from './stargz-build.ts';
 
@@ -123,7 +124,7 @@ async function sampleStargz(setup: StargzSetup, input: PeerInput, index: number)
   const stopContainerd = teardown.defer(`stop the stargz column containerd ${index}`, () => containerd.stop());
 
   const opts = { cwd: host, signal, logFile, timeoutMs: 300_000 };
-  await dropPageCache(signal);
+  await dropCaches();
   const pullMs = await timeCommand('ctr-remote', rpullArgs(containerd.address, setup.ref), opts);
   const notLazy = notLazyReason((await run('ctr', contentArgs(containerd.address), opts)).stdout);
   if (notLazy) throw new NotLazyError(notLazy);
