@@ -7,6 +7,7 @@
 import { UsageError, type ExitCode } from '../errors.ts';
 import type { Command, CommandContext } from './command.ts';
 import { renderError, unwrapTaskError } from './render.ts';
+import { verbs as storeVerbs } from './store.ts';
 
 type Load = () => Promise<{ command: Command }>;
 
@@ -20,6 +21,8 @@ const commands: Record<string, { load: Load; summary: string }> = {
   bench: { load: () => import('./bench.ts'), summary: 'time pulls from the store against a registry and a local image' },
   store: { load: () => import('./store.ts'), summary: 'check and list an extra store (a dockerd data-root) with the engine\'s rules' },
   matrix: { load: () => import('./matrix.ts'), summary: 'plan, apply, build and check every final engine tag, one table at the end' },
+  // Each store verb's file is a command too, as its name says: store-check is store check.
+  ...Object.fromEntries(Object.entries(storeVerbs).map(([verb, v]) => [`store-${verb}`, { load: v.load, summary: `the same as store ${verb}` }])),
 };
 
 const TOP_HINT = 'see npx tsx src/bin.ts --help';

@@ -7,7 +7,8 @@ import type { Command } from './command.ts';
 
 type Load = () => Promise<{ command: Command }>;
 
-const verbs: Record<string, { load: Load; summary: string }> = {
+/** The verbs; main.ts also names each as a command of its own, store-VERB, after its file. */
+export const verbs: Record<string, { load: Load; summary: string }> = {
   check: { load: () => import('./store-check.ts'), summary: "check a store with the engine's own rules, every problem with its path (--deep re-hashes layers)" },
   ls: { load: () => import('./store-ls.ts'), summary: 'list the images of a store: tags, pull names, sizes, shared layers' },
 };

@@ -12,6 +12,15 @@ const Help = suite('cli: every command explains itself (--help, -h, --version)')
 
 const cli = (args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> => runCli(args, root, env);
 
+Help('each store verb is also a command named after its file, with the same help', async () => {
+  for (const verb of ['check', 'ls']) {
+    const [alone, viaStore] = await Promise.all([cli([`store-${verb}`, '--help']), cli(['store', verb, '--help'])]);
+    assert.is(alone.code, 0, `store-${verb}: ${alone.stderr}`);
+    assert.is(alone.stdout, viaStore.stdout, `store-${verb} --help is store ${verb} --help`);
+    assert.ok(alone.stdout.startsWith(`usage: npm run store -- ${verb} `), alone.stdout);
+  }
+});
+
 Help('each command answers --help with its usage, options and one example, exit 0; -h is the same', async () => {
   // -h for two commands only: it is one code path, and each run of the sources costs a second.
   const runs = await Promise.all(COMMANDS.map(async (name) => [name, await cli([name, '--help']), ['rpm', 'validate-config'].includes(name) ? await cli([name, '-h']) : undefined] as const));
