@@ -5,9 +5,9 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { run } from '../exec/run.ts';
+import { run, type RunOptions } from '../exec/run.ts';
 import type { DockerClient } from '../e2e/docker.ts';
-import { orIfMissing } from '../errors.ts';
+import { orIfMissing, UserError } from '../errors.ts';
 
 /** What every column runs: the file the generated image's base layer holds. */
 export const PROBE = ['cat', '/data/keep.txt'] as const;
@@ -28,16 +28,41 @@ export function timeTag(docker: DockerClient, ref: string, newRef: string): Prom
 
 /** Time from `docker run` to the first line the container prints. */
 export async function timeFirstOutput(cli: string, docker: DockerClient, ref: string): Promise<number> {
+  const ms = await timeFirstLine(cli, ['-H', docker.host, 'run', '--rm', '--network', 'none', ref, ...PROBE], { cwd: '/', timeoutMs: 120_000 });
+  return Math.round(ms * 10) / 10;
+}
+
+export class NoOutputError extends UserError {
+  constructor(readonly command: string) {
+    super(`${command} succeeded but printed nothing, so no first output could be timed`);
+    this.name = 'NoOutputError';
+  }
+}
+
+/**
+ * The timer of every column: from starting a command to the first non-empty line it prints on
+ * stdout, the moment a user sees the workload start (a warning written to stderr first must not
+ * stop the clock). The command still runs to its end (and must succeed), so that no container is
+ * left behind.
+ */
+export async function timeFirstLine(command: string, args: readonly string[], options: RunOptions): Promise<number> {
   const started = performance.now();
   let first: number | undefined;
-  await run(cli, ['-H', docker.host, 'run', '--rm', '--network', 'none', ref, ...PROBE], {
-    cwd: '/',
-    timeoutMs: 120_000,
-    onLine: (line) => {
+  await run(command, args, {
+    ...options,
+    onStdoutLine: (line) => {
       if (first === undefined && line.trim()) first = performance.now();
     },
   });
-  return Math.round(((first ?? performance.now()) - started) * 10) / 10;
+  if (first === undefined) throw new NoOutputError([command, ...args].join(' '));
+  return first - started;
+}
+
+/** Time a whole command (a pull) in milliseconds. */
+export async function timeCommand(command: string, args: readonly string[], options: RunOptions): Promise<number> {
+  const started = performance.now();
+  await run(command, args, options);
+  return performance.now() - started;
 }
 
 export interface BlockCounters {

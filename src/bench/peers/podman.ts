@@ -18,9 +18,8 @@ import { errorText } from '../../e2e/context.ts';
 import { attachLoop, detachLoop, makeExt4Image, mount, unmountAll } from '../../e2e/mounts.ts';
 import { killMentioning } from '../../e2e/processes.ts';
 import { READ_ONLY } from '../../e2e/store.ts';
-import { blockCounters, dropCaches } from '../measure.ts';
+import { blockCounters, dropCaches, timeFirstLine } from '../measure.ts';
 import type { Peer, PeerInput, PeerResult, PeerSample } from '../peer.ts';
-import { timeFirstLine } from './first-line.ts';
 import { kernelRelease, readHardLimits, readPidMax, storeSizeMiB, unmountUnder, versionOf } from './host.ts';
 import { podmanContainersConf, podmanRunArgs, podmanStorageConf, podmanUlimitArgs, type PodmanStorage } from './podman-config.ts';
 
