@@ -46,7 +46,8 @@ type Config struct {
 
 // Snapshotter is containerd's overlay snapshotter with store layers served
 // as remote snapshots. Methods it does not override are the overlay
-// snapshotter's own.
+// snapshotter's own; Close among them leaves the bind mounts, which running
+// containers and the next start of the snapshotter use.
 type Snapshotter struct {
 	snapshots.Snapshotter
 	ms    *storage.MetaStore
@@ -125,12 +126,6 @@ func (s *Snapshotter) Cleanup(ctx context.Context) error {
 		err = c.Cleanup(ctx)
 	}
 	return errors.Join(err, s.dropOrphans(ctx))
-}
-
-// Close closes the metadata. The bind mounts stay: running containers and
-// the next start of the snapshotter use them.
-func (s *Snapshotter) Close() error {
-	return s.Snapshotter.Close()
 }
 
 // id returns the overlay snapshotter's ID of the snapshot key.
