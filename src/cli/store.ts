@@ -9,6 +9,8 @@ type Load = () => Promise<{ command: Command }>;
 
 /** The verbs; main.ts also names each as a command of its own, store-VERB, after its file. */
 export const verbs: Record<string, { load: Load; summary: string }> = {
+  add: { load: () => import('./store-add.ts'), summary: 'put images into a store through a private dockerd on a staging copy (docker save archives, OCI layouts, --from-daemon)' },
+  rm: { load: () => import('./store-rm.ts'), summary: 'remove tags from a store, and the layers no other image uses, the same way' },
   check: { load: () => import('./store-check.ts'), summary: "check a store with the engine's own rules, every problem with its path (--deep re-hashes layers)" },
   ls: { load: () => import('./store-ls.ts'), summary: 'list the images of a store: tags, pull names, sizes, shared layers' },
 };
@@ -19,7 +21,7 @@ function help(): string {
     'usage: npm run store -- VERB [OPTIONS] DIR',
     '',
     'The extra store: a dockerd data-root (overlay2) whose images `docker pull NAME:TAG-extra` links.',
-    'check and ls only read it.',
+    'add and rm change it through the engine, on a copy switched in at the end; check and ls only read it.',
     '',
     'verbs:',
     ...Object.entries(verbs).map(([name, v]) => `  ${name.padEnd(width)}  ${v.summary}`),
