@@ -8,7 +8,8 @@
 import { join, resolve } from 'node:path';
 import { UsageError, type ExitCode } from '../errors.ts';
 import { PACKAGE_ROOT } from '../project.ts';
-import { addState, addSteps, resolveSources, summarizeEdit, type EditSummary } from '../store/add.ts';
+import { addState, addSteps, summarizeEdit, type EditSummary } from '../store/add.ts';
+import { resolveSources } from '../store/sources.ts';
 import { need } from '../steps.ts';
 import { defineCommand } from './command.ts';
 import { runStepList } from './renderer.ts';

@@ -6,21 +6,14 @@
  * (edit.ts) gives the staging copy, the check and the switch; this file gives the sources and the
  * loads, and the summary both verbs print.
  */
-import { createReadStream } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { run } from '../exec/run.ts';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { need, runSteps, type Step } from '../steps.ts';
-import { EngineApiError, loadedNames, loadImages, saveImages, type LoadMessage } from './engine-api.ts';
+import { EngineApiError, loadedNames, loadImages, type LoadMessage } from './engine-api.ts';
+import { openSource, sourceLabel, type ImageSource } from './sources.ts';
 import { editState, editSteps, type EditState } from './edit.ts';
 import { StoreEditError } from './errors.ts';
 import type { StoreContents } from './read.ts';
-import { assertNever, UsageError } from '../errors.ts';
-
-export type ImageSource =
-  | { kind: 'archive'; path: string }
-  | { kind: 'oci-dir'; path: string }
-  | { kind: 'daemon'; socket: string; name: string };
 
 export interface LoadedImage {
   source: ImageSource;
@@ -33,38 +26,6 @@ export interface AddState extends EditState {
   loaded: LoadedImage[];
 }
 
-export function sourceLabel(s: ImageSource): string {
-  switch (s.kind) {
-    case 'archive':
-      return basename(s.path);
-    case 'oci-dir':
-      return `${basename(s.path)}/ (OCI layout)`;
-    case 'daemon':
-      return `${s.name} from ${s.socket}`;
-    default:
-      return assertNever(s);
-  }
-}
-
-/** IMAGE operands as sources: with --from-daemon names, otherwise paths that must exist. */
-export async function resolveSources(operands: readonly string[], cwd: string, fromDaemon: string | undefined): Promise<ImageSource[]> {
-  if (operands.length === 0) throw new UsageError('store add: give at least one IMAGE (a docker save archive, an OCI layout, or with --from-daemon a NAME:TAG); see npm run store -- add --help');
-  if (fromDaemon !== undefined) return operands.map((name) => ({ kind: 'daemon', socket: resolve(cwd, fromDaemon), name }));
-  const out: ImageSource[] = [];
-  for (const op of operands) {
-    const path = resolve(cwd, op);
-    const st = await stat(path).catch(() => undefined);
-    if (!st) throw new UsageError(`store add: ${path} does not exist; give a docker save archive or an OCI layout (or a NAME:TAG with --from-daemon SOCK)`);
-    if (st.isDirectory()) {
-      const names = await readdir(path);
-      if (!names.includes('oci-layout') || !names.includes('index.json')) throw new UsageError(`store add: ${path} is a directory without oci-layout and index.json, so no OCI layout; give an OCI layout or a docker save archive`);
-      out.push({ kind: 'oci-dir', path });
-    } else if (st.isFile()) out.push({ kind: 'archive', path });
-    else throw new UsageError(`store add: ${path} is neither a file nor a directory`);
-  }
-  return out;
-}
-
 export function addState(store: string, dockerd: string, sources: ImageSource[]): AddState {
   return { ...editState('add', store, dockerd), sources, loaded: [] };
 }
@@ -74,18 +35,12 @@ export function addSteps(state: AddState): Step<AddState>[] {
 }
 
 async function loadOne(s: AddState, source: ImageSource, io: { signal: AbortSignal; progress(line: string): void }): Promise<string> {
-  const socket = need(s.daemonDir, 'the private dockerd') + '/docker.sock';
+  const dir = need(s.daemonDir, 'the private dockerd');
+  const socket = join(dir, 'docker.sock');
   const progress = layerProgress(io.progress);
-  let tarball: string | undefined;
+  const work = join(dir, `source-${s.loaded.length}`);
   try {
-    let body;
-    if (source.kind === 'archive') body = createReadStream(source.path);
-    else if (source.kind === 'daemon') body = await saveImages(source.socket, [source.name], io.signal);
-    else {
-      tarball = join(need(s.daemonDir, 'the private dockerd'), `oci-${s.loaded.length}.tar`);
-      await run('tar', ['-C', source.path, '-cf', tarball, '.'], { cwd: '/', signal: io.signal, timeoutMs: 3_600_000 });
-      body = createReadStream(tarball);
-    }
+    const body = await openSource(source, work, io.signal);
     const messages = await loadImages(socket, body, progress, io.signal);
     const { tags, ids } = loadedNames(messages);
     const names = tags.length ? tags : ids;
@@ -95,7 +50,7 @@ async function loadOne(s: AddState, source: ImageSource, io: { signal: AbortSign
     if (error instanceof EngineApiError) throw new StoreEditError('add', s.store, sourceLabel(source), error.reason);
     throw error;
   } finally {
-    if (tarball) await rm(tarball, { force: true });
+    await rm(work, { recursive: true, force: true });
   }
 }
 
