@@ -13,7 +13,7 @@ const Help = suite('cli: every command explains itself (--help, -h, --version)')
 const cli = (args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> => runCli(args, root, env);
 
 Help('each store verb is also a command named after its file, with the same help', async () => {
-  for (const verb of ['check', 'ls']) {
+  for (const verb of ['add', 'check', 'ls', 'rm']) {
     const [alone, viaStore] = await Promise.all([cli([`store-${verb}`, '--help']), cli(['store', verb, '--help'])]);
     assert.is(alone.code, 0, `store-${verb}: ${alone.stderr}`);
     assert.is(alone.stdout, viaStore.stdout, `store-${verb} --help is store ${verb} --help`);
