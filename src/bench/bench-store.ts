@@ -1,16 +1,15 @@
 /**
  * The benchmark's two filesystems, each on its own loop device so its block counters belong to it:
- * the store (a stock-configured dockerd loads every generated image into it, then it is hashed
- * unmounted and mounted read-only) and the consumer daemon's data-root (whose sectors written are
- * the "local bytes written" figures).
+ * the store (`store add` puts every generated image into a store, which is copied onto the
+ * filesystem, then it is hashed unmounted and mounted read-only) and the consumer daemon's
+ * data-root (whose sectors written are the "local bytes written" figures).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuiltImage } from '../e2e/build-image.ts';
-import { startPrivateDaemon, type E2eContext } from '../e2e/context.ts';
-import { inspectImageId } from '../e2e/docker.ts';
+import type { E2eContext } from '../e2e/context.ts';
 import { attachLoop, detachLoop, makeExt4Image, mount, unmountAll } from '../e2e/mounts.ts';
-import { READ_ONLY } from '../e2e/store.ts';
+import { buildStore, copyTree, READ_ONLY } from '../e2e/store.ts';
 import { sha256File } from '../digest.ts';
 
 export interface LoopFilesystem {
@@ -40,16 +39,14 @@ export async function loopFilesystem(ctx: E2eContext, name: string, sizeMiB: num
 }
 
 export async function prepareBenchStore(ctx: E2eContext, images: readonly BuiltImage[]): Promise<BenchStore> {
-  const bytes = images.reduce((sum, i) => sum + i.layerSizes.reduce((a, b) => a + b, 0), 0);
-  // docker load stages the archive inside the data-root before unpacking it: room for both.
-  const fs = await loopFilesystem(ctx, 'store', Math.ceil((2 * bytes) / MIB) + 256);
-  const daemon = await startPrivateDaemon(ctx, 'store-prep', {}, fs.mountPoint);
-  for (const image of images) {
-    await daemon.docker.call(['load', '-q', '-i', image.archive], { timeoutMs: 900_000, signal: ctx.signal });
-    const id = await inspectImageId(daemon.docker, image.ref);
-    if (id !== `sha256:${image.imageId}`) throw new Error(`the store's dockerd loaded ${image.ref} as ${id ?? 'nothing'}, not sha256:${image.imageId}`);
-  }
-  await daemon.release();
+  const built = await buildStore(ctx, join(ctx.work, 'store-src'), images.map((i) => ({ kind: 'archive', path: i.archive })));
+  const ids = new Set(built.summary.images.added);
+  const missing = images.filter((i) => !ids.has(`sha256:${i.imageId}`));
+  if (missing.length) throw new Error(`store add did not put ${missing.map((i) => `${i.ref} (sha256:${i.imageId})`).join(', ')} into the store`);
+  // The unpacked layers with their metadata, and room to spare.
+  const fs = await loopFilesystem(ctx, 'store', Math.ceil((1.2 * built.summary.bytes.store) / MIB) + 256);
+  await copyTree(built.dir, fs.mountPoint, ctx.signal);
+  await rm(built.dir, { recursive: true, force: true });
   await unmountAll(fs.mountPoint);
   const blockDigest = await sha256File(fs.imageFile);
   await mount(fs.device, fs.mountPoint, READ_ONLY, ctx.signal);

@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { run } from '../exec/run.ts';
 import type { E2eContext } from './context.ts';
 import { sha256 as sha256Hex } from '../digest.ts';
-import type { PreparedStore } from './store.ts';
+import { copyTree, type PreparedStore } from './store.ts';
 
 const GRAPH = 'image/overlay2';
 
@@ -26,7 +25,7 @@ export async function copyStore(ctx: E2eContext, store: PreparedStore, name: str
   const root = join(ctx.work, name);
   await rm(root, { recursive: true, force: true });
   await mkdir(root, { recursive: true });
-  await run('cp', ['-a', `${store.mountPoint}/.`, root], { cwd: '/', timeoutMs: 120_000, signal: ctx.signal });
+  await copyTree(store.mountPoint, root, ctx.signal);
   return root;
 }
 

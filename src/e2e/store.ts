@@ -1,10 +1,15 @@
 /**
- * Prepares the extra storage the way a user would: a stock-configured dockerd uses a fresh ext4
- * filesystem as its data-root and `docker load`s the test image; then the filesystem is remounted
- * read-only and fingerprinted twice (the whole tree, and the raw image file underneath it).
+ * Prepares the extra storage the way a user would: a stock-configured dockerd loads the test image
+ * and runs it (the baseline), then `store add --from-daemon` (src/store/add.ts) puts it into a store
+ * under both its tag and latest, the store is copied onto a fresh ext4 filesystem (cp -a: whiteouts,
+ * opaque xattrs, owners, hardlinks), and the filesystem is remounted read-only and fingerprinted
+ * twice (the whole tree, and the raw image file underneath it).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { run } from '../exec/run.ts';
+import { addImages, type EditSummary } from '../store/add.ts';
+import type { ImageSource } from '../store/sources.ts';
 import type { BuiltImage } from './build-image.ts';
 import { checkScript, describeExpectation, parseCheckOutput } from './container-checks.ts';
 import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
@@ -38,25 +43,32 @@ export async function prepareStore(ctx: E2eContext, spec: ImageSpec, image: Buil
   const imageFile = join(ctx.work, 'store.img');
   const mountPoint = join(ctx.work, 'store');
   await mkdir(mountPoint, { recursive: true });
-  // Room for the unpacked layers twice over (the store daemon unpacks a loaded archive), at least the default.
-  const needMiB = Math.ceil((2 * image.layerSizes.reduce((a, b) => a + b, 0)) / 2 ** 20) + 128;
+
+  // The stock path first: load, tag latest (NAME:extra means NAME:latest), run, save.
+  const daemon = await startPrivateDaemon(ctx, 'store-prep', {});
+  const loaded = await daemon.docker.call(['load', '-i', image.archive], { timeoutMs: 300_000, signal: ctx.signal });
+  const id = await inspectImageId(daemon.docker, image.ref);
+  ctx.results.check('store: docker load registers the generated image under its config digest', id === `sha256:${image.imageId}`,
+    `expected sha256:${image.imageId}, got ${id ?? 'no image'} (${loaded.stdout.trim()})`);
+  await daemon.docker.call(['tag', image.ref, `${spec.repo}:latest`]);
+  await runBaseline(ctx, daemon.docker, spec, image.ref);
+  // The patched overlay2 serves saves of every layer; an ordinary one must save as stock dockerd does.
+  await checkSave(ctx, daemon.docker, image, image.ref, 'store (an ordinary loaded image)');
+  const socket = daemon.docker.host.replace(/^unix:\/\//, '');
+  const built = await buildStore(ctx, join(ctx.work, 'store-src'), [image.ref, `${spec.repo}:latest`].map((name) => ({ kind: 'daemon', socket, name })));
+  await daemon.release();
+  ctx.results.check('store: store add --from-daemon puts the image in under both tags, its layers once',
+    built.summary.images.after === 1 && built.summary.layers.after === image.chainIds.length, JSON.stringify(built.summary));
+
+  // Room for the unpacked layers with their metadata, at least the default.
+  const needMiB = Math.ceil((1.2 * built.summary.bytes.store) / 2 ** 20) + 128;
   await makeExt4Image(imageFile, Math.max(STORE_SIZE_MIB, needMiB), ctx.signal);
   const device = await attachLoop(imageFile, ctx.signal);
   ctx.teardown.defer(`losetup -d ${device}`, () => detachLoop(device));
   await mount(device, mountPoint, [], ctx.signal);
   ctx.teardown.defer(`umount ${mountPoint}`, () => unmountAll(mountPoint));
-
-  const daemon = await startPrivateDaemon(ctx, 'store-prep', {}, mountPoint);
-  const loaded = await daemon.docker.call(['load', '-i', image.archive], { timeoutMs: 300_000, signal: ctx.signal });
-  const id = await inspectImageId(daemon.docker, image.ref);
-  ctx.results.check('store: docker load registers the generated image under its config digest', id === `sha256:${image.imageId}`,
-    `expected sha256:${image.imageId}, got ${id ?? 'no image'} (${loaded.stdout.trim()})`);
-  // NAME:extra means NAME:latest, so the store also needs a latest tag.
-  await daemon.docker.call(['tag', image.ref, `${spec.repo}:latest`]);
-  await runBaseline(ctx, daemon.docker, spec, image.ref);
-  // The patched overlay2 serves saves of every layer; an ordinary one must save as stock dockerd does.
-  await checkSave(ctx, daemon.docker, image, image.ref, 'store (an ordinary loaded image)');
-  await daemon.release();
+  await copyTree(built.dir, mountPoint, ctx.signal);
+  await rm(built.dir, { recursive: true, force: true });
 
   await unmountAll(mountPoint);
   const blockDigest = await sha256File(imageFile);
@@ -64,6 +76,18 @@ export async function prepareStore(ctx: E2eContext, spec: ImageSpec, image: Buil
   const { entries, digest } = await fingerprintTree(mountPoint);
   await checkLayout(ctx, mountPoint, image);
   return { imageFile, device, mountPoint, treeDigest: digest, entries, blockDigest };
+}
+
+/** `store add` of the sources into a new store at dir, by the test's own dockerd (its engine line). */
+export async function buildStore(ctx: E2eContext, dir: string, sources: ImageSource[]): Promise<{ dir: string; summary: EditSummary }> {
+  ctx.teardown.defer(`rm -rf ${dir}`, () => rm(dir, { recursive: true, force: true }));
+  const { summary } = await addImages(dir, ctx.dockerd, sources, ctx.signal);
+  return { dir, summary };
+}
+
+/** A store's tree into `to` as it is: cp -a keeps whiteouts (0/0 devices), xattrs, owners, modes and hardlinks. */
+export async function copyTree(from: string, to: string, signal: AbortSignal): Promise<void> {
+  await run('cp', ['-a', `${from}/.`, to], { cwd: '/', signal, timeoutMs: 3_600_000 });
 }
 
 /** The same checks on the stock path first: proves the image and the checks are right before the feature is judged. */
