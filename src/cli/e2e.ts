@@ -16,7 +16,7 @@ const SPEC = {
   synopsis: '--moby PATH [--dockerd PATH] [--busybox PATH] [--keep]',
   summary: [
     'The end-to-end proof, as root on Linux with overlayfs and loop devices: builds the patched dockerd,',
-    "runs the feature's Go tests, prepares a store with a stock dockerd, then pulls :TAG-extra, runs it,",
+    "runs the feature's Go tests, makes a store with store add, then pulls :TAG-extra, runs it,",
     'restarts, removes it and proves the store unchanged. Prints PASS/FAIL lines and N passed, N failed.',
     'On v29 every daemon runs with the graph-driver image store and without time namespaces.',
   ].join('\n'),

@@ -18,7 +18,7 @@ export const verbs: Record<string, { load: Load; summary: string }> = {
 function help(): string {
   const width = Math.max(...Object.keys(verbs).map((v) => v.length));
   return [
-    'usage: npm run store -- VERB [OPTIONS] DIR',
+    'usage: npm run store -- VERB [OPTIONS] [DIR]',
     '',
     'The extra store: a dockerd data-root (overlay2) whose images `docker pull NAME:TAG-extra` links.',
     'add and rm change it through the engine, on a copy switched in at the end; check and ls only read it.',
@@ -31,7 +31,7 @@ function help(): string {
     '  --version    print the project version, the engine lines and their patch sets',
     '',
     'example:',
-    '  npm run store -- check /var/lib/docker/extra',
+    '  npm run store -- add --store /srv/extra app.tar',
     '',
   ].join('\n');
 }
