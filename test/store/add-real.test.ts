@@ -8,7 +8,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -30,25 +30,16 @@ import { listStore } from '../../src/store/list.ts';
 import { readStore } from '../../src/store/read.ts';
 import { removeTags } from '../../src/store/rm.ts';
 import { removeDir, tempDir } from '../helpers.ts';
+import { BUSYBOX, whyNoRealDockerd } from './real-dockerd.ts';
 import { runCli, type CliResult } from '../dockerd/fixtures.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const DOCKERD = process.env.STORE_TEST_DOCKERD ?? process.env.DOCKERD_BIN ?? '/tmp/me/fsdist28/dockerd';
-const BUSYBOX = '/bin/busybox';
-const exists = (p: string) => access(p).then(() => true, () => false);
 const never = () => new AbortController().signal;
-
-async function whyNot(): Promise<string | undefined> {
-  if (process.getuid?.() !== 0) return 'not root (dockerd needs it)';
-  if (!(await exists(DOCKERD))) return `no patched dockerd at ${DOCKERD} (set STORE_TEST_DOCKERD)`;
-  if (!(await exists(await findDockerCli()))) return 'no docker CLI';
-  if (!(await exists(BUSYBOX))) return `no ${BUSYBOX} (apt-get install busybox-static)`;
-  return undefined;
-}
 
 interface Ctx { work: string; one: BuiltImage; two: BuiltImage; big: BuiltImage; source?: Daemon }
 const Real = suite<Ctx>('store add/rm with a real dockerd', {} as Ctx);
-const skip = await whyNot();
+const skip = await whyNoRealDockerd(DOCKERD);
 /** Quiet (errors only) unless the test reads the progress. */
 const cli = (args: string[], onStart?: Parameters<typeof runCli>[3], progress = false): Promise<CliResult> =>
   runCli(['store', ...args, '--dockerd', DOCKERD], ROOT, { ...process.env, DOCKERD_EXTRA_QUIET: progress ? '0' : '1' }, onStart);

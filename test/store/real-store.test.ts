@@ -6,7 +6,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { sha256, sha256File } from '../../src/digest.ts';
@@ -22,25 +22,16 @@ import { fsStoreView } from '../../src/store/fs-view.ts';
 import { listStore } from '../../src/store/list.ts';
 import { readStore } from '../../src/store/read.ts';
 import { removeDir, tempDir } from '../helpers.ts';
+import { BUSYBOX, whyNoRealDockerd } from './real-dockerd.ts';
 import { runCli } from '../dockerd/fixtures.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 const DOCKERD = process.env.STORE_TEST_DOCKERD ?? '/tmp/helpers-dist/v28/dockerd';
-const BUSYBOX = '/bin/busybox';
-const exists = (p: string) => access(p).then(() => true, () => false);
-
-async function whyNot(): Promise<string | undefined> {
-  if (process.getuid?.() !== 0) return 'not root (dockerd needs it)';
-  if (!(await exists(DOCKERD))) return `no patched dockerd at ${DOCKERD} (set STORE_TEST_DOCKERD)`;
-  if (!(await exists(await findDockerCli()))) return 'no docker CLI';
-  if (!(await exists(BUSYBOX))) return `no ${BUSYBOX} (apt-get install busybox-static)`;
-  return undefined;
-}
 
 interface Ctx { work: string; store: string; images: BuiltImage[] }
 const Real = suite<Ctx>('store check/ls on a store made by a real dockerd', { work: '', store: '', images: [] });
-const skip = await whyNot();
+const skip = await whyNoRealDockerd(DOCKERD);
 
 Real.before(async (ctx) => {
   if (skip) return;
