@@ -6,7 +6,7 @@
  * run `store check` on the copy and switch it in only when clean. On any failure or Ctrl-C the
  * onFailure step stops the daemon and removes the copy: the store is as it was.
  */
-import { access, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, type Daemon } from '../e2e/daemon.ts';
@@ -56,10 +56,19 @@ export function editSteps<S extends EditState>(work: readonly Step<S>[]): Step<S
       run: async (s) => {
         await requireDockerd(s.dockerd);
         s.storeState = await guardStore(s.verb, s.store);
-        s.cleaned = await cleanLeftovers(s);
-        if (s.cleaned.some((a) => a.kind === 'restore')) s.storeState = await guardStore(s.verb, s.store);
         if (s.verb === 'rm' && s.storeState !== 'store') throw new StoreRefusedError('rm', s.store, 'not-a-store', 'there is no store here to remove images from');
-        s.before = s.storeState === 'store' ? await readStore(fsStoreView(s.store)) : emptyContents(s.store);
+        // The copy's name is taken first (mkdir is atomic), so two runs that start together see each other.
+        const paths = stagingPaths(s.store, process.pid);
+        await mkdir(paths.staging);
+        try {
+          s.cleaned = await cleanLeftovers(s, paths.staging);
+          if (s.cleaned.some((a) => a.kind === 'restore')) s.storeState = await guardStore(s.verb, s.store);
+          s.before = s.storeState === 'store' ? await readStore(fsStoreView(s.store)) : emptyContents(s.store);
+        } catch (error) {
+          await rmdir(paths.staging);
+          throw error;
+        }
+        s.paths = paths;
         const cleaned = s.cleaned.length ? `; ${s.cleaned.map((a) => `${a.kind === 'restore' ? 'restored' : 'removed'} ${a.path} (${a.why})`).join('; ')}` : '';
         return `Store ${s.store}: ${s.storeState === 'store' ? `${s.before.images.length} image(s), ${s.before.layers.size} layer(s)` : 'new'}${cleaned}`;
       },
@@ -68,10 +77,10 @@ export function editSteps<S extends EditState>(work: readonly Step<S>[]): Step<S
       title: 'Stage a copy beside the store',
       keepGoing: true,
       run: async (s, io) => {
-        s.paths = stagingPaths(s.store, process.pid);
-        s.staged = await makeStagingCopy(s.storeState === 'store' ? s.store : undefined, s.paths.staging, io.signal);
+        const paths = need(s.paths, 'the staging name');
+        s.staged = await makeStagingCopy(s.storeState === 'store' ? s.store : undefined, paths.staging, io.signal);
         const how = { new: 'an empty new store', reflink: 'a reflink copy', hardlink: `a hardlink copy (layer files shared, ${s.staged.copiedFiles} metadata files copied)` }[s.staged.kind];
-        return `Staged ${how} at ${s.paths.staging}`;
+        return `Staged ${how} at ${paths.staging}`;
       },
     },
     {
@@ -157,10 +166,10 @@ async function removeTree(path: string): Promise<void> {
 }
 
 /** Removes or restores what dead runs left beside the store; refuses while one is alive. */
-async function cleanLeftovers(s: EditState): Promise<LeftoverAction[]> {
-  const leftovers = await leftoversOf(s.store);
+async function cleanLeftovers(s: EditState, own: string): Promise<LeftoverAction[]> {
+  const leftovers = (await leftoversOf(s.store)).filter((l) => l.path !== own);
   for (const l of leftovers) {
-    if (l.pid !== process.pid && isAlive(l.pid)) throw new StoreRefusedError(s.verb, s.store, 'leftover-in-use', `another run (process ${l.pid}) is working on it through ${l.path}; wait for it to finish`);
+    if (isAlive(l.pid)) throw new StoreRefusedError(s.verb, s.store, 'leftover-in-use', `another run (process ${l.pid}) is working on it through ${l.path}; wait for it to finish`);
     if (l.kind === 'staging' && (await dockerdHolds(l.path))) throw new StoreRefusedError(s.verb, s.store, 'leftover-in-use', `a dockerd left by an interrupted run still runs on ${l.path}; stop it, then run again`);
   }
   const actions = planLeftovers(leftovers, await exists(s.store));

@@ -4,7 +4,7 @@
  * fail file by file), else `cp -al` and then every regular file that is not layer content gets its
  * own inode again (copied beside itself with its owner, mode and times, and renamed over the link).
  */
-import { chown, copyFile, lstat, mkdir, readdir, rename, rm, utimes, chmod, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, lstat, readdir, rename, rm, rmdir, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { run } from '../exec/run.ts';
 import { isLayerContent } from './staging.ts';
@@ -20,11 +20,13 @@ export interface StagedCopy {
 const cpOptions = (signal: AbortSignal) => ({ cwd: '/', signal, timeoutMs: 3_600_000, tailLines: 5 });
 
 /** Copies the store at `store` (or makes an empty one when `store` is absent) to `staging`. */
+/** `staging` is an empty directory that reserves the name; it is filled (or replaced by the copy). */
 export async function makeStagingCopy(store: string | undefined, staging: string, signal: AbortSignal): Promise<StagedCopy> {
   if (store === undefined) {
-    await mkdir(staging, { mode: 0o711 });
+    await chmod(staging, 0o711);
     return { kind: 'new', copiedFiles: 0 };
   }
+  await rmdir(staging);
   if (await canReflink(dirname(staging), signal)) {
     await run('cp', ['-a', '--reflink=always', store, staging], cpOptions(signal));
     return { kind: 'reflink', copiedFiles: 0 };

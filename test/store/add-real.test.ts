@@ -204,6 +204,16 @@ Real('refused, files untouched: a store a running dockerd uses, a read-only one'
   }
   assert.is(await treeDigest(join(ro, 'store')), roBefore);
   assert.is(await treeDigest(store), quiet);
+
+  // Another run at work on the same store (its copy named after a live process): this one waits its turn.
+  const other = join(ctx.work, `.busy.staging-${process.pid}-abcdef`);
+  await mkdir(other);
+  const second = await cli(['rm', '--store', store, 'store-test/two:v1']);
+  await rm(other, { recursive: true });
+  assert.is(second.code, 2, second.stderr);
+  assert.match(second.stderr, new RegExp(`another run \\(process ${process.pid}\\) is working on it`));
+  assert.is(await treeDigest(store), quiet);
+  assert.equal((await siblings(store)).filter((n) => n.startsWith('.busy')), []);
 });
 
 Real.run();
