@@ -8,6 +8,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CancelledError } from '../errors.ts';
 import { need, runSteps, type Step } from '../steps.ts';
 import { EngineApiError, loadedNames, loadImages, type LoadMessage } from './engine-api.ts';
 import { openSource, sourceLabel, type ImageSource } from './sources.ts';
@@ -47,6 +48,7 @@ async function loadOne(s: AddState, source: ImageSource, io: { signal: AbortSign
     s.loaded.push({ source, names });
     return `Loaded ${sourceLabel(source)}: ${names.join(', ') || 'no image'}${tags.length ? '' : ' (untagged: the source names no NAME:TAG, so no pull name reaches it)'}`;
   } catch (error) {
+    if (io.signal.aborted) throw new CancelledError(`store add of ${sourceLabel(source)}`);
     if (error instanceof EngineApiError) throw new StoreEditError('add', s.store, sourceLabel(source), error.reason);
     throw error;
   } finally {

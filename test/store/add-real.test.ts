@@ -146,6 +146,7 @@ Real('an add interrupted during its load (Ctrl-C, then a hard kill) leaves the s
   const int = await cli(['add', '--store', store, ctx.big.archive], whenLoading('SIGINT'), true);
   assert.is.not(int.code, 0, int.stdout);
   assert.match(int.stdout, /the store is as it was/);
+  assert.match(int.stderr, /^error: store add of image\.tar was cancelled/m, int.stderr);
   assert.is(await treeDigest(store), before);
   assert.ok(!(await siblings(store)).some((n) => n.startsWith('.a.')), 'the staging copy is gone');
 
