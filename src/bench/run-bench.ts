@@ -73,7 +73,7 @@ async function measureAll(ctx: E2eContext, o: BenchOptions): Promise<BenchRecord
   const registry = await startRegistry(join(ctx.work, 'registry'), join(ctx.logDir, 'registry.log'));
   ctx.teardown.defer('stop registry', () => registry.stop());
   const images = await buildImages(ctx, o, registry.address);
-  o.note('preparing the store (a stock-configured dockerd loads every image)');
+  o.note('preparing the store (store add loads every image through the engine, then it is copied onto its filesystem)');
   const store = await prepareBenchStore(ctx, images);
   const largest = Math.max(...images.map((i) => i.layerSizes.reduce((a, b) => a + b, 0)));
   const dataRoot = await loopFilesystem(ctx, 'consumer', Math.ceil((3 * largest) / 2 ** 20) + 1024);
