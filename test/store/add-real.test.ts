@@ -23,6 +23,7 @@ import { testImageSpec } from '../../src/e2e/image-spec.ts';
 import { killMentioning, sleep } from '../../src/e2e/processes.ts';
 import { digestEntries, scanTree } from '../../src/e2e/tree-checksum.ts';
 import { addImages } from '../../src/store/add.ts';
+import { unmountBelow } from '../../src/store/edit.ts';
 import { saveImages } from '../../src/store/engine-api.ts';
 import { checkStore } from '../../src/store/check.ts';
 import { fsStoreView } from '../../src/store/fs-view.ts';
@@ -62,7 +63,12 @@ Real.before(async (ctx) => {
 
 Real.after(async (ctx) => {
   await ctx.source?.stop();
-  if (ctx.work) await removeDir(ctx.work);
+  if (!ctx.work) return;
+  // A failed test may leave the dockerd of a killed run on its copy, and that dockerd's mounts.
+  await killMentioning(ctx.work);
+  await sleep(500);
+  await unmountBelow(ctx.work);
+  await removeDir(ctx.work);
 });
 
 Real('add from docker-save archives: a new store, both images tagged, the shared base stored once, check clean', async (ctx) => {
@@ -138,9 +144,11 @@ Real('an add interrupted during its load (Ctrl-C, then a hard kill) leaves the s
   if (skip) return console.log(`SKIPPED store add, interrupted: ${skip}`);
   const store = join(ctx.work, 'a');
   const before = await treeDigest(store);
+  // Once: a second Ctrl-C means "quit at once", with no roll-back.
   const whenLoading = (signal: NodeJS.Signals): Parameters<typeof runCli>[3] => (child) => {
+    let sent = false;
     child.stdout?.on('data', (d: Buffer) => {
-      if (/layer [0-9a-f]{12}: Loading layer/.test(String(d))) child.kill(signal);
+      if (!sent && /layer [0-9a-f]{12}: Loading layer/.test(String(d))) sent = child.kill(signal);
     });
   };
   const int = await cli(['add', '--store', store, ctx.big.archive], whenLoading('SIGINT'), true);
