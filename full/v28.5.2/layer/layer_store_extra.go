@@ -1,6 +1,7 @@
 package layer
 
 import (
+	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -16,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/containerd/log"
+	"github.com/docker/docker/daemon/extrastorage/layertree"
 	"github.com/docker/docker/pkg/stringid"
 	"github.com/opencontainers/go-digest"
 	"github.com/opencontainers/image-spec/identity"
@@ -337,19 +339,39 @@ func (ls *layerStore) linkedSource(l *roLayer) string {
 	return "linked layer " + l.cacheID
 }
 
+// linkedTreeChecker is a driver (overlay2) that can hold a linked layer's
+// directory to the headers of the layer's tar: names, types, modes, owners,
+// xattrs, and nothing more.
+type linkedTreeChecker interface {
+	CheckLinkedTree(id string, headers []*tar.Header) error
+}
+
 // checkContent rebuilds the layer's tar from its tar-split (gzip) and its
-// linked files, and compares the digest with the diffID.
+// linked files, and compares the digest with the diffID. The tar's headers
+// come from the tar-split, not from the files: the driver then checks that
+// the directory a container will see is what those headers make.
 func (ls *layerStore) checkContent(l *roLayer, tarSplitGz io.Reader, source string) error {
 	zr, err := gzip.NewReader(tarSplitGz)
 	if err != nil {
 		return fmt.Errorf("extra storage: tar-split of layer %s: %w", l.chainID, err)
 	}
+	mismatch := func(reason string) error {
+		return &ContentMismatchError{ChainID: l.chainID, DiffID: l.diffID, Source: source, Reason: reason}
+	}
 	digester := digest.Canonical.Digester()
-	if err := ls.assembleTarTo(l.cacheID, zr, nil, digester.Hash()); err != nil {
-		return &ContentMismatchError{ChainID: l.chainID, DiffID: l.diffID, Source: source, Reason: err.Error()}
+	headers, err := layertree.Headers(func(w io.Writer) error {
+		return ls.assembleTarTo(l.cacheID, zr, nil, io.MultiWriter(digester.Hash(), w))
+	})
+	if err != nil {
+		return mismatch(err.Error())
 	}
 	if got := digester.Digest(); got != digest.Digest(l.diffID) {
-		return &ContentMismatchError{ChainID: l.chainID, DiffID: l.diffID, Source: source, Reason: "its content hashes to " + got.String()}
+		return mismatch("its content hashes to " + got.String())
+	}
+	if c, ok := ls.driver.(linkedTreeChecker); ok {
+		if err := c.CheckLinkedTree(l.cacheID, headers); err != nil {
+			return mismatch(err.Error())
+		}
 	}
 	return nil
 }

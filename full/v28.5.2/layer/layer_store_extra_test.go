@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -28,6 +29,16 @@ type linkingDriver struct {
 	fail    error
 	removed []string
 	sources map[string]string
+	// What CheckLinkedTree was given, and what it answers.
+	treeNames []string
+	treeErr   error
+}
+
+func (d *linkingDriver) CheckLinkedTree(id string, headers []*tar.Header) error {
+	for _, hdr := range headers {
+		d.treeNames = append(d.treeNames, hdr.Name)
+	}
+	return d.treeErr
 }
 
 func (d *linkingDriver) Remove(id string) error {
@@ -209,9 +220,11 @@ func TestRegisterExternalVerifiesContent(t *testing.T) {
 		name    string
 		tamper  bool
 		lie     bool // a consistent layer whose diffID names another one
+		treeErr error
 		wantErr string
 	}{
 		{name: "intact layer is linked"},
+		{name: "a directory the driver finds unlike the tar is refused", treeErr: errors.New("c: is not in the layer"), wantErr: "c: is not in the layer"},
 		{name: "changed file is refused", tamper: true, wantErr: "checksum"},
 		{name: "consistent layer under another diffID is refused", lie: true, wantErr: "its content hashes to sha256:"},
 	}
@@ -228,6 +241,7 @@ func TestRegisterExternalVerifiesContent(t *testing.T) {
 				src.DiffID = genuine
 			}
 			src.Verify = true
+			drv.treeErr = tc.treeErr
 			l, err := ls.RegisterExternal(src, "")
 			if tc.wantErr != "" {
 				var mismatch *ContentMismatchError
@@ -240,6 +254,8 @@ func TestRegisterExternalVerifiesContent(t *testing.T) {
 				return
 			}
 			assert.NilError(t, err)
+			sort.Strings(drv.treeNames)
+			assert.Check(t, is.DeepEqual(drv.treeNames, []string{"a", "b"}), "the driver is given the headers of the rebuilt tar")
 			_, err = os.Stat(filepath.Join(root, "sha256", digest.Digest(l.ChainID()).Encoded(), unverifiedFile))
 			assert.Check(t, os.IsNotExist(err), "a verified layer carries no unverified mark")
 			memo, err := os.ReadDir(filepath.Join(root, "extra-verified"))
