@@ -36,6 +36,9 @@ type entry struct {
 	kind   kind
 	hdr    *tar.Header
 	opaque bool // a directory marked opaque by a ".wh..wh..opq" entry
+	// links are the headers of hard links to this file: untar applies
+	// their mode and owner to the shared inode too, on some engine lines.
+	links []*tar.Header
 }
 
 // expected lists what applying headers writes, by clean relative path.
@@ -71,6 +74,13 @@ func expected(headers []*tar.Header) map[string]*entry {
 	for _, dir := range opaque {
 		if e, ok := want[dir]; ok {
 			e.opaque = true
+		}
+	}
+	for _, e := range want {
+		if e.kind == kindHeader && e.hdr.Typeflag == tar.TypeLink {
+			if target, ok := want[tarPath(e.hdr.Linkname)]; ok && target.kind == kindHeader {
+				target.links = append(target.links, e.hdr)
+			}
 		}
 	}
 	return want
@@ -233,7 +243,7 @@ func compareEntry(m *treeMismatch, rel string, h *os.File, st *unix.Stat_t, e *e
 		m.add(rel, "is a %s, the layer says %s", kindOf(typ), kindOf(wantType))
 		return nil
 	}
-	if int(st.Uid) != hdr.Uid || int(st.Gid) != hdr.Gid {
+	if !e.allows(func(h *tar.Header) bool { return int(st.Uid) == h.Uid && int(st.Gid) == h.Gid }) {
 		m.add(rel, "owned by %d:%d, the layer says %d:%d", st.Uid, st.Gid, hdr.Uid, hdr.Gid)
 	}
 	switch typ {
@@ -253,10 +263,24 @@ func compareEntry(m *treeMismatch, rel string, h *os.File, st *unix.Stat_t, e *e
 			m.add(rel, "is device %d:%d, the layer says %d:%d", unix.Major(uint64(st.Rdev)), unix.Minor(uint64(st.Rdev)), hdr.Devmajor, hdr.Devminor)
 		}
 	}
-	if want := uint32(hdr.Mode) & 0o7777; perm != want {
-		m.add(rel, "has mode %04o, the layer says %04o", perm, want)
+	if !e.allows(func(h *tar.Header) bool { return perm == uint32(h.Mode)&0o7777 }) {
+		m.add(rel, "has mode %04o, the layer says %04o", perm, uint32(hdr.Mode)&0o7777)
 	}
 	return compareXattrs(m, rel, h, headerXattrs(hdr), e.opaque)
+}
+
+// allows reports whether the file's own header or the header of a hard
+// link to it gives what ok looks for.
+func (e *entry) allows(ok func(*tar.Header) bool) bool {
+	if ok(e.hdr) {
+		return true
+	}
+	for _, h := range e.links {
+		if ok(h) {
+			return true
+		}
+	}
+	return false
 }
 
 func headerType(flag byte) (uint32, bool) {

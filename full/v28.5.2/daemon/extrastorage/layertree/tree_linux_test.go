@@ -51,3 +51,12 @@ func TestExpectedTreeReadsTarNames(t *testing.T) {
 		})
 	}
 }
+
+func TestExpectedTreeGivesAFileItsHardLinks(t *testing.T) {
+	target := &tar.Header{Name: "a", Typeflag: tar.TypeReg, Mode: 0o644}
+	link := &tar.Header{Name: "b", Typeflag: tar.TypeLink, Linkname: "./a", Mode: 0o600}
+	want := expected([]*tar.Header{target, link})
+	assert.Check(t, is.DeepEqual(want["a"].links, []*tar.Header{link}))
+	assert.Check(t, want["a"].allows(func(h *tar.Header) bool { return h.Mode == 0o600 }), "the link's mode is the inode's on lines that apply it")
+	assert.Check(t, !want["a"].allows(func(h *tar.Header) bool { return h.Mode == 0o4755 }))
+}

@@ -34,7 +34,7 @@ func treeTestLayer(t *testing.T) []byte {
 	}
 	add(&tar.Header{Name: "etc/", Typeflag: tar.TypeDir, Mode: 0o755}, "")
 	add(&tar.Header{Name: "etc/passwd", Typeflag: tar.TypeReg, Mode: 0o644}, "root:x:0:0::/root:/bin/sh\n")
-	add(&tar.Header{Name: "etc/passwd.bak", Typeflag: tar.TypeLink, Linkname: "etc/passwd"}, "")
+	add(&tar.Header{Name: "etc/passwd.bak", Typeflag: tar.TypeLink, Linkname: "etc/passwd", Mode: 0o644}, "")
 	add(&tar.Header{Name: "bin/su", Typeflag: tar.TypeReg, Mode: 0o4755}, "su")
 	add(&tar.Header{Name: "bin/sh", Typeflag: tar.TypeSymlink, Linkname: "busybox", Uid: 1, Gid: 2}, "")
 	add(&tar.Header{Name: "bin/ping", Typeflag: tar.TypeReg, Mode: 0o755, PAXRecords: map[string]string{"SCHILY.xattr.user.note": "kept"}}, "ping")
