@@ -1,0 +1,73 @@
+package layer
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+
+	"github.com/containerd/log"
+	"github.com/docker/docker/daemon/extrastorage/origin"
+)
+
+// linkedImageAdder is implemented by graphdrivers that record the images
+// pulled with a linked layer, to name them when a mount is refused.
+type linkedImageAdder interface {
+	AddLinkedImage(id, ref string) (origin.Layer, bool, error)
+}
+
+// recordImage adds ref to the images of l, a layer reused by a pull, in the
+// driver's record and in the layer's origin.File. The names only make a
+// refusal clearer, so a failure is logged, never the pull's failure; the
+// file is replaced whole and made durable by the pull's SyncLinked.
+func (ls *layerStore) recordImage(l *roLayer, ref string) {
+	d, ok := ls.driver.(linkedImageAdder)
+	if !ok || ref == "" {
+		return
+	}
+	o, added, err := d.AddLinkedImage(l.cacheID, ref)
+	if err == nil && added {
+		err = ls.writeOrigin(l.chainID, o)
+	}
+	if err != nil {
+		log.G(context.TODO()).WithFields(log.Fields{"chain-id": l.chainID, "image": ref, "error": err}).Warn("extra storage: cannot record the image of a linked layer")
+	}
+}
+
+// writeOrigin replaces chainID's origin.File (a temporary file renamed over
+// it: never half written).
+func (ls *layerStore) writeOrigin(chainID ChainID, o origin.Layer) (retErr error) {
+	data, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	name := ls.store.getLayerFilename(chainID, origin.File)
+	f, err := os.CreateTemp(ls.store.getLayerDirectory(chainID), ".tmp-"+origin.File+"-")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if retErr != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
+}
+
+// LinkOrigin returns what was recorded at pull time about linked layer
+// chainID (origin.File); false for a layer that is not linked or was linked
+// before origins were recorded.
+func (ls *layerStore) LinkOrigin(chainID ChainID) (origin.Layer, bool) {
+	var o origin.Layer
+	data, err := os.ReadFile(ls.store.getLayerFilename(chainID, origin.File))
+	if err != nil || json.Unmarshal(data, &o) != nil {
+		return origin.Layer{}, false
+	}
+	return o, true
+}
