@@ -33,31 +33,13 @@ func (ls *layerStore) recordImage(l *roLayer, ref string) {
 	}
 }
 
-// writeOrigin replaces chainID's origin.File (a temporary file renamed over
-// it: never half written).
-func (ls *layerStore) writeOrigin(chainID ChainID, o origin.Layer) (retErr error) {
+// writeOrigin replaces chainID's origin.File, never half written.
+func (ls *layerStore) writeOrigin(chainID ChainID, o origin.Layer) error {
 	data, err := json.Marshal(o)
 	if err != nil {
 		return err
 	}
-	name := ls.store.getLayerFilename(chainID, origin.File)
-	f, err := os.CreateTemp(ls.store.getLayerDirectory(chainID), ".tmp-"+origin.File+"-")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if retErr != nil {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
+	return origin.WriteWhole(ls.store.getLayerFilename(chainID, origin.File), data)
 }
 
 // LinkOrigin returns what was recorded at pull time about linked layer

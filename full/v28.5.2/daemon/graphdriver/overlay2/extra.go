@@ -344,27 +344,10 @@ func climbToRoot(home string) string {
 
 // tempPrefix starts the name of an index entry being written; short names
 // (base32) never start with it.
-const tempPrefix = ".tmp-"
+const tempPrefix = origin.TempPrefix
 
-// writeEntry writes an index entry whole or not at all: a temporary file in
-// the same directory, renamed over the entry. It is made durable with the
-// rest of the pull by the layer store's sync (LinkedHome).
-func writeEntry(name string, data []byte) (retErr error) {
-	f, err := os.CreateTemp(path.Dir(name), tempPrefix+path.Base(name)+"-")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if retErr != nil {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
+// writeEntry writes an index entry whole or not at all. It is made durable
+// with the rest of the pull by the layer store's sync (LinkedHome).
+func writeEntry(name string, data []byte) error {
+	return origin.WriteWhole(name, data)
 }
