@@ -115,6 +115,12 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 				return nil, err
 			}
 		}
+		if err := ls.checkReused(existing); err != nil {
+			ls.layerL.Lock()
+			ls.releaseLayer(existing)
+			ls.layerL.Unlock()
+			return nil, err
+		}
 		ls.recordImage(existing, src.Image)
 		return existing.getReference(), nil
 	}

@@ -15,6 +15,22 @@ type linkedImageAdder interface {
 	AddLinkedImage(id, ref string) (origin.Layer, bool, error)
 }
 
+// linkedChecker is implemented by graphdrivers that check a linked layer's
+// directory is still the one linked.
+type linkedChecker interface {
+	CheckLinked(id string) error
+}
+
+// checkReused refuses to reuse a linked layer whose directory the store
+// removed or replaced since it was linked: the image being pulled would
+// not start.
+func (ls *layerStore) checkReused(l *roLayer) error {
+	if d, ok := ls.driver.(linkedChecker); ok {
+		return d.CheckLinked(l.cacheID)
+	}
+	return nil
+}
+
 // recordImage adds ref to the images of l, a layer reused by a pull, in the
 // driver's record and in the layer's origin.File. The names only make a
 // refusal clearer, so a failure is logged, never the pull's failure; the

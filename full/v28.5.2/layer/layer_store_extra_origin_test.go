@@ -1,11 +1,13 @@
 package layer
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/docker/docker/daemon/extrastorage/origin"
 	"github.com/opencontainers/go-digest"
 	"gotest.tools/v3/assert"
+	is "gotest.tools/v3/assert/cmp"
 )
 
 // originRecorder is a linkingDriver that keeps each link's origin and adds
@@ -13,6 +15,11 @@ import (
 type originRecorder struct {
 	*linkingDriver
 	origins map[string]origin.Layer
+	gone    error // what CheckLinked says of every layer
+}
+
+func (d *originRecorder) CheckLinked(id string) error {
+	return d.gone
 }
 
 func (d *originRecorder) CreateFromExternalDiff(id, parent, root, rel string, o origin.Layer) (origin.Layer, error) {
@@ -64,6 +71,26 @@ func TestRegisterExternalRecordsTheOrigin(t *testing.T) {
 			assert.DeepEqual(t, o.Images, tc.wantImages)
 		})
 	}
+}
+
+// TestRegisterExternalRefusesToReuseAVanishedLink: a pull reusing a linked
+// layer whose directory the store removed fails naming it, and gives back
+// the reference it took.
+func TestRegisterExternalRefusesToReuseAVanishedLink(t *testing.T) {
+	ls, drv, _ := newLinkingStore(t)
+	recorder := &originRecorder{linkingDriver: drv, origins: map[string]origin.Layer{}}
+	ls.driver = recorder
+	src, _ := externalLayer(t, map[string]string{"a": "alpha"})
+	l, err := ls.RegisterExternal(src, "")
+	assert.NilError(t, err)
+	recorder.gone = &origin.ChangedError{Problem: origin.Vanished}
+
+	_, err = ls.RegisterExternal(src, "")
+	var changed *origin.ChangedError
+	assert.Check(t, errors.As(err, &changed))
+	_, err = ls.Release(l)
+	assert.NilError(t, err)
+	assert.Check(t, is.Len(ls.Map(), 0), "the refused reuse took no reference")
 }
 
 func TestLinkOriginOfALayerNotLinked(t *testing.T) {

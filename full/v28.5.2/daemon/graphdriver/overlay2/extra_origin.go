@@ -72,6 +72,14 @@ func openLinkedChecked(l linkedLayer) (*os.File, error) {
 	return nil, &origin.ChangedError{Layer: *l.Origin, Problem: origin.Changed, Now: now}
 }
 
+// CheckLinked refuses linked layer id when its directory is no longer the
+// one linked, as a mount would: a pull that reuses the layer fails at once,
+// naming it, instead of leaving an image that cannot start. A layer that is
+// not linked passes.
+func (d *Driver) CheckLinked(id string) error {
+	return d.checkLinkedBase(id)
+}
+
 // AddLinkedImage records ref among the images of linked layer id (a pull
 // that reuses it), so a refused mount names it too. It returns the layer's
 // origin and whether it changed; a layer that is not linked, or linked

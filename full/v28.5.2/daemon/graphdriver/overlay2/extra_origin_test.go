@@ -61,8 +61,10 @@ func TestGetRefusalNamesImageAndLayer(t *testing.T) {
 
 			restarted := &Driver{home: d.home, ctr: d.ctr, locker: d.locker, idMap: d.idMap}
 			for _, drv := range []*Driver{d, restarted} {
-				_, err = drv.Get("rw", "")
+				// A pull reusing the layer is refused the same way.
 				var changed *origin.ChangedError
+				assert.Check(t, errors.As(drv.CheckLinked("base"), &changed))
+				_, err = drv.Get("rw", "")
 				assert.Assert(t, errors.As(err, &changed), "%v", err)
 				assert.Equal(t, changed.Problem, tc.problem)
 				assert.DeepEqual(t, changed.Layer.Images, []string{"app:1-extra", "other:2-extra"})
@@ -82,4 +84,5 @@ func TestAddLinkedImageLeavesOtherLayersAlone(t *testing.T) {
 	_, added, err := d.AddLinkedImage("plain", "app:1")
 	assert.NilError(t, err)
 	assert.Check(t, !added)
+	assert.NilError(t, d.CheckLinked("plain"))
 }
