@@ -71,6 +71,11 @@ export async function runGenerationsPhase(ctx: E2eContext, spec: ImageSpec, imag
     if (!gen3) return;
     ctx.results.check(`${LABEL}: the third publish prunes generation 1 and keeps 2 and 3`, gen3.pruned.includes(gen1.generation) && gen3.kept.length === 2, `pruned ${gen3.pruned.join(', ') || 'nothing'}, kept ${gen3.kept.join(', ')}`);
     await checkRefusal(ctx, a.docker, image, extraRef, exportDir, gen1.generation, 'generation 1 pruned under host A', /has vanished from the store/);
+    // The layers are on host A already: a new pull reuses them by chain ID, so it must check them too.
+    const again = await a.docker.call(['pull', extraRef], { reject: false, timeoutMs: 120_000, signal: ctx.signal });
+    const said = again.stderr.trim();
+    ctx.results.check(`${LABEL}: a new pull on host A that would reuse the vanished layers fails naming them`,
+      again.exitCode !== 0 && /has vanished from the store/.test(said) && said.includes(`generation ${gen1.generation}`), `exit ${again.exitCode}: ${said.slice(0, 300)}`);
   } catch (error) {
     ctx.results.fail(`${LABEL}: scenario`, errorText(error));
   } finally {
