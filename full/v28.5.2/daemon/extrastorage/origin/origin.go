@@ -77,9 +77,14 @@ func (e *ChangedError) Error() string {
 	default:
 		what = fmt.Sprintf("cannot be opened (%v)", e.Err)
 	}
-	fix := "restore that generation of the store, or remove the image and pull it again"
+	image := "the image"
 	if len(l.Images) > 0 {
-		fix = fmt.Sprintf("restore that generation of the store, or run `docker rmi %s` and pull it again", l.Images[0])
+		image = l.Images[0]
+	}
+	// A directory put back is another inode: only a pull links it again.
+	fix := fmt.Sprintf("remove the containers of %s and run `docker rmi %s`, then pull it again to link the store's current generation (and keep generations in use with `store publish --keep`)", image, image)
+	if e.Problem == Unreadable {
+		fix = "mount the store again if it is not mounted; " + fix
 	}
 	return fmt.Sprintf("extra storage: refusing %s: its layer %s (diffID %s), linked from store generation %s at %s, %s; %s",
 		images, l.ChainID, l.DiffID, l.Generation, l.Source, what, fix)

@@ -48,7 +48,7 @@ func TestChangedErrorNamesImageLayerAndGeneration(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			msg := tc.err.Error()
-			for _, want := range append(tc.want, "image app:1-extra, app:1", "layer sha256:c (diffID sha256:d)", "generation 2-20261206T170000Z", l.Source, "docker rmi app:1-extra") {
+			for _, want := range append(tc.want, "image app:1-extra, app:1", "layer sha256:c (diffID sha256:d)", "generation 2-20261206T170000Z", l.Source, "docker rmi app:1-extra`, then pull it again") {
 				assert.Check(t, is.Contains(msg, want))
 			}
 		})
