@@ -125,10 +125,6 @@ async function checkChangedLayerRefused(ctx: E2eContext, host: Host, image: Buil
   await rename(`${diff}.copy`, diff);
   ctx.results.note(`${LABEL}: replaced ${diff} (inode ${before}) by a copy (inode ${(await stat(diff)).ino})`);
   await checkRefusal(ctx, host.docker, image, extraRef, exportDir, generation, 'a layer directory replaced by a copy under host B', /was replaced in the store since the pull/);
-  await rename(diff, `${diff}.copy`);
-  await rename(`${diff}.orig`, diff);
-  const again = await host.docker.call(['run', '--rm', '--network', 'none', extraRef, 'true'], { reject: false, timeoutMs: 60_000, signal: ctx.signal });
-  ctx.results.check(`${LABEL}: with the original directory back, docker run works again`, again.exitCode === 0, again.stderr.trim());
 }
 
 /** docker run must fail, and say which image, which layer, which generation and what to do. */
@@ -141,7 +137,7 @@ async function checkRefusal(ctx: E2eContext, docker: DockerClient, image: BuiltI
     ['a layer chain ID of the image', image.chainIds.some((c) => message.includes(`layer sha256:${c}`))],
     [`generation ${generation}`, message.includes(`generation ${generation}`)],
     ['the store path', message.includes(join(exportDir, 'generations', generation, 'overlay2'))],
-    ['what to do', message.includes(`docker rmi ${extraRef}`)],
+    ['what to do', message.includes(`docker rmi ${extraRef}\`, then pull it again`)],
   ].filter(([, ok]) => !ok).map(([name]) => name);
   ctx.results.check(`${LABEL}: ${what}: docker run is refused naming image, layer, generation and path`, result.exitCode !== 0 && missing.length === 0,
     `exit ${result.exitCode}, missing ${missing.join(', ') || 'nothing'}: ${message.slice(0, 400)}`);
