@@ -55,7 +55,7 @@ export async function runGenerationsPhase(ctx: E2eContext, spec: ImageSpec, imag
   try {
     a = await startHost('a');
     if (!(await pullLinks(ctx, a, image, extraRef, exportDir, gen1.generation))) return;
-    const cid = (await a.docker.call(['run', '-d', '--network', 'none', extraRef, 'sleep', '600'], { timeoutMs: 60_000, signal: ctx.signal })).stdout.trim();
+    const cid = (await a.docker.call(['run', '-d', '--network', 'none', extraRef, 'busybox', 'sleep', '600'], { timeoutMs: 60_000, signal: ctx.signal })).stdout.trim();
 
     const gen2 = await publish('while a container of generation 1 runs');
     if (!gen2) return;
