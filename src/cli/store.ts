@@ -11,6 +11,7 @@ type Load = () => Promise<{ command: Command }>;
 export const verbs: Record<string, { load: Load; summary: string }> = {
   check: { load: () => import('./store-check.ts'), summary: "check a store with the engine's own rules, every problem with its path (--deep re-hashes layers)" },
   ls: { load: () => import('./store-ls.ts'), summary: 'list the images of a store: tags, pull names, sizes, shared layers' },
+  publish: { load: () => import('./store-publish.ts'), summary: 'publish a store as a new generation under an export and switch its current link atomically' },
 };
 
 function help(): string {

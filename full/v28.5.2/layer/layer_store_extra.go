@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/containerd/log"
 	"github.com/docker/docker/daemon/extrastorage/layertree"
+	"github.com/docker/docker/daemon/extrastorage/origin"
 	"github.com/docker/docker/pkg/stringid"
 	"github.com/opencontainers/go-digest"
 	"github.com/opencontainers/image-spec/identity"
@@ -40,6 +42,10 @@ type ExternalLayer struct {
 	// files, as `docker save` rebuilds it) against DiffID before it is
 	// registered, unless this host already did so for the same files.
 	Verify bool
+	// Generation is the store generation the layer is read from and Image
+	// the reference being pulled, recorded with the link (origin.File).
+	Generation string
+	Image      string
 }
 
 // ExternalRegisterer is implemented by layer stores that can register a
@@ -79,10 +85,11 @@ func (e *ContentMismatchError) InvalidParameter() {}
 
 // externalDiffDriver is implemented by graphdrivers (overlay2) that can
 // create a layer whose data is a directory below root, opened confined to
-// it. The identity returned names the directory's files as opened (it
-// changes when the store's directory is replaced).
+// it. The origin returned is o completed with the directory and its
+// identity as opened (which changes when the store's directory is
+// replaced); the driver refuses to mount the layer once it differs.
 type externalDiffDriver interface {
-	CreateFromExternalDiff(id, parent, root, rel string) (identity string, err error)
+	CreateFromExternalDiff(id, parent, root, rel string, o origin.Layer) (origin.Layer, error)
 	// LinkedHome is the directory the driver writes links under, for
 	// SyncLinked.
 	LinkedHome() string
@@ -110,6 +117,13 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 				return nil, err
 			}
 		}
+		if err := ls.checkReused(existing); err != nil {
+			ls.layerL.Lock()
+			ls.releaseLayer(existing)
+			ls.layerL.Unlock()
+			return nil, err
+		}
+		ls.recordImage(existing, src.Image)
 		return existing.getReference(), nil
 	}
 
@@ -148,7 +162,9 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 		layerStore:     ls,
 		references:     map[Layer]struct{}{},
 	}
-	identity, err := drv.CreateFromExternalDiff(l.cacheID, pid, src.Root, src.DiffRel)
+	o := origin.Layer{ChainID: digest.Digest(chainID).String(), DiffID: digest.Digest(src.DiffID).String(), Generation: src.Generation}
+	o, _ = o.WithImage(src.Image)
+	o, err := drv.CreateFromExternalDiff(l.cacheID, pid, src.Root, src.DiffRel, o)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +176,7 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 		}
 	}()
 
-	key := memoKey(src, identity)
+	key := memoKey(src, o.Identity)
 	if src.Verify && !ls.verifiedBefore(key) {
 		gz := bytes.NewReader(src.TarSplit)
 		if err := ls.checkContent(l, gz, path.Join(src.Root, src.DiffRel)); err != nil {
@@ -173,7 +189,7 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 	if !src.Verify && !ls.verifiedBefore(key) {
 		unverified = key
 	}
-	tmp, err := ls.writeLinkedMetadata(l, src.TarSplit, unverified)
+	tmp, err := ls.writeLinkedMetadata(l, src.TarSplit, unverified, o)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +218,7 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 // fsync per file: the pull makes all its links durable at once with
 // SyncLinked before it records the image, so a crash never leaves an image
 // whose layers were lost, only layer directories that nothing uses.
-func (ls *layerStore) writeLinkedMetadata(l *roLayer, tarSplit []byte, unverified string) (_ string, retErr error) {
+func (ls *layerStore) writeLinkedMetadata(l *roLayer, tarSplit []byte, unverified string, o origin.Layer) (_ string, retErr error) {
 	tmpRoot := filepath.Join(ls.store.root, "tmp")
 	if err := os.MkdirAll(tmpRoot, 0o755); err != nil {
 		return "", err
@@ -228,6 +244,11 @@ func (ls *layerStore) writeLinkedMetadata(l *roLayer, tarSplit []byte, unverifie
 	if unverified != "" {
 		files = append(files, struct{ name, data string }{unverifiedFile, unverified})
 	}
+	record, err := json.Marshal(o)
+	if err != nil {
+		return "", err
+	}
+	files = append(files, struct{ name, data string }{origin.File, string(record)})
 	for _, f := range files {
 		if err := os.WriteFile(filepath.Join(tmp, f.name), []byte(f.data), 0o644); err != nil {
 			return "", fmt.Errorf("writing metadata of linked layer %s: %w", l.chainID, err)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docker/docker/daemon/extrastorage/origin"
 	"github.com/docker/docker/daemon/graphdriver"
 	"github.com/opencontainers/go-digest"
 	"github.com/opencontainers/image-spec/identity"
@@ -54,26 +55,27 @@ func (d *linkingDriver) ExternalDiffSource(id string) string {
 	return d.sources[id]
 }
 
-func (d *linkingDriver) CreateFromExternalDiff(id, parent, root, rel string) (string, error) {
+func (d *linkingDriver) CreateFromExternalDiff(id, parent, root, rel string, o origin.Layer) (origin.Layer, error) {
 	if d.fail != nil {
-		return "", d.fail
+		return o, d.fail
 	}
 	if err := d.Create(id, parent, nil); err != nil {
-		return "", err
+		return o, err
 	}
 	p, err := d.Get(id, "")
 	if err != nil {
-		return "", err
+		return o, err
 	}
 	_ = d.Put(id)
 	if err := os.RemoveAll(p); err != nil {
-		return "", err
+		return o, err
 	}
 	if d.sources == nil {
 		d.sources = map[string]string{}
 	}
 	d.sources[id] = filepath.Join(root, rel)
-	return "test-identity", os.Symlink(filepath.Join(root, rel), p)
+	o.Source, o.Identity = filepath.Join(root, rel), "test-identity"
+	return o, os.Symlink(filepath.Join(root, rel), p)
 }
 
 // externalLayer unpacks files into a new directory and returns the layer as
@@ -352,9 +354,13 @@ func TestLinkedMetadataMatchesStoreLayer(t *testing.T) {
 			assert.NilError(t, tx.Commit("sha256:"+ChainID(strings.Repeat("a", 64))))
 			want := readDir(t, ls.store.getLayerDirectory("sha256:"+ChainID(strings.Repeat("a", 64))))
 
-			tmp, err := ls.writeLinkedMetadata(l, base.TarSplit, "")
+			tmp, err := ls.writeLinkedMetadata(l, base.TarSplit, "", origin.Layer{Generation: "none"})
 			assert.NilError(t, err)
-			assert.DeepEqual(t, readDir(t, tmp), want)
+			got := readDir(t, tmp)
+			// The link's origin is the one file a linked layer adds.
+			assert.Check(t, is.Contains(got[origin.File], `"generation":"none"`))
+			delete(got, origin.File)
+			assert.DeepEqual(t, got, want)
 			assert.NilError(t, os.RemoveAll(tmp))
 			assert.NilError(t, os.RemoveAll(ls.store.getLayerDirectory("sha256:"+ChainID(strings.Repeat("a", 64)))))
 		})
