@@ -11,6 +11,7 @@ import { PACKAGE_ROOT } from '../project.ts';
 import { summarize, type CheckReport } from '../store/check.ts';
 import { deepCheck, type DeepReport } from '../store/deep.ts';
 import { fsStoreView } from '../store/fs-view.ts';
+import { throughCurrent } from '../store/publish.ts';
 import { readStore } from '../store/read.ts';
 import { defineCommand } from './command.ts';
 import { oneLine } from './one-line.ts';
@@ -39,7 +40,8 @@ const SPEC = {
 } as const;
 
 export const command = defineCommand(SPEC, async (ctx, { values, positionals }): Promise<ExitCode> => {
-  const dir = await storeDirOperand('check', positionals, ctx.cwd);
+  // An export (store publish) is read through its current link.
+  const { dir } = await throughCurrent(await storeDirOperand('check', positionals, ctx.cwd));
   if (values.dockerd !== undefined && !values.deep) throw new UsageError('store check: --dockerd is for --deep; add --deep, or drop --dockerd');
   const contents = await readStore(fsStoreView(dir));
   const deep = values.deep

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ExitCode } from '../errors.ts';
 import { fsStoreView } from '../store/fs-view.ts';
 import { listStore, type StoreListing } from '../store/list.ts';
+import { throughCurrent } from '../store/publish.ts';
 import { readStore } from '../store/read.ts';
 import { defineCommand } from './command.ts';
 import { oneLine } from './one-line.ts';
@@ -30,7 +31,8 @@ const SPEC = {
 } as const;
 
 export const command = defineCommand(SPEC, async (ctx, { values, positionals }): Promise<ExitCode> => {
-  const dir = await storeDirOperand('ls', positionals, ctx.cwd);
+  // An export (store publish) is read through its current link.
+  const { dir } = await throughCurrent(await storeDirOperand('ls', positionals, ctx.cwd));
   const contents = await readStore(fsStoreView(dir));
   const unreadable = contents.readable ? undefined : contents.findings[0];
   if (unreadable) {

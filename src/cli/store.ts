@@ -13,6 +13,7 @@ export const verbs: Record<string, { load: Load; summary: string }> = {
   rm: { load: () => import('./store-rm.ts'), summary: 'remove tags from a store, and the layers no other image uses, the same way' },
   check: { load: () => import('./store-check.ts'), summary: "check a store with the engine's own rules, every problem with its path (--deep re-hashes layers)" },
   ls: { load: () => import('./store-ls.ts'), summary: 'list the images of a store: tags, pull names, sizes, shared layers' },
+  publish: { load: () => import('./store-publish.ts'), summary: 'publish a store as a new generation under an export and switch its current link atomically' },
 };
 
 function help(): string {

@@ -4,7 +4,7 @@
  * so both pulls below succeeded with the store's bytes, and a genuine `docker load` afterwards reused
  * the poisoned layer by chainID: every "refused" check here failed on that engine.
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startPrivateDaemon } from './context.ts';
 import { layerChains, readCacheId } from './data-root.ts';
@@ -59,6 +59,47 @@ export async function runContentTamper(env: AttackEnv): Promise<void> {
       ctx.results.check(`${label}: verify trusted links it unhashed (the admin's choice for a store they control)`, tpull.exitCode === 0,
         `pull exit ${tpull.exitCode}: ${clip(lastLine(tpull.message))}`);
       ctx.results.note(`${label}: with verify trusted a container reads ${JSON.stringify(seen?.stdout ?? '(no run)')}, the store's bytes, as configured`);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+}
+
+interface TreeTampering {
+  what: string;
+  layer: number;
+  /** Changes the layer's diff directory in the store copy. */
+  apply: (diff: string) => Promise<void>;
+}
+
+/**
+ * What the tar-split does not hold: names, modes, owners, xattrs come from the directory a container
+ * sees. The tar rebuilt from the tar-split hashes to the diffID whatever they are, so before the
+ * directory was held to the tar's headers, both pulls below linked the store's version.
+ */
+export const TREE_TAMPERINGS: readonly TreeTampering[] = [
+  { what: 'a file planted that the tar-split does not name', layer: 0, apply: (diff) => writeFile(join(diff, 'data/planted'), 'planted\n') },
+  { what: 'a setuid bit added', layer: 0, apply: (diff) => chmod(join(diff, 'data/keep.txt'), 0o4755) },
+];
+
+export async function runTreeTamper(env: AttackEnv): Promise<void> {
+  const { ctx, image } = env;
+  for (const [index, t] of TREE_TAMPERINGS.entries()) {
+    const label = `attack 1: ${t.what} in layer ${t.layer + 1}, bytes and metadata kept`;
+    const root = await copyStore(ctx, env.store, `tree-${index}`);
+    try {
+      const chain = image.chainIds[t.layer]!;
+      const cacheId = await readCacheId(root, chain);
+      if (!cacheId) throw new Error(`the store copy has no cache-id for layer ${t.layer + 1}`);
+      await t.apply(join(root, 'overlay2', cacheId, 'diff'));
+      const daemon = await attackDaemon(ctx, `tree-${index}`, root);
+      const pull = await attempt(ctx, daemon.docker, ['pull', `${image.ref}-extra`]);
+      const left = await registered(daemon);
+      await daemon.release();
+      ctx.results.check(`${label}: verify content refuses the pull naming the layer and the path, registers nothing`,
+        pull.exitCode !== 0 && names(pull.message, [chain]) && pull.message.includes('data/') && left.images === 0 && left.chains === 0,
+        `exit ${pull.exitCode} after ${pull.ms} ms, names ${chain.slice(0, 12)}: ${names(pull.message, [chain])}, images ${left.images}, layers ${left.chains}: ${clip(lastLine(pull.message), 400)}`);
+      if (pull.exitCode !== 0) ctx.results.note(`${label}: ${lastLine(pull.message)}`);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -7,7 +7,7 @@
 import { errorText } from './context.ts';
 import type { AttackEnv } from './attack-kit.ts';
 import { runFifo, runTarSplitBomb } from './attack-bounds.ts';
-import { runContentTamper, runGuardReleases, runPoisonedLoad } from './attack-content.ts';
+import { runContentTamper, runGuardReleases, runPoisonedLoad, runTreeTamper } from './attack-content.ts';
 import { runMountRace, runRepublished } from './attack-race.ts';
 import { runRegistryMapping } from './attack-registry.ts';
 import { runSmallCases, runTraversal } from './attack-structure.ts';
@@ -21,6 +21,7 @@ export interface AttackCase {
 
 export const ATTACKS: readonly AttackCase[] = [
   { item: 1, title: 'layer content changed, metadata kept', run: runContentTamper },
+  { item: 1, title: 'layer directory changed where the tar-split cannot see', run: runTreeTamper },
   { item: 2, title: 'poisoning outlives the pull', run: runPoisonedLoad },
   { item: 2, title: 'the reuse guard keeps no layer reference', run: runGuardReleases },
   { item: 3, title: 'check-then-mount race', run: runMountRace },

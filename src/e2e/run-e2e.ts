@@ -22,6 +22,7 @@ import { testImageSpec } from './image-spec.ts';
 import { parseMountInfo, unmountAll } from './mounts.ts';
 import { runDevicePhase } from './phase-device.ts';
 import { runCrashPhase } from './phase-crash.ts';
+import { runGenerationsPhase } from './phase-generations.ts';
 import { runImageStorePhase } from './phase-image-store.ts';
 import { runMountedPhase } from './phase-mounted.ts';
 import { Results, type E2eEvent } from './results.ts';
@@ -115,6 +116,8 @@ async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
   await runImageStorePhase(ctx, store);
   ensureRunning(ctx.signal);
   await runCrashPhase(ctx, spec, image, store);
+  ensureRunning(ctx.signal);
+  await runGenerationsPhase(ctx, spec, image, store);
   ensureRunning(ctx.signal);
   await runBadStores(ctx, image, store);
   ensureRunning(ctx.signal);

@@ -10,6 +10,7 @@ import { access, constants, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { run } from '../exec/run.ts';
 import { StoreRefusedError } from './errors.ts';
+import { dockerdUsing } from './in-use.ts';
 
 export type StoreState = 'absent' | 'empty' | 'store';
 
@@ -38,6 +39,11 @@ export async function guardStore(verb: string, dir: string): Promise<StoreState>
   }
   const parentSt = await stat(parent);
   if (parentSt.dev !== st.dev) throw new StoreRefusedError(verb, dir, 'mount-point', 'it is a mount point, which cannot be renamed; keep the store in a directory inside that filesystem');
+  // Two signs, either enough: a dockerd whose command line or config names DIR (in-use.ts, which
+  // publish asks too), and the lock every dockerd holds on its data-root, which also catches one
+  // this /proc cannot see (another PID namespace) or that reached DIR through another path.
+  const running = await dockerdUsing(dir);
+  if (running) throw new StoreRefusedError(verb, dir, 'in-use', `a running dockerd (process ${running.pid}) uses it as its data-root; stop that dockerd first`);
   if (await dockerdHolds(dir)) throw new StoreRefusedError(verb, dir, 'in-use', `a running dockerd uses it as its data-root (it holds ${DAEMON_LOCK}); stop that dockerd first`);
   const names = await readdir(dir);
   if (names.length === 0) return 'empty';

@@ -194,7 +194,7 @@ Real('refused, files untouched: a store a running dockerd uses, a read-only one'
   for (const r of [busy, rmBusy]) {
     assert.is(r.code, 2, r.stderr);
     assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
-    assert.match(r.stderr, /a running dockerd uses it as its data-root .*stop that dockerd first/);
+    assert.match(r.stderr, /a running dockerd( \(process \d+\))? uses it as its data-root.*stop that dockerd first/);
   }
 
   const ro = join(ctx.work, 'ro');

@@ -1,11 +1,13 @@
 package layer
 
 import (
+	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +18,8 @@ import (
 	"syscall"
 
 	"github.com/containerd/log"
+	"github.com/docker/docker/daemon/extrastorage/layertree"
+	"github.com/docker/docker/daemon/extrastorage/origin"
 	"github.com/docker/docker/pkg/stringid"
 	"github.com/opencontainers/go-digest"
 	"github.com/opencontainers/image-spec/identity"
@@ -38,6 +42,10 @@ type ExternalLayer struct {
 	// files, as `docker save` rebuilds it) against DiffID before it is
 	// registered, unless this host already did so for the same files.
 	Verify bool
+	// Generation is the store generation the layer is read from and Image
+	// the reference being pulled, recorded with the link (origin.File).
+	Generation string
+	Image      string
 }
 
 // ExternalRegisterer is implemented by layer stores that can register a
@@ -77,10 +85,11 @@ func (e *ContentMismatchError) InvalidParameter() {}
 
 // externalDiffDriver is implemented by graphdrivers (overlay2) that can
 // create a layer whose data is a directory below root, opened confined to
-// it. The identity returned names the directory's files as opened (it
-// changes when the store's directory is replaced).
+// it. The origin returned is o completed with the directory and its
+// identity as opened (which changes when the store's directory is
+// replaced); the driver refuses to mount the layer once it differs.
 type externalDiffDriver interface {
-	CreateFromExternalDiff(id, parent, root, rel string) (identity string, err error)
+	CreateFromExternalDiff(id, parent, root, rel string, o origin.Layer) (origin.Layer, error)
 	// LinkedHome is the directory the driver writes links under, for
 	// SyncLinked.
 	LinkedHome() string
@@ -108,6 +117,13 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 				return nil, err
 			}
 		}
+		if err := ls.checkReused(existing); err != nil {
+			ls.layerL.Lock()
+			ls.releaseLayer(existing)
+			ls.layerL.Unlock()
+			return nil, err
+		}
+		ls.recordImage(existing, src.Image)
 		return existing.getReference(), nil
 	}
 
@@ -146,7 +162,9 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 		layerStore:     ls,
 		references:     map[Layer]struct{}{},
 	}
-	identity, err := drv.CreateFromExternalDiff(l.cacheID, pid, src.Root, src.DiffRel)
+	o := origin.Layer{ChainID: digest.Digest(chainID).String(), DiffID: digest.Digest(src.DiffID).String(), Generation: src.Generation}
+	o, _ = o.WithImage(src.Image)
+	o, err := drv.CreateFromExternalDiff(l.cacheID, pid, src.Root, src.DiffRel, o)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +176,7 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 		}
 	}()
 
-	key := memoKey(src, identity)
+	key := memoKey(src, o.Identity)
 	if src.Verify && !ls.verifiedBefore(key) {
 		gz := bytes.NewReader(src.TarSplit)
 		if err := ls.checkContent(l, gz, path.Join(src.Root, src.DiffRel)); err != nil {
@@ -171,7 +189,7 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 	if !src.Verify && !ls.verifiedBefore(key) {
 		unverified = key
 	}
-	tmp, err := ls.writeLinkedMetadata(l, src.TarSplit, unverified)
+	tmp, err := ls.writeLinkedMetadata(l, src.TarSplit, unverified, o)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +218,7 @@ func (ls *layerStore) RegisterExternal(src ExternalLayer, parent ChainID) (_ Lay
 // fsync per file: the pull makes all its links durable at once with
 // SyncLinked before it records the image, so a crash never leaves an image
 // whose layers were lost, only layer directories that nothing uses.
-func (ls *layerStore) writeLinkedMetadata(l *roLayer, tarSplit []byte, unverified string) (_ string, retErr error) {
+func (ls *layerStore) writeLinkedMetadata(l *roLayer, tarSplit []byte, unverified string, o origin.Layer) (_ string, retErr error) {
 	tmpRoot := filepath.Join(ls.store.root, "tmp")
 	if err := os.MkdirAll(tmpRoot, 0o755); err != nil {
 		return "", err
@@ -226,6 +244,11 @@ func (ls *layerStore) writeLinkedMetadata(l *roLayer, tarSplit []byte, unverifie
 	if unverified != "" {
 		files = append(files, struct{ name, data string }{unverifiedFile, unverified})
 	}
+	record, err := json.Marshal(o)
+	if err != nil {
+		return "", err
+	}
+	files = append(files, struct{ name, data string }{origin.File, string(record)})
 	for _, f := range files {
 		if err := os.WriteFile(filepath.Join(tmp, f.name), []byte(f.data), 0o644); err != nil {
 			return "", fmt.Errorf("writing metadata of linked layer %s: %w", l.chainID, err)
@@ -337,19 +360,39 @@ func (ls *layerStore) linkedSource(l *roLayer) string {
 	return "linked layer " + l.cacheID
 }
 
+// linkedTreeChecker is a driver (overlay2) that can hold a linked layer's
+// directory to the headers of the layer's tar: names, types, modes, owners,
+// xattrs, and nothing more.
+type linkedTreeChecker interface {
+	CheckLinkedTree(id string, headers []*tar.Header) error
+}
+
 // checkContent rebuilds the layer's tar from its tar-split (gzip) and its
-// linked files, and compares the digest with the diffID.
+// linked files, and compares the digest with the diffID. The tar's headers
+// come from the tar-split, not from the files: the driver then checks that
+// the directory a container will see is what those headers make.
 func (ls *layerStore) checkContent(l *roLayer, tarSplitGz io.Reader, source string) error {
 	zr, err := gzip.NewReader(tarSplitGz)
 	if err != nil {
 		return fmt.Errorf("extra storage: tar-split of layer %s: %w", l.chainID, err)
 	}
+	mismatch := func(reason string) error {
+		return &ContentMismatchError{ChainID: l.chainID, DiffID: l.diffID, Source: source, Reason: reason}
+	}
 	digester := digest.Canonical.Digester()
-	if err := ls.assembleTarTo(l.cacheID, zr, nil, digester.Hash()); err != nil {
-		return &ContentMismatchError{ChainID: l.chainID, DiffID: l.diffID, Source: source, Reason: err.Error()}
+	headers, err := layertree.Headers(func(w io.Writer) error {
+		return ls.assembleTarTo(l.cacheID, zr, nil, io.MultiWriter(digester.Hash(), w))
+	})
+	if err != nil {
+		return mismatch(err.Error())
 	}
 	if got := digester.Digest(); got != digest.Digest(l.diffID) {
-		return &ContentMismatchError{ChainID: l.chainID, DiffID: l.diffID, Source: source, Reason: "its content hashes to " + got.String()}
+		return mismatch("its content hashes to " + got.String())
+	}
+	if c, ok := ls.driver.(linkedTreeChecker); ok {
+		if err := c.CheckLinkedTree(l.cacheID, headers); err != nil {
+			return mismatch(err.Error())
+		}
 	}
 	return nil
 }

@@ -8,9 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
+	"github.com/docker/docker/daemon/extrastorage/origin"
 	"github.com/docker/docker/daemon/graphdriver"
 	"github.com/opencontainers/go-digest"
 	"github.com/opencontainers/image-spec/identity"
@@ -28,6 +30,16 @@ type linkingDriver struct {
 	fail    error
 	removed []string
 	sources map[string]string
+	// What CheckLinkedTree was given, and what it answers.
+	treeNames []string
+	treeErr   error
+}
+
+func (d *linkingDriver) CheckLinkedTree(id string, headers []*tar.Header) error {
+	for _, hdr := range headers {
+		d.treeNames = append(d.treeNames, hdr.Name)
+	}
+	return d.treeErr
 }
 
 func (d *linkingDriver) Remove(id string) error {
@@ -43,26 +55,27 @@ func (d *linkingDriver) ExternalDiffSource(id string) string {
 	return d.sources[id]
 }
 
-func (d *linkingDriver) CreateFromExternalDiff(id, parent, root, rel string) (string, error) {
+func (d *linkingDriver) CreateFromExternalDiff(id, parent, root, rel string, o origin.Layer) (origin.Layer, error) {
 	if d.fail != nil {
-		return "", d.fail
+		return o, d.fail
 	}
 	if err := d.Create(id, parent, nil); err != nil {
-		return "", err
+		return o, err
 	}
 	p, err := d.Get(id, "")
 	if err != nil {
-		return "", err
+		return o, err
 	}
 	_ = d.Put(id)
 	if err := os.RemoveAll(p); err != nil {
-		return "", err
+		return o, err
 	}
 	if d.sources == nil {
 		d.sources = map[string]string{}
 	}
 	d.sources[id] = filepath.Join(root, rel)
-	return "test-identity", os.Symlink(filepath.Join(root, rel), p)
+	o.Source, o.Identity = filepath.Join(root, rel), "test-identity"
+	return o, os.Symlink(filepath.Join(root, rel), p)
 }
 
 // externalLayer unpacks files into a new directory and returns the layer as
@@ -209,9 +222,11 @@ func TestRegisterExternalVerifiesContent(t *testing.T) {
 		name    string
 		tamper  bool
 		lie     bool // a consistent layer whose diffID names another one
+		treeErr error
 		wantErr string
 	}{
 		{name: "intact layer is linked"},
+		{name: "a directory the driver finds unlike the tar is refused", treeErr: errors.New("c: is not in the layer"), wantErr: "c: is not in the layer"},
 		{name: "changed file is refused", tamper: true, wantErr: "checksum"},
 		{name: "consistent layer under another diffID is refused", lie: true, wantErr: "its content hashes to sha256:"},
 	}
@@ -228,6 +243,7 @@ func TestRegisterExternalVerifiesContent(t *testing.T) {
 				src.DiffID = genuine
 			}
 			src.Verify = true
+			drv.treeErr = tc.treeErr
 			l, err := ls.RegisterExternal(src, "")
 			if tc.wantErr != "" {
 				var mismatch *ContentMismatchError
@@ -240,6 +256,8 @@ func TestRegisterExternalVerifiesContent(t *testing.T) {
 				return
 			}
 			assert.NilError(t, err)
+			sort.Strings(drv.treeNames)
+			assert.Check(t, is.DeepEqual(drv.treeNames, []string{"a", "b"}), "the driver is given the headers of the rebuilt tar")
 			_, err = os.Stat(filepath.Join(root, "sha256", digest.Digest(l.ChainID()).Encoded(), unverifiedFile))
 			assert.Check(t, os.IsNotExist(err), "a verified layer carries no unverified mark")
 			memo, err := os.ReadDir(filepath.Join(root, "extra-verified"))
@@ -336,9 +354,13 @@ func TestLinkedMetadataMatchesStoreLayer(t *testing.T) {
 			assert.NilError(t, tx.Commit("sha256:"+ChainID(strings.Repeat("a", 64))))
 			want := readDir(t, ls.store.getLayerDirectory("sha256:"+ChainID(strings.Repeat("a", 64))))
 
-			tmp, err := ls.writeLinkedMetadata(l, base.TarSplit, "")
+			tmp, err := ls.writeLinkedMetadata(l, base.TarSplit, "", origin.Layer{Generation: "none"})
 			assert.NilError(t, err)
-			assert.DeepEqual(t, readDir(t, tmp), want)
+			got := readDir(t, tmp)
+			// The link's origin is the one file a linked layer adds.
+			assert.Check(t, is.Contains(got[origin.File], `"generation":"none"`))
+			delete(got, origin.File)
+			assert.DeepEqual(t, got, want)
 			assert.NilError(t, os.RemoveAll(tmp))
 			assert.NilError(t, os.RemoveAll(ls.store.getLayerDirectory("sha256:"+ChainID(strings.Repeat("a", 64)))))
 		})

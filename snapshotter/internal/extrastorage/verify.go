@@ -2,7 +2,8 @@ package extrastorage
 
 // The snapshotter's own file: "verify": "content" for a layer served by
 // chain ID. The layer's tar is rebuilt from the store's tar-split and the
-// files of the opened data directory, and hashed against its diffID.
+// files of the opened data directory, and hashed against its diffID; then
+// the directory is held to the tar's headers (package layertree).
 
 import (
 	"bytes"
@@ -18,6 +19,7 @@ import (
 	"github.com/vbatts/tar-split/tar/storage"
 
 	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/extrastorage/beneath"
+	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/extrastorage/layertree"
 )
 
 // Verify hashes the layer's content against its diffID, giving up
@@ -43,13 +45,18 @@ func verifyLayer(o *OpenedLayer) error {
 	defer zr.Close()
 	digester := digest.SHA256.Digester()
 	fg := &confinedFiles{dir: o.Dir}
-	if err := asm.WriteOutputTarStream(fg, storage.NewJSONUnpacker(zr), digester.Hash()); err != nil {
+	headers, err := layertree.Headers(func(w io.Writer) error {
+		return asm.WriteOutputTarStream(fg, storage.NewJSONUnpacker(zr), io.MultiWriter(digester.Hash(), w))
+	})
+	if err != nil {
 		return err
 	}
 	if got := digester.Digest(); got != digest.Digest(o.DiffID) {
 		return fmt.Errorf("the layer's tar hashes to %s, not its diffID %s", got, o.DiffID)
 	}
-	return nil
+	// The headers come from the tar-split; what a container sees comes
+	// from the directory.
+	return layertree.Check(o.Dir, headers)
 }
 
 // confinedFiles serves the files a tar-split names from the layer's

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"gotest.tools/v3/assert"
@@ -21,6 +22,7 @@ func TestVerifyHashesTheLayerAgainstItsDiffID(t *testing.T) {
 		name    string
 		corrupt func(t *testing.T, st *storetest.Store)
 		bad     bool
+		want    string
 	}{
 		{name: "content as the tar", corrupt: func(t *testing.T, st *storetest.Store) {}},
 		{name: "content changed", bad: true, corrupt: func(t *testing.T, st *storetest.Store) {
@@ -36,6 +38,13 @@ func TestVerifyHashesTheLayerAgainstItsDiffID(t *testing.T) {
 		{name: "file a FIFO", bad: true, corrupt: func(t *testing.T, st *storetest.Store) {
 			assert.NilError(t, os.Remove(filepath.Join(st.DataDir(0), "layer-0")))
 			assert.NilError(t, mkfifo(filepath.Join(st.DataDir(0), "layer-0")))
+		}},
+		// The tar hashes the same in the next two: only the directory differs.
+		{name: "a file the tar does not name", bad: true, want: "planted: is not in the layer", corrupt: func(t *testing.T, st *storetest.Store) {
+			storetest.WriteFile(t, filepath.Join(st.DataDir(0), "planted"), "")
+		}},
+		{name: "a mode the tar does not give", bad: true, want: "has mode 4755", corrupt: func(t *testing.T, st *storetest.Store) {
+			assert.NilError(t, syscall.Chmod(filepath.Join(st.DataDir(0), "layer-0"), 0o4755))
 		}},
 	}
 	for _, tc := range cases {
@@ -54,6 +63,7 @@ func TestVerifyHashesTheLayerAgainstItsDiffID(t *testing.T) {
 			var bad *BadStoreError
 			assert.Assert(t, errors.As(err, &bad), "got %v", err)
 			assert.Check(t, is.Equal(bad.Path, st.DataDir(0)))
+			assert.Check(t, is.Contains(err.Error(), tc.want))
 		})
 	}
 }

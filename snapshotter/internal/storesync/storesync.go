@@ -45,6 +45,7 @@ var Files = []Copy{
 	{"extrastorage/resolve.go", "internal/extrastorage"},
 	{"extrastorage/layers.go", "internal/extrastorage"},
 	{"extrastorage/confine.go", "internal/extrastorage"},
+	{"extrastorage/generation.go", "internal/extrastorage"},
 	{"extrastorage/errors.go", "internal/extrastorage"},
 	{"extrastorage/tarsplit.go", "internal/extrastorage"},
 	{"extrastorage/mount_linux.go", "internal/extrastorage"},
@@ -55,9 +56,15 @@ var Files = []Copy{
 	{"extrastorage/validate_test.go", "internal/extrastorage"},
 	{"extrastorage/hang_test.go", "internal/extrastorage"},
 	{"extrastorage/tarsplit_test.go", "internal/extrastorage"},
+	{"extrastorage/generation_test.go", "internal/extrastorage"},
 	{"extrastorage/beneath/beneath.go", "internal/extrastorage/beneath"},
 	{"extrastorage/beneath/beneath_linux.go", "internal/extrastorage/beneath"},
 	{"extrastorage/beneath/beneath_unsupported.go", "internal/extrastorage/beneath"},
+	{"extrastorage/layertree/doc.go", "internal/extrastorage/layertree"},
+	{"extrastorage/layertree/headers.go", "internal/extrastorage/layertree"},
+	{"extrastorage/layertree/tree_linux.go", "internal/extrastorage/layertree"},
+	{"extrastorage/layertree/tree_unsupported.go", "internal/extrastorage/layertree"},
+	{"extrastorage/layertree/tree_linux_test.go", "internal/extrastorage/layertree"},
 	{"config/extra_storage.go", "internal/moby/config"},
 }
 
@@ -65,10 +72,11 @@ var Files = []Copy{
 // beneath is copied too; config, image and layer are the few types the
 // copies name (internal/moby), not moby's packages.
 var imports = map[string]string{
-	"github.com/docker/docker/daemon/extrastorage/beneath": Module + "/internal/extrastorage/beneath",
-	"github.com/docker/docker/daemon/config":               Module + "/internal/moby/config",
-	"github.com/docker/docker/image":                       Module + "/internal/moby/image",
-	"github.com/docker/docker/layer":                       Module + "/internal/moby/layer",
+	"github.com/docker/docker/daemon/extrastorage/beneath":   Module + "/internal/extrastorage/beneath",
+	"github.com/docker/docker/daemon/extrastorage/layertree": Module + "/internal/extrastorage/layertree",
+	"github.com/docker/docker/daemon/config":                 Module + "/internal/moby/config",
+	"github.com/docker/docker/image":                         Module + "/internal/moby/image",
+	"github.com/docker/docker/layer":                         Module + "/internal/moby/layer",
 }
 
 var mobyImport = regexp.MustCompile(`"github\.com/docker/docker/[^"]*"`)

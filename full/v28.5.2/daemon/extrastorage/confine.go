@@ -15,7 +15,12 @@ import (
 // a check and a use.
 type storeRoot struct {
 	dir  *os.File
-	path string // the configured path, for messages
+	path string // the directory dir is, for messages
+	// base is the configured path and prefix the generation's directory
+	// relative to it ("" for a store without generations): layers are
+	// linked as base + prefix/..., so they keep their generation.
+	base, prefix string
+	generation   string
 }
 
 func (r *storeRoot) Close() error {

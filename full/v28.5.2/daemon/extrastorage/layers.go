@@ -26,13 +26,18 @@ var cacheIDPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // Layer is a validated layer of the store, ready to be linked.
 type Layer struct {
-	ChainID  layer.ChainID
-	DiffID   layer.DiffID
-	Size     int64
-	CacheID  string // the store's cache-id; the local one is fresh
-	Root     string // the store's configured path
-	DiffRel  string // overlay2/<cache-id>/diff, relative to Root
-	TarSplit []byte // gzip-compressed tar-split, as checked
+	ChainID layer.ChainID
+	DiffID  layer.DiffID
+	Size    int64
+	CacheID string // the store's cache-id; the local one is fresh
+	Root    string // the store's configured path
+	// DiffRel is overlay2/<cache-id>/diff relative to Root, below the
+	// generation's directory when the store has generations.
+	DiffRel string
+	// Generation is the store generation the layer was read from
+	// (NoGeneration for a store without generations).
+	Generation string
+	TarSplit   []byte // gzip-compressed tar-split, as checked
 }
 
 // readLayers validates the layers of diffIDs (already validated), base
@@ -81,7 +86,7 @@ func readLayer(r *storeRoot, chainID, parent layer.ChainID, diffID layer.DiffID)
 	if err := r.checkDir(dir); err != nil {
 		return Layer{}, err
 	}
-	l := Layer{ChainID: chainID, DiffID: diffID, Root: r.path}
+	l := Layer{ChainID: chainID, DiffID: diffID, Root: r.base, Generation: r.generation}
 
 	cacheID, err := readField(r, path.Join(dir, "cache-id"))
 	if err != nil {
@@ -118,10 +123,11 @@ func readLayer(r *storeRoot, chainID, parent layer.ChainID, diffID layer.DiffID)
 	if err := checkTarSplit(l.TarSplit); err != nil {
 		return Layer{}, badStore(r.full(tsRel), "%v", err)
 	}
-	l.DiffRel = path.Join("overlay2", cacheID, "diff")
-	if err := r.checkDir(l.DiffRel); err != nil {
+	diffRel := path.Join("overlay2", cacheID, "diff")
+	if err := r.checkDir(diffRel); err != nil {
 		return Layer{}, err
 	}
+	l.DiffRel = path.Join(r.prefix, diffRel)
 	return l, nil
 }
 

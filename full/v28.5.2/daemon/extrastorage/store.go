@@ -5,6 +5,7 @@ package extrastorage
 
 import (
 	"context"
+	"path"
 	"path/filepath"
 	"time"
 
@@ -115,23 +116,40 @@ func (s *Store) Close(ctx context.Context) {
 }
 
 // openRoot opens the store's directory (following the administrator's
-// symlinks in the configured path, none inside the store) and checks it
+// symlinks in the configured path, none inside the store), then the
+// generation its current pointer names if it has one, and checks that
 // looks like an overlay2 data-root.
-func (s *Store) openRoot() (*storeRoot, error) {
+func (s *Store) openRoot() (_ *storeRoot, retErr error) {
 	dir, err := beneath.OpenRoot(s.path)
 	if err != nil {
 		return nil, &UnavailableError{Path: s.path, Err: unwrapPath(err)}
 	}
-	r := &storeRoot{dir: dir, path: s.path}
-	h, fi, err := r.stat(filepath.Join(graphDir, "repositories.json"))
+	r := &storeRoot{dir: dir, path: s.path, base: s.path}
+	defer func() {
+		if retErr != nil {
+			r.Close()
+		}
+	}()
+	gen, rel, err := openGeneration(r)
 	if err != nil {
-		r.Close()
+		return nil, &UnavailableError{Path: s.path, Err: err}
+	}
+	r.generation, r.prefix = gen, rel
+	if rel != "" {
+		h, err := beneath.Path(dir, rel)
+		if err != nil {
+			return nil, &UnavailableError{Path: s.path, Err: badStore(r.full(rel), "%v", unwrapPath(err))}
+		}
+		dir.Close()
+		r.dir, r.path = h, path.Join(s.path, rel)
+	}
+	h, fi, err := r.stat(path.Join(graphDir, "repositories.json"))
+	if err != nil {
 		return nil, &UnavailableError{Path: s.path, Err: err}
 	}
 	h.Close()
 	if !fi.Mode().IsRegular() {
-		r.Close()
-		return nil, &UnavailableError{Path: s.path, Err: badStore(r.full(filepath.Join(graphDir, "repositories.json")), "not a regular file")}
+		return nil, &UnavailableError{Path: s.path, Err: badStore(r.full(path.Join(graphDir, "repositories.json")), "not a regular file")}
 	}
 	return r, nil
 }

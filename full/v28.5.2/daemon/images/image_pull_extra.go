@@ -40,7 +40,7 @@ func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.
 	if err := checkExtraPlatform(img.Image, platform); err != nil {
 		return err
 	}
-	refs, err := i.linkExtraLayers(ctx, img.Layers, po)
+	refs, err := i.linkExtraLayers(ctx, img.Layers, reference.FamiliarString(extraRef), po)
 	defer i.releaseLayers(refs)
 	if err != nil {
 		return err
@@ -74,7 +74,8 @@ func (i *ImageService) releaseLayers(refs []layer.Layer) {
 // linkExtraLayers registers each layer, base first, reusing local ones. It
 // returns the references taken so far, which the caller releases once the
 // image holds its own; on error that release removes what was linked.
-func (i *ImageService) linkExtraLayers(ctx context.Context, layers []extrastorage.Layer, po progress.Output) ([]layer.Layer, error) {
+// image is the reference pulled, recorded with each link.
+func (i *ImageService) linkExtraLayers(ctx context.Context, layers []extrastorage.Layer, image string, po progress.Output) ([]layer.Layer, error) {
 	reg, ok := i.layerStore.(layer.ExternalRegisterer)
 	if !ok {
 		return nil, fmt.Errorf("extra storage: layer store %s cannot link layers", i.layerStore.DriverName())
@@ -98,6 +99,7 @@ func (i *ImageService) linkExtraLayers(ctx context.Context, layers []extrastorag
 		}
 		l, err := i.registerWithDeadline(ctx, reg, layer.ExternalLayer{
 			DiffID: src.DiffID, Size: src.Size, Root: src.Root, DiffRel: src.DiffRel, TarSplit: src.TarSplit, Verify: verify,
+			Generation: src.Generation, Image: image,
 		}, parent)
 		var mismatch *layer.ContentMismatchError
 		if errors.As(err, &mismatch) {

@@ -66,7 +66,7 @@ func (i *ImageService) pullAssistedByRegistry(ctx context.Context, base referenc
 	if err != nil {
 		return err
 	}
-	refs, err := i.linkExtraLayers(ctx, avail, po)
+	refs, err := i.linkExtraLayers(ctx, avail, reference.FamiliarString(extraRef), po)
 	defer i.releaseLayers(refs)
 	if err != nil {
 		return err

@@ -82,3 +82,20 @@ func Reopen(h *os.File) (*os.File, error) {
 func FdPath(f *os.File) string {
 	return "/proc/self/fd/" + strconv.Itoa(int(f.Fd()))
 }
+
+// Readlink returns the target of the symlink name directly in dir, read
+// relative to dir's handle (never followed).
+func Readlink(dir *os.File, name string) (string, error) {
+	if err := checkRel(name); err != nil || strings.Contains(name, "/") {
+		return "", &os.PathError{Op: "readlink", Path: name, Err: fmt.Errorf("%q is not a name in the directory", name)}
+	}
+	buf := make([]byte, 4096)
+	n, err := unix.Readlinkat(int(dir.Fd()), name, buf)
+	if err != nil {
+		return "", &os.PathError{Op: "readlink", Path: name, Err: err}
+	}
+	if n == len(buf) {
+		return "", &os.PathError{Op: "readlink", Path: name, Err: fmt.Errorf("target longer than %d bytes", len(buf)-1)}
+	}
+	return string(buf[:n]), nil
+}

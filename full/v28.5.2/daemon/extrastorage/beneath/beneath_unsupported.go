@@ -15,3 +15,6 @@ func Reopen(h *os.File) (*os.File, error) { return nil, ErrUnsupported }
 
 // FdPath is not supported on this system.
 func FdPath(f *os.File) string { return "" }
+
+// Readlink is not supported on this system.
+func Readlink(dir *os.File, name string) (string, error) { return "", ErrUnsupported }

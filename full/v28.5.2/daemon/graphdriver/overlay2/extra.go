@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/docker/docker/daemon/extrastorage/beneath"
+	"github.com/docker/docker/daemon/extrastorage/origin"
 	"github.com/docker/docker/daemon/graphdriver/overlayutils"
 )
 
@@ -29,6 +30,9 @@ type linkedLayer struct {
 	Root     string `json:"root"`     // the store's path
 	Rel      string `json:"rel"`      // the layer directory, relative to Root
 	Identity string `json:"identity"` // of the directory as linked
+	// Origin names the layer and its images for the refusal of a mount;
+	// absent from entries written before it existed.
+	Origin *origin.Layer `json:"origin,omitempty"`
 }
 
 // linkIndex is the driver's in-memory copy of extraLinksDir, loaded on first
@@ -114,20 +118,23 @@ func (x *linkIndex) lookup(short, id string) (linkedLayer, bool) {
 // without following any symlink (a store cannot point it at the host). The
 // diff directory is a symlink to it for the code that reads paths; mounts
 // and `docker save` open it again confined, and check it is the same
-// directory. Nothing is copied and the store is never written.
-func (d *Driver) CreateFromExternalDiff(id, parent, root, rel string) (_ string, retErr error) {
+// directory. Nothing is copied and the store is never written. It returns
+// o (the layer as the layer store describes it) completed with the
+// directory's source and identity, as recorded to check each mount.
+func (d *Driver) CreateFromExternalDiff(id, parent, root, rel string, o origin.Layer) (_ origin.Layer, retErr error) {
 	if !filepath.IsAbs(root) {
-		return "", fmt.Errorf("overlay2: extra storage %q must be an absolute path", root)
+		return o, fmt.Errorf("overlay2: extra storage %q must be an absolute path", root)
 	}
 	x, err := d.links()
 	if err != nil {
-		return "", err
+		return o, err
 	}
-	dir, identity, err := openLinked(root, rel)
+	dir, st, err := openLinked(root, rel)
 	if err != nil {
-		return "", err
+		return o, err
 	}
 	dir.Close()
+	o = originOf(o, root, rel, st)
 	short, err := d.createLinked(id, parent, path.Join(root, rel))
 	defer func() {
 		if retErr != nil {
@@ -135,21 +142,14 @@ func (d *Driver) CreateFromExternalDiff(id, parent, root, rel string) (_ string,
 		}
 	}()
 	if err != nil {
-		return "", err
+		return o, err
 	}
-	l := linkedLayer{ID: id, Root: root, Rel: rel, Identity: identity}
-	data, err := json.Marshal(l)
-	if err != nil {
-		return "", err
+	l := linkedLayer{ID: id, Root: root, Rel: rel, Identity: o.Identity, Origin: &o}
+	if err := d.writeLinkEntry(short, l); err != nil {
+		return o, err
 	}
-	if err := os.MkdirAll(path.Join(d.home, extraLinksDir), 0o700); err != nil {
-		return "", err
-	}
-	if err := writeEntry(path.Join(d.home, extraLinksDir, string(short)), data); err != nil {
-		return "", err
-	}
-	x.add(string(short), l)
-	return identity, nil
+	x.add(short, l)
+	return o, nil
 }
 
 // createLinked lays out layer id as create does, with the diff directory a
@@ -229,44 +229,29 @@ func (d *Driver) ExternalDiffSource(id string) string {
 }
 
 // openLinked opens rel below root confined, checks it is a directory and
-// returns it with its identity.
-func openLinked(root, rel string) (*os.File, string, error) {
+// returns it with its status as opened. A missing directory is an error
+// that is fs.ErrNotExist; a missing store root is not.
+func openLinked(root, rel string) (*os.File, *syscall.Stat_t, error) {
 	r, err := beneath.OpenRoot(root)
 	if err != nil {
-		return nil, "", fmt.Errorf("layer data in %s is unreadable (extra storage not mounted?): %w", root, err)
+		return nil, nil, &unreadableStoreError{fmt.Errorf("layer data in %s is unreadable (extra storage not mounted?): %v", root, err)}
 	}
 	defer r.Close()
 	dir, err := beneath.Path(r, rel)
 	if err != nil {
-		return nil, "", fmt.Errorf("refusing linked layer data %s: %w", path.Join(root, rel), err)
+		return nil, nil, fmt.Errorf("refusing linked layer data %s: %w", path.Join(root, rel), err)
 	}
 	fi, err := dir.Stat()
 	if err != nil {
 		dir.Close()
-		return nil, "", fmt.Errorf("layer data %s: %w", path.Join(root, rel), err)
+		return nil, nil, fmt.Errorf("layer data %s: %w", path.Join(root, rel), err)
 	}
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !fi.IsDir() || !ok {
 		dir.Close()
-		return nil, "", fmt.Errorf("refusing linked layer data %s: is a %s, not a directory", path.Join(root, rel), beneath.Kind(fi.Mode()))
+		return nil, nil, fmt.Errorf("refusing linked layer data %s: is a %s, not a directory", path.Join(root, rel), beneath.Kind(fi.Mode()))
 	}
-	// Not the device: it changes with each mount of the same store.
-	return dir, fmt.Sprintf("%d:%d.%d:%d.%d", st.Ino, st.Ctim.Sec, st.Ctim.Nsec, st.Mtim.Sec, st.Mtim.Nsec), nil
-}
-
-// openLinkedChecked opens a linked layer's data and refuses it when it is no
-// longer the directory that was linked (the store was republished or
-// changed under the image).
-func openLinkedChecked(l linkedLayer) (*os.File, error) {
-	dir, identity, err := openLinked(l.Root, l.Rel)
-	if err != nil {
-		return nil, err
-	}
-	if identity != l.Identity {
-		dir.Close()
-		return nil, fmt.Errorf("refusing linked layer data %s: the extra storage changed it after the pull (identity %s, linked as %s); remove the images that use it and pull them again", path.Join(l.Root, l.Rel), identity, l.Identity)
-	}
-	return dir, nil
+	return dir, st, nil
 }
 
 // openLinkedLowers runs before every mount with lowers (the layer's lower
@@ -359,27 +344,10 @@ func climbToRoot(home string) string {
 
 // tempPrefix starts the name of an index entry being written; short names
 // (base32) never start with it.
-const tempPrefix = ".tmp-"
+const tempPrefix = origin.TempPrefix
 
-// writeEntry writes an index entry whole or not at all: a temporary file in
-// the same directory, renamed over the entry. It is made durable with the
-// rest of the pull by the layer store's sync (LinkedHome).
-func writeEntry(name string, data []byte) (retErr error) {
-	f, err := os.CreateTemp(path.Dir(name), tempPrefix+path.Base(name)+"-")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if retErr != nil {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
+// writeEntry writes an index entry whole or not at all. It is made durable
+// with the rest of the pull by the layer store's sync (LinkedHome).
+func writeEntry(name string, data []byte) error {
+	return origin.WriteWhole(name, data)
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docker/docker/daemon/extrastorage/origin"
 	"github.com/moby/sys/mountinfo"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
@@ -34,7 +35,7 @@ func TestDiffGetterConfinesALinkedLayer(t *testing.T) {
 	devNull := os.Getuid() == 0 && syscall.Mknod(filepath.Join(layer, "etc", "null"), syscall.S_IFCHR|0o666, 1<<8|3) == nil
 
 	d := newExtraTestDriver(t)
-	_, err := d.CreateFromExternalDiff("linked", "", filepath.Join(tmp, "store"), "overlay2/layer/diff")
+	_, err := d.CreateFromExternalDiff("linked", "", filepath.Join(tmp, "store"), "overlay2/layer/diff", origin.Layer{})
 	assert.NilError(t, err)
 
 	getter, err := d.DiffGetter("linked")
@@ -126,7 +127,7 @@ func TestDiffGetterRefusesAChangedStore(t *testing.T) {
 	store := t.TempDir()
 	layer := filepath.Join(store, "overlay2", "layer", "diff")
 	assert.NilError(t, os.MkdirAll(layer, 0o755))
-	_, err := d.CreateFromExternalDiff("linked", "", store, "overlay2/layer/diff")
+	_, err := d.CreateFromExternalDiff("linked", "", store, "overlay2/layer/diff", origin.Layer{})
 	assert.NilError(t, err)
 
 	assert.NilError(t, os.Rename(layer, layer+".old"))

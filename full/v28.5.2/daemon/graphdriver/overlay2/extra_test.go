@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docker/docker/daemon/extrastorage/origin"
 	"github.com/moby/sys/user"
 	"gotest.tools/v3/assert"
 	is "gotest.tools/v3/assert/cmp"
@@ -60,9 +61,12 @@ func TestCreateFromExternalDiffLinksWithoutCopying(t *testing.T) {
 	d := newExtraTestDriver(t)
 	root, rel := testStore(t, map[string]string{"file": "from the store"})
 
-	identity, err := d.CreateFromExternalDiff("base", "", root, rel)
+	o, err := d.CreateFromExternalDiff("base", "", root, rel, origin.Layer{Images: []string{"app:1-extra"}})
 	assert.NilError(t, err)
-	assert.Check(t, identity != "")
+	assert.Check(t, o.Identity != "")
+	assert.Check(t, o.Inode != 0)
+	assert.Equal(t, o.Source, filepath.Join(root, rel))
+	assert.Equal(t, o.Generation, "none")
 	target, err := os.Readlink(filepath.Join(d.dir("base"), diffDirName))
 	assert.NilError(t, err)
 	assert.Equal(t, target, filepath.Join(root, rel))
@@ -82,7 +86,8 @@ func TestCreateFromExternalDiffLinksWithoutCopying(t *testing.T) {
 	assert.NilError(t, err)
 	l, ok := x.lookup("", "base")
 	assert.Check(t, ok)
-	assert.Equal(t, l.Identity, identity)
+	assert.Equal(t, l.Identity, o.Identity)
+	assert.DeepEqual(t, *l.Origin, o)
 
 	// Writes went to the container layer; removing the linked layer removes
 	// the link only.
@@ -121,7 +126,7 @@ func TestCreateFromExternalDiffRefuses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := newExtraTestDriver(t)
 			root, rel := tc.setup(t, t.TempDir())
-			_, err := d.CreateFromExternalDiff("base", "", root, rel)
+			_, err := d.CreateFromExternalDiff("base", "", root, rel, origin.Layer{})
 			assert.Check(t, is.ErrorContains(err, tc.want))
 			assert.Check(t, !d.Exists("base"))
 		})
@@ -164,21 +169,21 @@ func TestGetRefusesAChangedExternalDiff(t *testing.T) {
 				assert.NilError(t, os.Rename(diff, diff+".old"))
 				assert.NilError(t, os.Mkdir(diff, 0o755))
 			},
-			want: "changed it after the pull",
+			want: "was replaced in the store since the pull",
 		},
 		{
 			name: "diff removed",
 			change: func(t *testing.T, layerDir string) {
 				assert.NilError(t, os.RemoveAll(filepath.Join(layerDir, "diff")))
 			},
-			want: "no such file",
+			want: "has vanished from the store",
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			d := newExtraTestDriver(t)
 			root, rel := testStore(t, map[string]string{"file": "x"})
-			_, err := d.CreateFromExternalDiff("base", "", root, rel)
+			_, err := d.CreateFromExternalDiff("base", "", root, rel, origin.Layer{})
 			assert.NilError(t, err)
 			assert.NilError(t, d.CreateReadWrite("rw", "base", nil))
 
@@ -207,7 +212,7 @@ func TestGetMountsWhatItChecked(t *testing.T) {
 	host := t.TempDir()
 	assert.NilError(t, os.Mkdir(filepath.Join(host, "diff"), 0o755))
 	assert.NilError(t, os.WriteFile(filepath.Join(host, "diff", "whoami"), []byte("host"), 0o644))
-	_, err := d.CreateFromExternalDiff("base", "", root, rel)
+	_, err := d.CreateFromExternalDiff("base", "", root, rel, origin.Layer{})
 	assert.NilError(t, err)
 	assert.NilError(t, d.CreateReadWrite("rw", "base", nil))
 
@@ -296,7 +301,7 @@ func BenchmarkMountHookTenUnlinkedLayers(b *testing.B) {
 				if err := os.MkdirAll(filepath.Join(root, "l"), 0o755); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := d.CreateFromExternalDiff("linked", "", root, "l"); err != nil {
+				if _, err := d.CreateFromExternalDiff("linked", "", root, "l", origin.Layer{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -326,7 +331,7 @@ func BenchmarkMountHookTenUnlinkedLayers(b *testing.B) {
 func TestGetLinkedLowerInALongChain(t *testing.T) {
 	d := newExtraTestDriver(t)
 	root, rel := testStore(t, map[string]string{"base.txt": "from the store"})
-	_, err := d.CreateFromExternalDiff("layer0", "", root, rel)
+	_, err := d.CreateFromExternalDiff("layer0", "", root, rel, origin.Layer{})
 	assert.NilError(t, err)
 	parent := "layer0"
 	for i := 1; i < 100; i++ {
@@ -351,7 +356,7 @@ func TestGetLinkedLowerInALongChain(t *testing.T) {
 func TestLinkIndexFailsClosed(t *testing.T) {
 	d := newExtraTestDriver(t)
 	root, rel := testStore(t, map[string]string{"file": "x"})
-	_, err := d.CreateFromExternalDiff("base", "", root, rel)
+	_, err := d.CreateFromExternalDiff("base", "", root, rel, origin.Layer{})
 	assert.NilError(t, err)
 	assert.NilError(t, d.CreateReadWrite("rw", "base", nil))
 	entries, err := os.ReadDir(filepath.Join(d.home, extraLinksDir))
@@ -388,7 +393,7 @@ func TestCreateFromExternalDiffLaysOutAsCreate(t *testing.T) {
 	for _, tc := range []struct{ name, parent string }{{"base", ""}, {"child", "parent"}} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.NilError(t, d.Create("created-"+tc.name, tc.parent, nil))
-			_, err := d.CreateFromExternalDiff("linked-"+tc.name, tc.parent, root, rel)
+			_, err := d.CreateFromExternalDiff("linked-"+tc.name, tc.parent, root, rel, origin.Layer{})
 			assert.NilError(t, err)
 			want, got := layout(t, d.dir("created-"+tc.name)), layout(t, d.dir("linked-"+tc.name))
 			assert.Equal(t, got[diffDirName], "symlink")
