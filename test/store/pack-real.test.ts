@@ -5,7 +5,8 @@
  * device numbers, contents, symlink targets, every xattr, which names share an inode), and the
  * patched engine must pull every image from it. Needs root, loop devices, the patched dockerd
  * (STORE_TEST_DOCKERD, default /tmp/helpers-dist/v28/dockerd), the docker CLI, /bin/busybox and
- * each format's mkfs; prints SKIPPED otherwise.
+ * each format's mkfs; prints SKIPPED otherwise. Last, the engine mounts a packed erofs file itself
+ * ("device": FILE, "type": "erofs"): through a loop device of its own, read-only, gone at shutdown.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,7 +17,8 @@ import { sha256File } from '../../src/digest.ts';
 import { buildImageArchive, type BuiltImage } from '../../src/e2e/build-image.ts';
 import { startDaemon } from '../../src/e2e/daemon.ts';
 import { findDockerCli } from '../../src/e2e/docker.ts';
-import { daemonConfigFor } from '../../src/e2e/engine-line.ts';
+import { daemonConfigFor, withLineConfig } from '../../src/e2e/engine-line.ts';
+import { mountAt } from '../../src/e2e/mounts.ts';
 import { testImageSpec } from '../../src/e2e/image-spec.ts';
 import { diffEntries, scanTree, type TreeEntry } from '../../src/e2e/tree-checksum.ts';
 import { deepCheck } from '../../src/store/deep.ts';
@@ -144,5 +146,45 @@ for (const format of PACK_FORMATS) {
     await roundTrip(ctx, format);
   });
 }
+
+/** The loop devices whose backing file is image (losetup -j). */
+function loopsOf(image: string): string[] {
+  return execFileSync('losetup', ['-n', '-O', 'NAME', '-j', image], { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+Pack('the engine mounts a packed erofs file through its own loop device: pull, run, and shutdown detaches it', async (ctx) => {
+  if (skip) return console.log(`SKIPPED engine mounts an image: ${skip}`);
+  if (!onPath('mkfs.erofs')) return console.log('SKIPPED engine mounts an image: no mkfs.erofs (apt-get install erofs-utils)');
+  const image = join(ctx.work, 'engine.erofs');
+  const r = await runCli(['store', 'pack', '--format', 'erofs', '--out', image, ctx.store], ROOT, process.env);
+  assert.is(r.code, 0, r.stderr);
+  const path = join(ctx.work, 'extra');
+  const line = await daemonConfigFor(DOCKERD);
+  const daemon = await startDaemon({
+    name: 'pack-image-user', binary: DOCKERD, dir: join(ctx.work, 'd2'), dataRoot: join(ctx.work, 'local'),
+    config: withLineConfig(line.config, { 'extra-storage': { path, device: image, type: 'erofs' } }),
+    dockerCli: await findDockerCli(), logDir: join(ctx.work, 'logs2'),
+  });
+  try {
+    const mounted = await mountAt(path);
+    const loops = loopsOf(image);
+    assert.equal(loops.length, 1, `one loop device backed by ${image}`);
+    assert.is(mounted?.source, loops[0]);
+    assert.is(mounted?.fsType, 'erofs');
+    for (const o of ['ro', 'nodev', 'nosuid']) assert.ok(mounted?.options.includes(o), `${o} in ${mounted?.options}`);
+    const dev = loops[0]!.replace('/dev/', '');
+    assert.is((await readFile(`/sys/block/${dev}/ro`, 'utf8')).trim(), '1', 'the loop device is read-only');
+    assert.is((await readFile(`/sys/block/${dev}/loop/autoclear`, 'utf8')).trim(), '1');
+    const ref = `${ctx.image!.ref}-extra`;
+    await daemon.docker.call(['pull', '--quiet', ref], { timeoutMs: 120_000 });
+    const out = await daemon.docker.call(['run', '--rm', '--network', 'none', ref, 'sh', '-c', 'cat /data/keep.txt; ls /data/opaque; ls /data/gone.txt 2>&1 || true'], { timeoutMs: 120_000 });
+    assert.is(out.stdout, 'kept from layer 1\nupper.txt\nls: /data/gone.txt: No such file or directory');
+  } finally {
+    await daemon.stop();
+  }
+  assert.is(await mountAt(path), undefined, 'dockerd unmounts the store it mounted');
+  for (let i = 0; i < 20 && loopsOf(image).length; i++) await new Promise((res) => setTimeout(res, 250));
+  assert.equal(loopsOf(image), [], 'the loop device is gone (autoclear)');
+});
 
 Pack.run();
