@@ -25,21 +25,13 @@ import { deepCheck } from '../../src/store/deep.ts';
 import { fsStoreView } from '../../src/store/fs-view.ts';
 import { PACK_FORMATS, PACK_TOOLS, type PackFormat } from '../../src/store/pack.ts';
 import { readStore } from '../../src/store/read.ts';
-import { removeDir, tempDir } from '../helpers.ts';
+import { onPath, removeDir, tempDir } from '../helpers.ts';
 import { runCli } from '../dockerd/fixtures.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const DOCKERD = process.env.STORE_TEST_DOCKERD ?? '/tmp/helpers-dist/v28/dockerd';
 const BUSYBOX = '/bin/busybox';
 const exists = (p: string) => access(p).then(() => true, () => false);
-const onPath = (tool: string) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function whyNot(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'not root (dockerd and mount need it)';

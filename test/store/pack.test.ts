@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ext4Geometry, ext4SizeFrom, mkfsCall, tempImagePath } from '../../src/store/pack.ts';
 import { storeUsage } from '../../src/store/pack-image.ts';
 import { runCli, type CliResult } from '../dockerd/fixtures.ts';
-import { removeDir, tempDir } from '../helpers.ts';
+import { onPath, removeDir, tempDir } from '../helpers.ts';
 import { makeStore, type Fixture } from './fixture.ts';
 
 const Plan = suite('store/pack: the plan');
@@ -59,15 +59,6 @@ Cli.after(async (ctx) => {
   await removeDir(ctx.out);
 });
 
-const hasTool = (tool: string) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 Cli('usage mistakes: exit 2, one line saying what to do, nothing written', async ({ fx, out }) => {
   const file = join(out, 'x.erofs');
   const cases: [string[], RegExp][] = [
@@ -113,7 +104,7 @@ Cli('a store that fails store check is refused (exit 1, each problem under it), 
 });
 
 Cli('--force replaces FILE with the image; the closing line gives both sizes', async ({ fx, out }) => {
-  if (!hasTool('mkfs.erofs')) return console.log('SKIPPED pack --force: no mkfs.erofs (apt-get install erofs-utils)');
+  if (!onPath('mkfs.erofs')) return console.log('SKIPPED pack --force: no mkfs.erofs (apt-get install erofs-utils)');
   const file = join(out, 'forced.erofs');
   await writeFile(file, 'old');
   const r = await cli(['--format', 'erofs', '--out', file, '--force', fx.root]);
