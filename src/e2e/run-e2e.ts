@@ -21,6 +21,7 @@ import { newTestPackages, runGoTests, vetGoPackages } from './go-tests.ts';
 import { testImageSpec } from './image-spec.ts';
 import { parseMountInfo, unmountAll } from './mounts.ts';
 import { runDevicePhase } from './phase-device.ts';
+import { runImagePhase } from './phase-image.ts';
 import { runCrashPhase } from './phase-crash.ts';
 import { runGenerationsPhase } from './phase-generations.ts';
 import { runImageStorePhase } from './phase-image-store.ts';
@@ -126,6 +127,8 @@ async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
   await runAttacks({ ctx, spec, image, store, busybox: options.busybox });
   ensureRunning(ctx.signal);
   await runDevicePhase(ctx, spec, image, store);
+  ensureRunning(ctx.signal);
+  await runImagePhase(ctx, spec, image, store);
   await unmountAll(store.mountPoint);
   const after = await sha256File(store.imageFile);
   ctx.results.check('store: the filesystem image is byte-identical after everything (sha256 of the device)', after === store.blockDigest,
