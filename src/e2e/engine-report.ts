@@ -39,7 +39,7 @@ export function moved(before: Series, after: Series): Series {
   return out;
 }
 
-/** What the mounted phase's pulls did, in the terms of the counters. */
+/** What a daemon's extra pulls did, in the terms of the counters. */
 export interface PullsDone {
   /** NAME:TAG-extra pulls served from the store. */
   storeOk: number;
@@ -52,11 +52,15 @@ export interface PullsDone {
   assistedFailed: number;
   /** Pulls with the store unmounted. */
   unavailable: number;
+  /** Registry-assisted pulls that worked, and the layers they downloaded or found present. */
+  assistedOk?: number;
+  downloaded?: number;
+  assistedPresent?: number;
 }
 
 /** The counters that must have moved, and by how much; every other must not have. */
 export function expectedMoves(done: PullsDone): Series {
-  const p = `${METRICS_PREFIX}`;
+  const p = METRICS_PREFIX;
   const all: [string, Record<string, string>, number][] = [
     [`${p}pulls_total`, { mode: 'store', outcome: 'ok' }, done.storeOk],
     [`${p}pulls_total`, { mode: 'store', outcome: 'unavailable' }, done.unavailable],
@@ -65,6 +69,9 @@ export function expectedMoves(done: PullsDone): Series {
     [`${p}layers_total`, { mode: 'store', source: 'present' }, done.present],
     [`${p}bytes_not_downloaded_total`, { mode: 'store' }, done.linkedBytes],
     [`${p}store_errors_total`, { kind: 'unavailable' }, done.unavailable],
+    [`${p}pulls_total`, { mode: 'registry-assisted', outcome: 'ok' }, done.assistedOk ?? 0],
+    [`${p}layers_total`, { mode: 'registry-assisted', source: 'downloaded' }, done.downloaded ?? 0],
+    [`${p}layers_total`, { mode: 'registry-assisted', source: 'present' }, done.assistedPresent ?? 0],
   ];
   return new Map(all.filter(([, , n]) => n !== 0).map(([name, labels, n]) => [seriesKey(name, labels), n]));
 }

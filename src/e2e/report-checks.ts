@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { errorText, type E2eContext } from './context.ts';
+import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
 import { layerDir } from './data-root.ts';
 import type { DockerClient } from './docker.ts';
 import { compareMoves, driverRows, expectedMoves, moved, parseMetrics, type PullsDone, type Series } from './engine-report.ts';
@@ -143,4 +143,30 @@ export async function checkEngineReports(ctx: E2eContext, t: ReportTarget, done:
     await mount(t.store.device, t.store.mountPoint, READ_ONLY, ctx.signal);
   }
   return checkMetrics(ctx, t.label, t.metricsAddress, t.before, { ...done, linkedBytes, unavailable: 1 });
+}
+
+/**
+ * On a loopback registry: `docker pull REF-extra` of an image the store lacks is registry-assisted
+ * and downloads every layer; the same pull again finds them all present. The counters say exactly so.
+ */
+export async function checkAssistedCounters(ctx: E2eContext, storeRoot: string, ref: string, layers: number): Promise<void> {
+  const label = 'registry-assisted pull';
+  const name = `${label}: docker pull ${ref}-extra (not in the store) twice moves the counters by 2 ok pulls, ${layers} layers downloaded, ${layers} present`;
+  const metricsAddress = await freeMetricsAddress();
+  let daemon;
+  try {
+    daemon = await startPrivateDaemon(ctx, 'assisted-metrics', { 'extra-storage': { path: storeRoot }, 'metrics-addr': metricsAddress });
+    const before = await readMetrics(metricsAddress, ctx.signal);
+    const pulls = [];
+    for (let k = 0; k < 2; k++) pulls.push(await daemon.docker.call(['pull', `${ref}-extra`], { reject: false, timeoutMs: 120_000, signal: ctx.signal }));
+    const after = await readMetrics(metricsAddress, ctx.signal);
+    const problems = pulls.filter((p) => p.exitCode !== 0).map((p) => `pull exit ${p.exitCode}: ${p.stderr.trim().slice(0, 200)}`);
+    const want = expectedMoves({ storeOk: 0, linked: 0, present: 0, linkedBytes: 0, assistedFailed: 0, unavailable: 0, assistedOk: 2, downloaded: layers, assistedPresent: layers });
+    problems.push(...compareMoves(want, moved(before.series, after.series)));
+    ctx.results.check(name, problems.length === 0, problems.join('; '));
+  } catch (error) {
+    ctx.results.fail(name, errorText(error));
+  } finally {
+    await daemon?.release();
+  }
 }
