@@ -112,7 +112,7 @@ async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
   ctx.results.note(`image ${image.ref} sha256:${image.imageId.slice(0, 12)}, ${image.diffIds.length} layers of ${image.layerSizes.join(', ')} bytes`);
   const store = await prepareStore(ctx, spec, image);
   ensureRunning(ctx.signal);
-  await runMountedPhase(ctx, spec, image, store);
+  const metrics = await runMountedPhase(ctx, spec, image, store);
   ensureRunning(ctx.signal);
   await runImageStorePhase(ctx, store);
   ensureRunning(ctx.signal);
@@ -133,6 +133,7 @@ async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
   const after = await sha256File(store.imageFile);
   ctx.results.check('store: the filesystem image is byte-identical after everything (sha256 of the device)', after === store.blockDigest,
     `${store.blockDigest.slice(0, 16)} → ${after.slice(0, 16)}`);
+  if (metrics) ctx.results.note(`the extra-storage metrics of the mounted phase's daemon after its pulls (curl http://METRICS-ADDR/metrics | grep extra_storage):\n${metrics.join('\n')}`);
 }
 
 /** Never rm -rf through a mount that is still there: that would delete a store's contents. */
