@@ -19,6 +19,16 @@ export async function writeFiles(root: string, files: Record<string, string | Bu
   }
 }
 
+/** Whether a program is on PATH, for a suite's skip reason. */
+export function onPath(tool: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Run git synchronously in a fixture repository, with a fixed identity and dates for determinism. */
 export function gitSync(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {

@@ -1,5 +1,5 @@
 /**
- * store VERB: the store's life cycle. Dispatches to one file per verb (store-check.ts, store-ls.ts),
+ * store VERB: the store's life cycle. Dispatches to one file per verb (store-check.ts, store-ls.ts, …),
  * loaded on use; `store --help` lists the verbs, `store VERB --help` tells the rest.
  */
 import { UsageError } from '../errors.ts';
@@ -14,6 +14,7 @@ export const verbs: Record<string, { load: Load; summary: string }> = {
   check: { load: () => import('./store-check.ts'), summary: "check a store with the engine's own rules, every problem with its path (--deep re-hashes layers)" },
   ls: { load: () => import('./store-ls.ts'), summary: 'list the images of a store: tags, pull names, sizes, shared layers' },
   publish: { load: () => import('./store-publish.ts'), summary: 'publish a store as a new generation under an export and switch its current link atomically' },
+  pack: { load: () => import('./store-pack.ts'), summary: 'pack a store into a read-only erofs, ext4 or squashfs image the engine mounts itself' },
 };
 
 function help(): string {

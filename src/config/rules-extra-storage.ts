@@ -42,16 +42,37 @@ const deviceRule: Rule = ({ config }) => {
     out.push(issue('/extra-storage/options', 'extra-storage-options', 'options are mount options: they need "device" and "type" (a store that is already mounted needs none)', 'error', 'key'));
   }
   if (device === undefined || type === undefined) return out;
-  // A disk filesystem is mounted from a block device or, through mount's loop set-up, an image file.
+  // A disk filesystem is mounted from a block device or an image file, which dockerd attaches to a loop device itself.
   if (BLOCK_TYPES.has(type) && !device.startsWith('/')) {
     out.push(issue('/extra-storage/device', 'extra-storage-device', `type ${type} is mounted from a block device (/dev/...) or an image file (an absolute path), got ${JSON.stringify(device)}`));
   }
+  if (BLOCK_TYPES.has(type)) out.push(...imageRules(device, type, typeof es.options === 'string' ? es.options : ''));
   // host:/export, where host may be a bracketed IPv6 address as mount.nfs takes it.
   if (NFS_TYPES.has(type) && !/^(?:\[[0-9A-Fa-f:.%\w]+\]|[^\s:/\[][^\s:]*):\/\S*$/.test(device)) {
     out.push(issue('/extra-storage/device', 'extra-storage-device', `an ${type} device is host:/export (e.g. nfs.example:/exports/docker), got ${JSON.stringify(device)}`));
   }
   return out;
 };
+
+/** What a file name says the image is: `store pack`'s formats and their usual suffixes. */
+const IMAGE_SUFFIXES: Record<string, string> = { erofs: 'erofs', ext4: 'ext4', squashfs: 'squashfs', sqfs: 'squashfs', sfs: 'squashfs' };
+
+/**
+ * An image file as device: dockerd attaches it to a loop device itself and mounts that with mount(2),
+ * which knows no "loop" option (the filesystem refuses it, and the store stays unmounted); and a name
+ * that says another format than type is most likely a mix-up the mount would refuse.
+ */
+function imageRules(device: string, type: string, options: string): RuleIssue[] {
+  const out: RuleIssue[] = [];
+  if (options.split(',').some((o) => /^loop(?:=|$)/.test(o.trim()))) {
+    out.push(issue('/extra-storage/options', 'extra-storage-options', `remove "loop" from options: dockerd attaches a ${type} image file to a loop device itself, and mount(2) does not know the option`));
+  }
+  const named = IMAGE_SUFFIXES[/\.([a-z0-9]+)$/i.exec(device)?.[1]?.toLowerCase() ?? ''];
+  if (named !== undefined && named !== type) {
+    out.push(issue('/extra-storage/type', 'extra-storage-device', `device ${device} is named as a ${named} image but type is ${type}; set "type": "${named}" if it is one (npm run store -- pack --format ${named} makes it)`, 'warning'));
+  }
+  return out;
+}
 
 /** The store holds graphdriver (overlay2) layers, which the containerd image store cannot use. */
 const snapshotterRule: Rule = ({ config }) => {

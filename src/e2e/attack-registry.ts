@@ -28,6 +28,7 @@ import { getManifest, mountBlob, putManifest, uploadBlob } from './registry-api.
 import { manifestRequests } from './registry-api.ts';
 import { attackerConfig, configDescriptor, craftedManifest, parseSchema2Manifest, victimFile, victimImageSpec, victimText, type Descriptor } from './registry-craft.ts';
 import { copyStore } from './store-craft.ts';
+import { checkAssistedCounters } from './report-checks.ts';
 import { orIfMissing } from '../errors.ts';
 
 interface Victim {
@@ -129,6 +130,7 @@ export async function runRegistryMapping(env: AttackEnv): Promise<void> {
   const stopRegistry = ctx.teardown.defer('stop docker-registry', () => registry.stop());
   try {
     const victim = await publishVictim(env, registry.address);
+    await checkAssistedCounters(ctx, env.store.mountPoint, victim.ref, victim.layers.length);
     const attacker = await publishAttacker(env, registry.address, victim);
     ctx.results.note(`attack 5: ${victim.ref} pushed (${victim.layers.length} layers); ${attacker} lists its blobs with the store image's diffIDs`);
     for (const verify of [undefined, 'trusted'] as const) await attackThenVictim(env, attacker, victim, verify, registryLog);

@@ -2,7 +2,7 @@
  * The main scenario, on a store the e2e mounted read-only itself: pull from it with the default
  * `"verify": "content"` (each layer hashed on first link), run, save, NAME:extra, the ordinary
  * `7extra` tag, a name the store lacks, the same pull with `"verify": "trusted"` for its time, restart,
- * rmi, and the store left unchanged.
+ * rmi, and the store left unchanged; and what the engine reports of it all (docker info, inspect, metrics).
  */
 import type { BuiltImage } from './build-image.ts';
 import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
@@ -12,6 +12,8 @@ import { imageIds, inspectImageId, type DockerClient } from './docker.ts';
 import type { ImageSpec } from './image-spec.ts';
 import { mount, mountAt, unmountAll } from './mounts.ts';
 import { pullFromStore } from './pull-checks.ts';
+import { featureLines } from './engine-report.ts';
+import { checkEngineReports, freeMetricsAddress, readMetrics } from './report-checks.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkSave } from './save-check.ts';
@@ -21,13 +23,15 @@ import { orIfMissing } from '../errors.ts';
 
 const LABEL = 'mounted store';
 
-export async function runMountedPhase(ctx: E2eContext, spec: ImageSpec, image: BuiltImage, store: PreparedStore): Promise<void> {
+/** Returns the daemon's metrics text (the feature's lines) after the phase's pulls, for the e2e's closing lines. */
+export async function runMountedPhase(ctx: E2eContext, spec: ImageSpec, image: BuiltImage, store: PreparedStore): Promise<string[] | undefined> {
   // No "verify": the engine's default, content, is what this phase proves.
   const config = { 'extra-storage': { path: store.mountPoint } };
   const dataRoot = join(ctx.work, 'local');
+  const metricsAddress = await freeMetricsAddress();
   let daemon;
   try {
-    daemon = await startPrivateDaemon(ctx, 'extra', config, dataRoot);
+    daemon = await startPrivateDaemon(ctx, 'extra', { ...config, 'metrics-addr': metricsAddress }, dataRoot);
     ctx.results.pass(`${LABEL}: patched dockerd starts with extra-storage ${JSON.stringify(config['extra-storage'])}`);
   } catch (error) {
     ctx.results.fail(`${LABEL}: patched dockerd starts with extra-storage`, errorText(error));
@@ -35,13 +39,20 @@ export async function runMountedPhase(ctx: E2eContext, spec: ImageSpec, image: B
   }
   const log = await readFile(daemon.logFile, 'utf8').catch(orIfMissing('')); // no log: the check fails, saying so
   ctx.results.check(`${LABEL}: start-up log names the store in use`, log.includes(store.mountPoint), `no line of ${daemon.logFile} mentions ${store.mountPoint}`);
+  const before = await readMetrics(metricsAddress, ctx.signal).catch(() => ({ text: '', series: new Map<string, number>() }));
   const target = { docker: daemon.docker, dataRoot, storeRoot: store.mountPoint, label: LABEL, verify: 'content' as const };
-  if (await pullFromStore(ctx, target, image)) {
+  const pulled = await pullFromStore(ctx, target, image);
+  if (pulled) {
     await checkContainerFiles(ctx, daemon.docker, spec, `${image.ref}-extra`, `${LABEL}: run`, true);
     await checkSave(ctx, daemon.docker, image, `${image.ref}-extra`, LABEL);
   }
   await checkLatestAlias(ctx, daemon.docker, spec, image);
   await checkOrdinaryPulls(ctx, daemon.docker, spec);
+  // The pulls above: NAME:TAG-extra links every layer, NAME:extra finds them all, the name the store lacks fails at the registry.
+  const n = image.chainIds.length;
+  const reportStore = { mountPoint: store.mountPoint, device: store.device, type: 'ext4', tags: [image.ref, `${spec.repo}:latest`] };
+  const metrics = await checkEngineReports(ctx, { docker: daemon.docker, label: LABEL, metricsAddress, before: before.series, store: reportStore, ref: `${image.ref}-extra`, chainIds: image.chainIds },
+    { storeOk: pulled ? 2 : 1, linked: pulled ? n : 0, present: pulled ? n : 0, assistedFailed: 1 });
   await daemon.release();
   await measureTrustedPull(ctx, image, store);
 
@@ -64,6 +75,7 @@ export async function runMountedPhase(ctx: E2eContext, spec: ImageSpec, image: B
   const after = await fingerprintTree(store.mountPoint);
   ctx.results.check(`${LABEL}: store tree checksum unchanged (content, names, modes, links)`, after.digest === store.treeDigest,
     `${store.treeDigest.slice(0, 16)} → ${after.digest.slice(0, 16)}: ${diffEntries(store.entries, after.entries).join(', ')}`);
+  return metrics ? featureLines(metrics.text) : undefined;
 }
 
 async function checkLatestAlias(ctx: E2eContext, docker: DockerClient, spec: ImageSpec, image: BuiltImage): Promise<void> {

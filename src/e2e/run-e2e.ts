@@ -21,6 +21,7 @@ import { newTestPackages, runGoTests, vetGoPackages } from './go-tests.ts';
 import { testImageSpec } from './image-spec.ts';
 import { parseMountInfo, unmountAll } from './mounts.ts';
 import { runDevicePhase } from './phase-device.ts';
+import { runImagePhase } from './phase-image.ts';
 import { runCrashPhase } from './phase-crash.ts';
 import { runGenerationsPhase } from './phase-generations.ts';
 import { runImageStorePhase } from './phase-image-store.ts';
@@ -111,7 +112,7 @@ async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
   ctx.results.note(`image ${image.ref} sha256:${image.imageId.slice(0, 12)}, ${image.diffIds.length} layers of ${image.layerSizes.join(', ')} bytes`);
   const store = await prepareStore(ctx, spec, image);
   ensureRunning(ctx.signal);
-  await runMountedPhase(ctx, spec, image, store);
+  const metrics = await runMountedPhase(ctx, spec, image, store);
   ensureRunning(ctx.signal);
   await runImageStorePhase(ctx, store);
   ensureRunning(ctx.signal);
@@ -126,10 +127,13 @@ async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
   await runAttacks({ ctx, spec, image, store, busybox: options.busybox });
   ensureRunning(ctx.signal);
   await runDevicePhase(ctx, spec, image, store);
+  ensureRunning(ctx.signal);
+  await runImagePhase(ctx, spec, image, store);
   await unmountAll(store.mountPoint);
   const after = await sha256File(store.imageFile);
   ctx.results.check('store: the filesystem image is byte-identical after everything (sha256 of the device)', after === store.blockDigest,
     `${store.blockDigest.slice(0, 16)} → ${after.slice(0, 16)}`);
+  if (metrics) ctx.results.note(`the extra-storage metrics of the mounted phase's daemon after its pulls (curl http://METRICS-ADDR/metrics | grep extra_storage):\n${metrics.join('\n')}`);
 }
 
 /** Never rm -rf through a mount that is still there: that would delete a store's contents. */

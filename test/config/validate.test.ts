@@ -160,6 +160,19 @@ V('extra-storage device and type go together, in the form mount expects', () => 
   assert.equal(es({ options: 'ro' }), ['extra-storage-options']);
 });
 
+V('an image file as device: dockerd attaches the loop device, so no "loop" option; its name should match type', () => {
+  const es = (v: object) => validateDaemonConfig(JSON.stringify({ 'extra-storage': { path: '/x', ...v } }), { schema: SCHEMAS.v28 }).map((f) => [f.pointer, f.rule, f.severity]);
+  for (const [file, type] of [['/srv/store.erofs', 'erofs'], ['/srv/store.ext4', 'ext4'], ['/srv/store.sqfs', 'squashfs'], ['/srv/store.img', 'erofs']]) {
+    assert.equal(es({ device: file, type }), [], `${file} as ${type}`);
+  }
+  assert.equal(es({ device: '/srv/store.erofs', type: 'erofs', options: 'loop' }), [['/extra-storage/options', 'extra-storage-options', 'error']]);
+  assert.equal(es({ device: '/srv/store.ext4', type: 'ext4', options: 'ro, loop=/dev/loop3' }), [['/extra-storage/options', 'extra-storage-options', 'error']]);
+  assert.equal(es({ device: '/srv/store.erofs', type: 'erofs', options: 'looping' }), []);
+  assert.equal(es({ device: '/srv/store.erofs', type: 'squashfs' }), [['/extra-storage/type', 'extra-storage-device', 'warning']]);
+  assert.equal(es({ device: '/srv/store.SQUASHFS', type: 'ext4' }), [['/extra-storage/type', 'extra-storage-device', 'warning']]);
+  assert.equal(es({ device: 'nfs.example:/exports/store.erofs', type: 'nfs', options: 'loop' }), [], 'nfs options are not ours to judge');
+});
+
 V('a storage-driver the engine removed is refused, overlay2 is fine', () => {
   const rules = (driver: string) => validateDaemonConfig(JSON.stringify({ 'storage-driver': driver }), { schema: SCHEMAS.v28 }).map((f) => f.rule);
   for (const removed of ['overlay', 'aufs', 'devicemapper']) assert.equal(rules(removed), ['storage-driver'], removed);

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { gitSync, makeRepo } from '../helpers.ts';
+import { gitSync, makeRepo, onPath } from '../helpers.ts';
 
 /** Prints --extra-storage in --help only when the "patch" (daemon/extrastorage.go) is in the tree. */
 const MAKE_SH = `#!/bin/sh
@@ -134,16 +134,8 @@ export async function makeToyPackaging(branch = '28.x'): Promise<string> {
 
 /** Why a suite that runs rpmbuild in the sandbox cannot run here, or undefined when it can. */
 export function nativeSkipReason(): string | undefined {
-  const has = (tool: string) => {
-    try {
-      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  for (const tool of ['rpmbuild', 'rpm2archive', 'unshare']) if (!has(tool)) return `${tool} is not installed (apt-get install rpm rpm2cpio util-linux)`;
-  if (!has('go')) return 'go is not on PATH (the native flow checks its version against the tree)';
+  for (const tool of ['rpmbuild', 'rpm2archive', 'unshare']) if (!onPath(tool)) return `${tool} is not installed (apt-get install rpm rpm2cpio util-linux)`;
+  if (!onPath('go')) return 'go is not on PATH (the native flow checks its version against the tree)';
   if (process.getuid?.() !== 0) return 'not root (the sandbox needs a private mount namespace)';
   return undefined;
 }

@@ -23,7 +23,11 @@ const (
 // read-only dockerd data-root (overlay2) whose layers are linked, never
 // copied, when an image is pulled as NAME:TAG-extra.
 type ExtraStorageConfig struct {
-	Path    string `json:"path,omitempty"`
+	Path string `json:"path,omitempty"`
+	// Device is mounted at Path when set: a block device, a network
+	// filesystem's source, or a regular file holding a filesystem image
+	// (erofs, ext4, squashfs; `store pack` makes one), which the daemon
+	// attaches to a loop device of its own, read-only.
 	Device  string `json:"device,omitempty"`
 	Type    string `json:"type,omitempty"`
 	Options string `json:"options,omitempty"`

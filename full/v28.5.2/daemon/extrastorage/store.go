@@ -159,14 +159,19 @@ func (s *Store) openRoot() (_ *storeRoot, retErr error) {
 // kernel cannot be cancelled: it finishes (and frees its slot) in its own
 // goroutine, and the pull fails with a TimeoutError meanwhile.
 func (s *Store) withStore(ctx context.Context, read func(*storeRoot) error) error {
-	deadline := time.NewTimer(s.readTimeout)
+	return s.withStoreWithin(ctx, s.readTimeout, read)
+}
+
+// withStoreWithin is withStore giving up after limit.
+func (s *Store) withStoreWithin(ctx context.Context, limit time.Duration, read func(*storeRoot) error) error {
+	deadline := time.NewTimer(limit)
 	defer deadline.Stop()
 	select {
 	case s.lookups <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-deadline.C:
-		return &TimeoutError{Path: s.path, After: s.readTimeout, Busy: true}
+		return &TimeoutError{Path: s.path, After: limit, Busy: true}
 	}
 	done := make(chan error, 1)
 	go func() {
@@ -185,7 +190,7 @@ func (s *Store) withStore(ctx context.Context, read func(*storeRoot) error) erro
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-deadline.C:
-		return &TimeoutError{Path: s.path, After: s.readTimeout}
+		return &TimeoutError{Path: s.path, After: limit}
 	}
 }
 

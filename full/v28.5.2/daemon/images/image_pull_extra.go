@@ -24,7 +24,9 @@ import (
 // the image is resolved in the store, every layer validated before any is
 // linked, then linked (zero copy; hashed first with "verify": "content")
 // and the image tagged base and extraRef.
-func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.NamedTagged, extraRef reference.Named, platform *ocispec.Platform, metaHeaders map[string][]string, authConfig *registry.AuthConfig, outStream io.Writer) error {
+func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.NamedTagged, extraRef reference.Named, platform *ocispec.Platform, metaHeaders map[string][]string, authConfig *registry.AuthConfig, outStream io.Writer) (retErr error) {
+	ctx, tally := startExtraPull(ctx)
+	defer func() { tally.record(extraStorageMetrics, retErr) }()
 	po := streamformatter.NewJSONProgressOutput(outStream, false)
 	store := i.extraStorage
 	progress.Messagef(po, "", "%s: resolving in extra storage %s", reference.FamiliarString(base), store.Path())
@@ -114,6 +116,7 @@ func (i *ImageService) linkExtraLayers(ctx context.Context, layers []extrastorag
 			linked++
 			progress.Update(po, short, "Linked from extra storage")
 		}
+		extraPullOf(ctx).layer(existed, src.Size)
 		refs = append(refs, l)
 		parent = src.ChainID
 	}

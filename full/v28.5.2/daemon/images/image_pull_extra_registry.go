@@ -44,6 +44,7 @@ type registryImage struct {
 // diffID was never proven by a download, so it is told to that one pull only
 // and never recorded.
 func (i *ImageService) pullAssistedByRegistry(ctx context.Context, base reference.NamedTagged, extraRef reference.Named, platform *ocispec.Platform, metaHeaders map[string][]string, authConfig *registry.AuthConfig, outStream io.Writer) error {
+	extraPullOf(ctx).assisted()
 	po := streamformatter.NewJSONProgressOutput(outStream, false)
 	progress.Messagef(po, "", "%s: not in extra storage %s; asking the registry for its manifest", reference.FamiliarString(base), i.extraStorage.Path())
 	cfg := &dist.ImagePullConfig{Config: dist.Config{MetaHeaders: metaHeaders, AuthConfig: authConfig, RegistryService: i.registryService}}
@@ -78,9 +79,11 @@ func (i *ImageService) pullAssistedByRegistry(ctx context.Context, base referenc
 		}
 	}
 	progress.Messagef(po, "", "%d of %d layers linked from extra storage; downloading %d from the registry", len(avail), len(ri.blobs), len(ri.blobs)-len(avail))
+	fetched := i.countFetched(ctx, ri.config.RootFS.DiffIDs, len(avail))
 	if err := i.pullPinned(ctx, ri.pinned, platform, cfg, told, outStream); err != nil {
 		return err
 	}
+	fetched()
 	id, err := i.referenceStore.Get(ri.pinned)
 	if err != nil {
 		return err
