@@ -19,7 +19,7 @@ const commands: Record<string, { load: Load; summary: string }> = {
   'export-patches': { load: () => import('./export-patches.ts'), summary: 'turn a moby branch into patches/<base>/, full/<base>/ and manifest.json' },
   e2e: { load: () => import('./e2e.ts'), summary: 'the end-to-end proof of extra-storage pull on real daemons' },
   bench: { load: () => import('./bench.ts'), summary: 'time pulls from the store against a registry and a local image' },
-  store: { load: () => import('./store.ts'), summary: 'make, change, check and list an extra store (a dockerd data-root) through the engine and with its rules' },
+  store: { load: () => import('./store.ts'), summary: 'make, change, check, list, pack and publish an extra store (a dockerd data-root) through the engine and with its rules' },
   matrix: { load: () => import('./matrix.ts'), summary: 'plan, apply, build and check every final engine tag, one table at the end' },
   // Each store verb's file is a command too, as its name says: store-check is store check.
   ...Object.fromEntries(Object.entries(storeVerbs).map(([verb, v]) => [`store-${verb}`, { load: v.load, summary: `the same as store ${verb}` }])),
