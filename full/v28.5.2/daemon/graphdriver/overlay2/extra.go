@@ -315,6 +315,12 @@ func (d *Driver) openLinkedLowers(id string, lowers []byte, diffDir string) (_ [
 // (Get of a layer with no lowers): a linked one must still be the directory
 // that was linked. Layers that are not linked cost a map look-up.
 func (d *Driver) checkLinkedBase(id string) error {
+	return d.withLinkedDir(id, func(*os.File) error { return nil })
+}
+
+// withLinkedDir runs fn on a linked layer's data directory, opened and
+// checked (openLinkedChecked); a layer that is not linked is left alone.
+func (d *Driver) withLinkedDir(id string, fn func(dir *os.File) error) error {
 	x, err := d.links()
 	if err != nil {
 		return err
@@ -327,7 +333,8 @@ func (d *Driver) checkLinkedBase(id string) error {
 	if err != nil {
 		return err
 	}
-	return dir.Close()
+	defer dir.Close()
+	return fn(dir)
 }
 
 // climbToRoot returns enough "../" to climb from home to "/" both as
