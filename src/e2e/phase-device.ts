@@ -31,12 +31,25 @@ export async function runDevicePhase(ctx: E2eContext, spec: ImageSpec, image: Bu
   const mounted = await mountAt(path);
   ctx.results.check(`${LABEL}: dockerd mounts ${store.device} at the path read-only`, mounted?.source === store.device && mounted.options.includes('ro'),
     mounted ? `mounted ${mounted.source} (${mounted.options.join(',')})` : 'nothing mounted there');
-  const target = { docker: daemon.docker, dataRoot, storeRoot: path, label: LABEL };
-  if (await pullFromStore(ctx, target, image)) {
-    await checkContainerFiles(ctx, daemon.docker, spec, `${image.ref}-extra`, `${LABEL}: run`, false);
-  }
-  await daemon.docker.call(['rmi', image.ref, `${image.ref}-extra`], { reject: false });
-  await daemon.release();
+  await pullRunAndStop(ctx, { daemon, dataRoot, storeRoot: path, label: LABEL }, spec, image);
   const left = await mountAt(path);
   ctx.results.check(`${LABEL}: dockerd unmounts the store it mounted at shutdown`, left === undefined, `${path} is still mounted from ${left?.source}`);
+}
+
+/**
+ * The pull and run every mounted-store phase makes on its daemon: `NAME:TAG-extra` from the store,
+ * a container that sees every file, both tags removed, the daemon stopped.
+ */
+export async function pullRunAndStop(
+  ctx: E2eContext,
+  on: { daemon: Awaited<ReturnType<typeof startPrivateDaemon>>; dataRoot: string; storeRoot: string; label: string },
+  spec: ImageSpec,
+  image: BuiltImage,
+): Promise<void> {
+  const target = { docker: on.daemon.docker, dataRoot: on.dataRoot, storeRoot: on.storeRoot, label: on.label };
+  if (await pullFromStore(ctx, target, image)) {
+    await checkContainerFiles(ctx, on.daemon.docker, spec, `${image.ref}-extra`, `${on.label}: run`, false);
+  }
+  await on.daemon.docker.call(['rmi', image.ref, `${image.ref}-extra`], { reject: false });
+  await on.daemon.release();
 }

@@ -11,10 +11,9 @@ import { fsStoreView } from '../store/fs-view.ts';
 import { moveIntoPlace, storeUsage, writeImage } from '../store/pack-image.ts';
 import type { BuiltImage } from './build-image.ts';
 import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
-import { checkContainerFiles } from './container-run.ts';
 import type { ImageSpec } from './image-spec.ts';
 import { mount, mountAt, unmountAll } from './mounts.ts';
-import { pullFromStore } from './pull-checks.ts';
+import { pullRunAndStop } from './phase-device.ts';
 import { READ_ONLY, type PreparedStore } from './store.ts';
 
 const LABEL = 'packed store';
@@ -60,12 +59,7 @@ export async function runImagePhase(ctx: E2eContext, spec: ImageSpec, image: Bui
   ctx.results.check(`${LABEL}: dockerd mounts ${file} through a loop device of its own, read-only`,
     loops.length === 1 && mounted !== undefined && mounted.source === loops[0] && mounted.fsType === 'erofs' && ['ro', 'nodev', 'nosuid'].every((o) => mounted.options.includes(o)),
     `loop devices ${loops.join(', ') || 'none'}; mounted ${mounted ? `${mounted.source} ${mounted.fsType} (${mounted.options.join(',')})` : 'nothing'}`);
-  const target = { docker: daemon.docker, dataRoot, storeRoot: path, label: LABEL };
-  if (await pullFromStore(ctx, target, image)) {
-    await checkContainerFiles(ctx, daemon.docker, spec, `${image.ref}-extra`, `${LABEL}: run`, false);
-  }
-  await daemon.docker.call(['rmi', image.ref, `${image.ref}-extra`], { reject: false });
-  await daemon.release();
+  await pullRunAndStop(ctx, { daemon, dataRoot, storeRoot: path, label: LABEL }, spec, image);
   const left = await mountAt(path);
   let loopsLeft = await loopsOf(file);
   for (let i = 0; i < 20 && loopsLeft.length; i++) {
