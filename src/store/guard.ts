@@ -1,5 +1,5 @@
 /**
- * What `store add` and `store rm` refuse before touching anything: a DIR that a running dockerd uses
+ * What `store add` and `store rm` refuse (and `store publish`, the in-use part) before touching anything: a DIR that a running dockerd uses
  * as its data-root, a DIR they could not replace (read-only, or a mount point, which no rename can
  * move), and a non-empty DIR that is no store. A running dockerd is known by its lock: every dockerd
  * opens `network/files/local-kv.db` (a bolt database) at start and holds an exclusive flock on it
@@ -39,16 +39,23 @@ export async function guardStore(verb: string, dir: string): Promise<StoreState>
   }
   const parentSt = await stat(parent);
   if (parentSt.dev !== st.dev) throw new StoreRefusedError(verb, dir, 'mount-point', 'it is a mount point, which cannot be renamed; keep the store in a directory inside that filesystem');
-  // Two signs, either enough: a dockerd whose command line or config names DIR (in-use.ts, which
-  // publish asks too), and the lock every dockerd holds on its data-root, which also catches one
-  // this /proc cannot see (another PID namespace) or that reached DIR through another path.
-  const running = await dockerdUsing(dir);
-  if (running) throw new StoreRefusedError(verb, dir, 'in-use', `a running dockerd (process ${running.pid}) uses it as its data-root; stop that dockerd first`);
-  if (await dockerdHolds(dir)) throw new StoreRefusedError(verb, dir, 'in-use', `a running dockerd uses it as its data-root (it holds ${DAEMON_LOCK}); stop that dockerd first`);
+  await refuseInUse(verb, dir);
   const names = await readdir(dir);
   if (names.length === 0) return 'empty';
   if (!names.includes('image') && !names.includes('overlay2')) throw new StoreRefusedError(verb, dir, 'not-a-store', 'it is not empty and holds no image/ or overlay2/, so it is no store; give an empty or absent directory for a new store');
   return 'store';
+}
+
+/**
+ * Refuses a DIR a running dockerd uses as its data-root. Two signs, either enough: a dockerd whose
+ * command line or config names DIR (in-use.ts), and the lock every dockerd holds on its data-root,
+ * which also catches one this /proc cannot see (another PID namespace) or that reached DIR through
+ * another path.
+ */
+export async function refuseInUse(verb: string, dir: string): Promise<void> {
+  const running = await dockerdUsing(dir);
+  if (running) throw new StoreRefusedError(verb, dir, 'in-use', `a running dockerd (process ${running.pid}) uses it as its data-root; stop that dockerd first`);
+  if (await dockerdHolds(dir)) throw new StoreRefusedError(verb, dir, 'in-use', `a running dockerd uses it as its data-root (it holds ${DAEMON_LOCK}); stop that dockerd first`);
 }
 
 async function writable(path: string): Promise<boolean> {

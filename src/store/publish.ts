@@ -17,7 +17,7 @@ import { run } from '../exec/run.ts';
 import { checkStore, type CheckReport } from './check.ts';
 import { fsStoreView } from './fs-view.ts';
 import { CURRENT_LINK, GENERATIONS_DIR, generationOfTarget, generationsToPrune, nextGenerationName, parseGenerations } from './generations.ts';
-import { dockerdUsing } from './in-use.ts';
+import { refuseInUse } from './guard.ts';
 
 export type CopyMethod = 'reflink' | 'hardlink' | 'copy';
 
@@ -43,17 +43,6 @@ export interface PublishResult {
 
 const LOCK = '.publish.lock';
 const STAGING = '.staging-';
-
-export class StoreInUseError extends UserError {
-  override readonly exitCode = 2;
-  constructor(
-    readonly store: string,
-    readonly pid: number,
-  ) {
-    super(`store publish: ${store} is the data-root of the running dockerd (pid ${pid}); stop it, or publish a copy made while it was stopped`);
-    this.name = 'StoreInUseError';
-  }
-}
 
 export class ReadOnlyExportError extends UserError {
   override readonly exitCode = 2;
@@ -104,8 +93,7 @@ export async function publishStore(options: PublishOptions): Promise<PublishResu
   const exportDir = resolve(options.exportDir);
   const step = options.onStep ?? (() => {});
   if (inside(store, exportDir) || inside(exportDir, store)) throw new OverlappingExportError(store, exportDir);
-  const live = await dockerdUsing(store);
-  if (live) throw new StoreInUseError(store, live.pid);
+  await refuseInUse('publish', store);
 
   step(`checking ${store}`);
   const check = await checkStore(fsStoreView(store));

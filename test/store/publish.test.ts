@@ -6,15 +6,25 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { lstat, mkdir, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runCli } from '../dockerd/fixtures.ts';
 import { removeDir, tempDir } from '../helpers.ts';
 import { makeStore, type Fixture } from './fixture.ts';
 import {
   OverlappingExportError, PublishBusyError, ReadOnlyExportError, StoreFailsCheckError, publishStore, throughCurrent,
 } from '../../src/store/publish.ts';
+import { StoreRefusedError } from '../../src/store/errors.ts';
+import { DAEMON_LOCK } from '../../src/store/guard.ts';
+
+async function waitFor(ok: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the lock holder did not take the lock');
+}
 
 const root = new URL('../../', import.meta.url).pathname;
 interface Ctx { fx: Fixture; work: string }
@@ -95,6 +105,25 @@ Publish('overlapping store and export, and a publish already running, are refuse
     assert.instance(error, PublishBusyError);
   }
   assert.equal(await generationsOf(exportDir), []);
+});
+
+Publish('a store a running dockerd holds (its data-root lock) is refused, the export untouched', async ({ fx, work }) => {
+  const exportDir = join(work, 'export');
+  const lock = join(fx.root, DAEMON_LOCK);
+  await mkdir(dirname(lock), { recursive: true });
+  await writeFile(lock, '');
+  // What every dockerd does for its life: an exclusive flock on network/files/local-kv.db.
+  const holder = spawn('flock', ['--exclusive', lock, 'sleep', '60'], { stdio: 'ignore' });
+  try {
+    await waitFor(async () => execFileSync('sh', ['-c', 'exec 9<"$1"; flock --nonblock --shared 9 && echo free || echo held', 'probe', lock]).toString().trim() === 'held');
+    const error = await publishStore({ store: fx.root, exportDir, keep: 2, now: at(17) }).then(() => undefined, (e: unknown) => e);
+    assert.instance(error, StoreRefusedError);
+    assert.is((error as StoreRefusedError).reason, 'in-use');
+    assert.is((error as StoreRefusedError).exitCode, 2);
+    assert.is(await stat(exportDir).then(() => true, () => false), false, 'nothing is written to the export');
+  } finally {
+    holder.kill();
+  }
 });
 
 Publish('a staging copy left by an interrupted publish is removed, never published', async ({ fx, work }) => {
