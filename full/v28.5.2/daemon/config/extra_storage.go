@@ -76,8 +76,8 @@ func (c *ExtraStorageConfig) Validate() error {
 }
 
 // validateExtraStorage checks the section and that the daemon can serve it:
-// the extra storage holds graphdriver layers, which the containerd image
-// store cannot use.
+// on the containerd image store, its snapshotter must be able to link the
+// store's layers.
 func validateExtraStorage(conf *Config) error {
 	if conf.ExtraStorage == nil {
 		return nil
@@ -86,9 +86,33 @@ func validateExtraStorage(conf *Config) error {
 		return err
 	}
 	if conf.Features["containerd-snapshotter"] {
-		return fmt.Errorf("extra-storage is not available with the containerd image store: remove extra-storage or set \"features\": {\"containerd-snapshotter\": false}")
+		return CheckExtraSnapshotter(conf.GraphDriver)
 	}
 	return nil
+}
+
+// builtinSnapshotters are containerd's own snapshotters: none of them can
+// link a layer from the store.
+var builtinSnapshotters = map[string]bool{
+	"overlayfs": true, "native": true, "btrfs": true, "zfs": true, "devmapper": true,
+	"blockfile": true, "erofs": true, "aufs": true, "windows": true,
+}
+
+// CheckExtraSnapshotter refuses a snapshotter (the storage-driver of a
+// daemon on the containerd image store) that cannot serve extra-storage:
+// none, or one of containerd's built-ins. extra-snapshotter is a proxy
+// plugin whose name containerd's configuration chooses, so any other name
+// may be it.
+func CheckExtraSnapshotter(snapshotter string) error {
+	if snapshotter != "" && !builtinSnapshotters[snapshotter] {
+		return nil
+	}
+	what := "no storage-driver"
+	if snapshotter != "" {
+		what = "containerd's built-in snapshotter " + snapshotter
+	}
+	return fmt.Errorf("extra-storage on the containerd image store needs extra-snapshotter, but daemon.json sets %s: "+
+		`run extra-snapshotter as containerd's proxy plugin "extra" and set "storage-driver": "extra", or set "features": {"containerd-snapshotter": false}`, what)
 }
 
 // UnmarshalJSON refuses keys it does not know, so a misspelt "path" is an

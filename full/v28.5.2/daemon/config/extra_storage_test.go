@@ -48,13 +48,16 @@ func TestValidateExtraStorage(t *testing.T) {
 		name     string
 		extra    *ExtraStorageConfig
 		features map[string]bool
+		driver   string
 		wantErr  string
 	}{
 		{name: "absent"},
 		{name: "default path", extra: &ExtraStorageConfig{}},
 		{name: "device without type", extra: &ExtraStorageConfig{Device: "/dev/vdb"}, wantErr: "device and type must be set together"},
 		{name: "options without device", extra: &ExtraStorageConfig{Options: "ro"}, wantErr: "need a device and type"},
-		{name: "snapshotter on", extra: &ExtraStorageConfig{}, features: map[string]bool{"containerd-snapshotter": true}, wantErr: "not available with the containerd image store"},
+		{name: "snapshotter on, no storage-driver", extra: &ExtraStorageConfig{}, features: map[string]bool{"containerd-snapshotter": true}, wantErr: `sets no storage-driver: run extra-snapshotter`},
+		{name: "snapshotter on, overlayfs", extra: &ExtraStorageConfig{}, features: map[string]bool{"containerd-snapshotter": true}, driver: "overlayfs", wantErr: `built-in snapshotter overlayfs`},
+		{name: "snapshotter on, extra-snapshotter", extra: &ExtraStorageConfig{}, features: map[string]bool{"containerd-snapshotter": true}, driver: "extra"},
 		{name: "verify trusted", extra: &ExtraStorageConfig{Verify: VerifyTrusted}},
 		{name: "verify unknown", extra: &ExtraStorageConfig{Verify: "yes"}, wantErr: `verify "yes" must be "content" or "trusted"`},
 		{name: "snapshotter off", extra: &ExtraStorageConfig{}, features: map[string]bool{"containerd-snapshotter": false}},
@@ -65,6 +68,7 @@ func TestValidateExtraStorage(t *testing.T) {
 			conf := &Config{}
 			conf.ExtraStorage = tc.extra
 			conf.Features = tc.features
+			conf.GraphDriver = tc.driver
 			err := validateExtraStorage(conf)
 			if tc.wantErr != "" {
 				assert.Check(t, is.ErrorContains(err, tc.wantErr))

@@ -35,3 +35,36 @@ func TestRequireGraphDriver(t *testing.T) {
 		})
 	}
 }
+
+func TestRequireImageStore(t *testing.T) {
+	tests := []struct {
+		name         string
+		extraStorage bool
+		graphDriver  bool
+		snapshotter  string
+		migrates     bool
+		wantErr      string
+	}{
+		{name: "no extra-storage, containerd store", snapshotter: "overlayfs"},
+		{name: "graph driver", extraStorage: true, graphDriver: true, snapshotter: "overlay2"},
+		{name: "graph driver, migration on", extraStorage: true, graphDriver: true, migrates: true, wantErr: `"containerd-migration"`},
+		{name: "containerd store, extra-snapshotter", extraStorage: true, snapshotter: "extra"},
+		{name: "containerd store, proxy plugin of another name", extraStorage: true, snapshotter: "store-snap"},
+		{name: "containerd store, migration on", extraStorage: true, snapshotter: "extra", migrates: true, wantErr: `"containerd-migration"`},
+		{name: "containerd store, no storage-driver", extraStorage: true, wantErr: `sets no storage-driver: run extra-snapshotter`},
+		{name: "containerd store, overlayfs", extraStorage: true, snapshotter: "overlayfs", wantErr: `built-in snapshotter overlayfs`},
+		{name: "containerd store, native", extraStorage: true, snapshotter: "native", wantErr: `"storage-driver": "extra"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := RequireImageStore(tc.extraStorage, tc.graphDriver, tc.snapshotter, tc.migrates)
+			if tc.wantErr == "" {
+				assert.NilError(t, err)
+				return
+			}
+			assert.Check(t, is.ErrorContains(err, tc.wantErr))
+			assert.Check(t, is.ErrorContains(err, "daemon.json"))
+			assert.Check(t, cerrdefs.IsInvalidArgument(err), "%v", err)
+		})
+	}
+}

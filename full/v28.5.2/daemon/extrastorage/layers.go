@@ -29,6 +29,8 @@ type Layer struct {
 	ChainID layer.ChainID
 	DiffID  layer.DiffID
 	Size    int64
+	// TarSize is the size of the layer's tar, as its tar-split rebuilds it.
+	TarSize int64
 	CacheID string // the store's cache-id; the local one is fresh
 	Root    string // the store's configured path
 	// DiffRel is overlay2/<cache-id>/diff relative to Root, below the
@@ -120,7 +122,7 @@ func readLayer(r *storeRoot, chainID, parent layer.ChainID, diffID layer.DiffID)
 	if l.TarSplit, err = r.readFile(tsRel, maxTarSplit); err != nil {
 		return Layer{}, err
 	}
-	if err := checkTarSplit(l.TarSplit); err != nil {
+	if l.TarSize, err = checkTarSplit(l.TarSplit); err != nil {
 		return Layer{}, badStore(r.full(tsRel), "%v", err)
 	}
 	diffRel := path.Join("overlay2", cacheID, "diff")

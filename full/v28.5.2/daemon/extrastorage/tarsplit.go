@@ -30,51 +30,59 @@ var errTarSplitTooLarge = errors.New("unpacked tar-split too large")
 // pass, one entry (one line) at a time. `docker save` rebuilds the layer tar
 // by opening each file entry's name below the layer directory, so a name
 // that is not local (`../../etc/shadow`) would read host files: such a
-// tar-split is refused.
-func checkTarSplit(data []byte) error {
+// tar-split is refused. It returns the size of the tar the tar-split
+// rebuilds: its segments' bytes and its files' sizes.
+func checkTarSplit(data []byte) (int64, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
-		return fmt.Errorf("not gzip: %w", err)
+		return 0, fmt.Errorf("not gzip: %w", err)
 	}
 	defer zr.Close()
+	var size int64
 	br := bufio.NewReaderSize(&capReader{r: zr, left: maxTarSplitUnpacked}, maxTarSplitEntry)
 	for n := 0; ; n++ {
 		line, err := br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
-			return fmt.Errorf("entry %d is longer than %d bytes", n, maxTarSplitEntry)
+			return 0, fmt.Errorf("entry %d is longer than %d bytes", n, maxTarSplitEntry)
 		}
 		if err != nil && err != io.EOF {
-			return fmt.Errorf("entry %d: %w", n, err)
+			return 0, fmt.Errorf("entry %d: %w", n, err)
 		}
 		if len(bytes.TrimSpace(line)) > 0 {
 			if n >= maxTarSplitEntries {
-				return fmt.Errorf("more than %d entries", maxTarSplitEntries)
+				return 0, fmt.Errorf("more than %d entries", maxTarSplitEntries)
 			}
-			if err := checkTarSplitEntry(n, line); err != nil {
-				return err
+			entrySize, err := checkTarSplitEntry(n, line)
+			if err != nil {
+				return 0, err
+			}
+			if size += entrySize; size > maxLayerSize {
+				return 0, fmt.Errorf("the tar it describes is larger than %d bytes", int64(maxLayerSize))
 			}
 		}
 		if err == io.EOF {
-			return nil
+			return size, nil
 		}
 	}
 }
 
-func checkTarSplitEntry(n int, line []byte) error {
+// checkTarSplitEntry checks one entry and returns how many bytes of the
+// tar it stands for.
+func checkTarSplitEntry(n int, line []byte) (int64, error) {
 	var e storage.Entry
 	if err := json.Unmarshal(line, &e); err != nil {
-		return fmt.Errorf("entry %d: %w", n, err)
+		return 0, fmt.Errorf("entry %d: %w", n, err)
 	}
 	if e.Type != storage.FileType {
-		return nil
+		return int64(len(e.Payload)), nil
 	}
 	if name := e.GetName(); !filepath.IsLocal(filepath.Clean(name)) {
-		return fmt.Errorf("file entry %q is not a path inside the layer", name)
+		return 0, fmt.Errorf("file entry %q is not a path inside the layer", name)
 	}
-	if e.Size < 0 {
-		return fmt.Errorf("file entry %q has a negative size", e.GetName())
+	if e.Size < 0 || e.Size > maxLayerSize {
+		return 0, fmt.Errorf("file entry %q has a size out of range (%d)", e.GetName(), e.Size)
 	}
-	return nil
+	return e.Size, nil
 }
 
 // capReader fails once more than left bytes were read (a gzip bomb).

@@ -66,6 +66,8 @@ func TestStoreRefusesTarSplitsLeavingTheLayer(t *testing.T) {
 			if tc.want == "" {
 				assert.NilError(t, err)
 				assert.Assert(t, is.Len(img.Layers, 2))
+				// Four entries of a 6-byte segment and a 4-byte file.
+				assert.Check(t, is.Equal(img.Layers[1].TarSize, int64(4*(6+4))))
 				return
 			}
 			assert.Assert(t, img == nil)
@@ -88,7 +90,7 @@ func TestCheckTarSplitBoundsMemory(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	start := time.Now()
-	err := checkTarSplit([]byte(data))
+	_, err := checkTarSplit([]byte(data))
 	elapsed := time.Since(start)
 	runtime.ReadMemStats(&after)
 	allocated := after.TotalAlloc - before.TotalAlloc
@@ -96,4 +98,25 @@ func TestCheckTarSplitBoundsMemory(t *testing.T) {
 	assert.Check(t, is.ErrorContains(err, "entry 0 is longer than 1048576 bytes"))
 	assert.Check(t, allocated < 16<<20, "allocated %d bytes", allocated)
 	assert.Check(t, elapsed < 5*time.Second, "took %s", elapsed)
+}
+
+// TestTarSplitSizeIsTheTarsSize: the containerd image store names a store
+// layer by a descriptor whose size must be that of the tar a save rebuilds.
+func TestTarSplitSizeIsTheTarsSize(t *testing.T) {
+	cases := []struct {
+		name  string
+		names []string
+		want  int64
+	}{
+		{"no entries", nil, 0},
+		{"one file", []string{"a"}, 6 + 4},
+		{"three files", []string{"a", "b/c", "./d"}, 3 * (6 + 4)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			size, err := checkTarSplit([]byte(tarSplitGz(t, tc.names...)))
+			assert.NilError(t, err)
+			assert.Check(t, is.Equal(size, tc.want))
+		})
+	}
 }

@@ -39,7 +39,7 @@ func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.
 	if err != nil {
 		return err
 	}
-	if err := checkExtraPlatform(img.Image, platform); err != nil {
+	if err := extrastorage.CheckPlatform(img.Image, platform); err != nil {
 		return err
 	}
 	refs, err := i.linkExtraLayers(ctx, img.Layers, reference.FamiliarString(extraRef), po)

@@ -60,7 +60,7 @@ func (i *ImageService) pullAssistedByRegistry(ctx context.Context, base referenc
 	if err != nil {
 		return fmt.Errorf("%s is not in the extra storage at %s, and its registry could not be asked: %w", reference.FamiliarString(base), i.extraStorage.Path(), err)
 	}
-	if err := checkExtraPlatform(ri.config, platform); err != nil {
+	if err := extrastorage.CheckPlatform(ri.config, platform); err != nil {
 		return err
 	}
 	avail, err := i.extraStorage.LookupLayers(ctx, ri.config.RootFS.DiffIDs)

@@ -3,9 +3,6 @@
 package overlay2
 
 import (
-	"fmt"
-	"io"
-	"os"
 	"path"
 
 	"github.com/docker/docker/daemon/extrastorage/beneath"
@@ -55,50 +52,12 @@ func (d *Driver) mountedDiffGetter(id string) (graphdriver.FileGetCloser, error)
 	return &mountedDiff{FileGetter: storage.NewPathFileGetter(p), put: func() error { return d.Put(id) }}, nil
 }
 
-// linkedDiff reads files of a linked layer below its store directory, each
-// opened as the store's other files are (package beneath): a path that
-// leads out of the directory or through a symlink is refused, and so is
-// anything but a regular file at the end of it.
-type linkedDiff struct {
-	root *os.File // O_PATH handle of the layer's diff directory
-	dir  string
-}
-
+// openLinkedDiff serves a linked layer's files from its store directory,
+// confined to it (beneath.Files).
 func openLinkedDiff(l linkedLayer) (graphdriver.FileGetCloser, error) {
 	dir, err := openLinkedChecked(l)
 	if err != nil {
 		return nil, err
 	}
-	return &linkedDiff{root: dir, dir: path.Join(l.Root, l.Rel)}, nil
-}
-
-func (l *linkedDiff) Get(name string) (io.ReadCloser, error) {
-	wrap := func(err error) error {
-		return fmt.Errorf("linked layer data %s, file %q: %w", l.dir, name, err)
-	}
-	// A handle first, not following a final symlink: opening a device node
-	// or a FIFO for reading can already have effects (or wait for a writer).
-	// Only a regular file, what tar-split names, is then opened for reading,
-	// as the very inode checked. Tar names may start with "./".
-	h, err := beneath.Path(l.root, path.Clean(name))
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer h.Close()
-	fi, err := h.Stat()
-	if err != nil {
-		return nil, wrap(err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, wrap(fmt.Errorf("is a %s, not the regular file its tar-split names (the extra storage is inconsistent)", beneath.Kind(fi.Mode())))
-	}
-	f, err := beneath.Reopen(h)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	return f, nil
-}
-
-func (l *linkedDiff) Close() error {
-	return l.root.Close()
+	return &beneath.Files{Root: dir, Dir: path.Join(l.Root, l.Rel)}, nil
 }

@@ -1,4 +1,4 @@
-package images
+package extrastorage
 
 import (
 	"runtime"
@@ -12,7 +12,7 @@ import (
 	is "gotest.tools/v3/assert/cmp"
 )
 
-func TestCheckExtraPlatform(t *testing.T) {
+func TestCheckPlatform(t *testing.T) {
 	other := "s390x"
 	if runtime.GOARCH == other {
 		other = "amd64"
@@ -39,7 +39,7 @@ func TestCheckExtraPlatform(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			img := &image.Image{V1Image: image.V1Image{OS: tc.os, Architecture: tc.arch, Variant: tc.variant}}
-			err := checkExtraPlatform(img, tc.requested)
+			err := CheckPlatform(img, tc.requested)
 			if tc.want == nil {
 				assert.NilError(t, err)
 				return

@@ -1,4 +1,4 @@
-package images
+package extrastorage
 
 import (
 	"fmt"
@@ -9,10 +9,10 @@ import (
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
-// checkExtraPlatform refuses a store image whose platform does not match the
+// CheckPlatform refuses a store image whose platform does not match the
 // one requested with --platform, or the host's when none was: a store
 // holds one image per name, so there is nothing else to pick.
-func checkExtraPlatform(img *image.Image, requested *ocispec.Platform) error {
+func CheckPlatform(img *image.Image, requested *ocispec.Platform) error {
 	want := platforms.DefaultSpec()
 	if requested != nil {
 		want = *requested

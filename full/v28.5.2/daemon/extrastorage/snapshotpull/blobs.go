@@ -1,0 +1,107 @@
+package snapshotpull
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/containerd/containerd/v2/core/content"
+	c8dimages "github.com/containerd/containerd/v2/core/images"
+	"github.com/containerd/containerd/v2/core/snapshots"
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/containerd/platforms"
+	"github.com/docker/docker/daemon/extrastorage"
+	"github.com/docker/docker/errdefs"
+	"github.com/docker/docker/layer"
+	"github.com/opencontainers/go-digest"
+	"github.com/opencontainers/image-spec/identity"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// ProvideLayers writes the layer blobs of img that the content store lacks,
+// rebuilt from the store and checked against their diffIDs, so that a save
+// exports whole layers. The caller's lease holds them; the image does not
+// reference them, so the collector removes them once the lease is gone.
+// An image not made from the store is left alone.
+func ProvideLayers(ctx context.Context, store *extrastorage.Store, cs content.Store, img c8dimages.Image) error {
+	linkedFrom, ok := img.Labels[LabelStore]
+	if !ok {
+		return nil
+	}
+	if store == nil {
+		return errdefs.Unavailable(fmt.Errorf("extra storage: image %s was linked from the extra storage at %s, which this daemon does not have: configure it again to save the image", img.Name, linkedFrom))
+	}
+	m, err := c8dimages.Manifest(ctx, cs, img.Target, platforms.All)
+	if err != nil {
+		return err
+	}
+	var missing []ocispec.Descriptor
+	diffIDs := make([]layer.DiffID, 0, len(m.Layers))
+	for _, desc := range m.Layers {
+		diffIDs = append(diffIDs, layer.DiffID(desc.Digest))
+		if _, err := cs.Info(ctx, desc.Digest); cerrdefs.IsNotFound(err) {
+			missing = append(missing, desc)
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	layers, err := store.LookupLayers(ctx, diffIDs)
+	if err != nil {
+		return err
+	}
+	byDiffID := make(map[digest.Digest]extrastorage.Layer, len(layers))
+	for _, l := range layers {
+		byDiffID[digest.Digest(l.DiffID)] = l
+	}
+	for _, desc := range missing {
+		l, ok := byDiffID[desc.Digest]
+		if !ok {
+			return errdefs.NotFound(fmt.Errorf("extra storage: layer %s of image %s is no longer in the store at %s: the image cannot be saved", desc.Digest, img.Name, store.Path()))
+		}
+		if err := writeLayer(ctx, cs, l, desc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeLayer(ctx context.Context, cs content.Store, l extrastorage.Layer, desc ocispec.Descriptor) error {
+	rc, err := extrastorage.OpenLayerTar(l)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if err := content.WriteBlob(ctx, cs, "extra-storage-save-"+desc.Digest.String(), rc, desc); err != nil {
+		return fmt.Errorf("extra storage: rebuilding layer %s from the store for the save: %w", desc.Digest, err)
+	}
+	return nil
+}
+
+// LinkedLayers returns the layers of target (for platform) whose snapshots
+// exist while their blobs were never fetched: a remote snapshotter, here
+// extra-snapshotter, linked them.
+func LinkedLayers(ctx context.Context, cs content.Store, sn snapshots.Snapshotter, target ocispec.Descriptor, platform platforms.MatchComparer) ([]ocispec.Descriptor, error) {
+	m, err := c8dimages.Manifest(ctx, cs, target, platform)
+	if err != nil {
+		return nil, err
+	}
+	diffIDs, err := c8dimages.RootFS(ctx, cs, m.Config)
+	if err != nil {
+		return nil, err
+	}
+	if len(diffIDs) != len(m.Layers) {
+		return nil, fmt.Errorf("image %s has %d layers and %d diffIDs", target.Digest, len(m.Layers), len(diffIDs))
+	}
+	var linked []ocispec.Descriptor
+	for i, chainID := range identity.ChainIDs(diffIDs) {
+		if _, err := cs.Info(ctx, m.Layers[i].Digest); !cerrdefs.IsNotFound(err) {
+			continue
+		}
+		if _, err := sn.Stat(ctx, chainID.String()); err == nil {
+			linked = append(linked, m.Layers[i])
+		}
+	}
+	return linked, nil
+}
