@@ -11,7 +11,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/opencontainers/go-digest"
@@ -44,7 +43,8 @@ func verifyLayer(o *OpenedLayer) error {
 	}
 	defer zr.Close()
 	digester := digest.SHA256.Digester()
-	fg := &confinedFiles{dir: o.Dir}
+	// Not closed here: o.Dir belongs to the opened layer.
+	fg := &beneath.Files{Root: o.Dir, Dir: beneath.FdPath(o.Dir)}
 	headers, err := layertree.Headers(func(w io.Writer) error {
 		return asm.WriteOutputTarStream(fg, storage.NewJSONUnpacker(zr), io.MultiWriter(digester.Hash(), w))
 	})
@@ -57,27 +57,4 @@ func verifyLayer(o *OpenedLayer) error {
 	// The headers come from the tar-split; what a container sees comes
 	// from the directory.
 	return layertree.Check(o.Dir, headers)
-}
-
-// confinedFiles serves the files a tar-split names from the layer's
-// directory: each opened below it without following any symlink, and only
-// a regular file is opened for reading.
-type confinedFiles struct {
-	dir *os.File
-}
-
-func (c *confinedFiles) Get(name string) (io.ReadCloser, error) {
-	h, err := beneath.Path(c.dir, filepath.Clean(name))
-	if err != nil {
-		return nil, err
-	}
-	defer h.Close()
-	fi, err := h.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("file %q is a %s, not a regular file", name, beneath.Kind(fi.Mode()))
-	}
-	return beneath.Reopen(h)
 }

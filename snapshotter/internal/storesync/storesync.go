@@ -62,6 +62,7 @@ var Files = []Copy{
 	{"extrastorage/beneath/beneath.go", "internal/extrastorage/beneath"},
 	{"extrastorage/beneath/beneath_linux.go", "internal/extrastorage/beneath"},
 	{"extrastorage/beneath/beneath_unsupported.go", "internal/extrastorage/beneath"},
+	{"extrastorage/beneath/files.go", "internal/extrastorage/beneath"},
 	{"extrastorage/layertree/doc.go", "internal/extrastorage/layertree"},
 	{"extrastorage/layertree/headers.go", "internal/extrastorage/layertree"},
 	{"extrastorage/layertree/tree_linux.go", "internal/extrastorage/layertree"},

@@ -8,4 +8,5 @@ package config
 type Config struct {
 	ExtraStorage *ExtraStorageConfig
 	Features     map[string]bool
+	GraphDriver  string
 }
