@@ -91,25 +91,27 @@ func validateExtraStorage(conf *Config) error {
 	return nil
 }
 
-// builtinSnapshotters are containerd's own snapshotters: none of them can
-// link a layer from the store.
-var builtinSnapshotters = map[string]bool{
+// unlinkingSnapshotters are containerd's own snapshotters, and the graph
+// drivers a daemon.json may still name: none of them can link a layer from
+// the store.
+var unlinkingSnapshotters = map[string]bool{
 	"overlayfs": true, "native": true, "btrfs": true, "zfs": true, "devmapper": true,
 	"blockfile": true, "erofs": true, "aufs": true, "windows": true,
+	"overlay2": true, "fuse-overlayfs": true, "vfs": true, "devicemapper": true, "windowsfilter": true,
 }
 
 // CheckExtraSnapshotter refuses a snapshotter (the storage-driver of a
 // daemon on the containerd image store) that cannot serve extra-storage:
-// none, or one of containerd's built-ins. extra-snapshotter is a proxy
-// plugin whose name containerd's configuration chooses, so any other name
-// may be it.
+// none, one of containerd's built-ins, or a graph driver. extra-snapshotter
+// is a proxy plugin whose name containerd's configuration chooses, so any
+// other name may be it.
 func CheckExtraSnapshotter(snapshotter string) error {
-	if snapshotter != "" && !builtinSnapshotters[snapshotter] {
+	if snapshotter != "" && !unlinkingSnapshotters[snapshotter] {
 		return nil
 	}
 	what := "no storage-driver"
 	if snapshotter != "" {
-		what = "containerd's built-in snapshotter " + snapshotter
+		what = fmt.Sprintf("storage-driver %q, which cannot link the store's layers", snapshotter)
 	}
 	return fmt.Errorf("extra-storage on the containerd image store needs extra-snapshotter, but daemon.json sets %s: "+
 		`run extra-snapshotter as containerd's proxy plugin "extra" and set "storage-driver": "extra", or set "features": {"containerd-snapshotter": false}`, what)

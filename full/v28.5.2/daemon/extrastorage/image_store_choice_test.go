@@ -52,7 +52,8 @@ func TestRequireImageStore(t *testing.T) {
 		{name: "containerd store, proxy plugin of another name", extraStorage: true, snapshotter: "store-snap"},
 		{name: "containerd store, migration on", extraStorage: true, snapshotter: "extra", migrates: true, wantErr: `"containerd-migration"`},
 		{name: "containerd store, no storage-driver", extraStorage: true, wantErr: `sets no storage-driver: run extra-snapshotter`},
-		{name: "containerd store, overlayfs", extraStorage: true, snapshotter: "overlayfs", wantErr: `built-in snapshotter overlayfs`},
+		{name: "containerd store, overlayfs", extraStorage: true, snapshotter: "overlayfs", wantErr: `storage-driver "overlayfs", which cannot link`},
+		{name: "containerd store, a graph driver's name", extraStorage: true, snapshotter: "overlay2", wantErr: `"storage-driver": "extra"`},
 		{name: "containerd store, native", extraStorage: true, snapshotter: "native", wantErr: `"storage-driver": "extra"`},
 	}
 	for _, tc := range tests {
