@@ -60,19 +60,15 @@ function onV28(): RuleIssue {
 }
 
 function onContainerd(driver: string): RuleIssue[] {
+  const otherwise = 'or set "containerd-snapshotter": false for the graphdriver store';
   if (driver === '') {
-    return [issue('/features/containerd-snapshotter', 'extra-storage-snapshotter', `extra-storage on the containerd image store needs extra-snapshotter, and no "storage-driver" names it, so dockerd refuses to start: ${FIX}; or set "containerd-snapshotter": false for the graphdriver store`)];
+    return [issue('/features/containerd-snapshotter', 'extra-storage-snapshotter', `extra-storage on the containerd image store needs extra-snapshotter, and no "storage-driver" names it, so dockerd refuses to start: ${FIX}; ${otherwise}`)];
   }
-  const what = notOurs(driver);
-  if (what === undefined) return []; // "extra", or a proxy plugin declared under another name
-  return [issue('/storage-driver', 'extra-storage-snapshotter', `"${driver}" is ${what}, which cannot serve the store's layers on the containerd image store, so dockerd refuses to start: ${FIX}; or set "containerd-snapshotter": false for the graphdriver store`)];
-}
-
-/** What a storage-driver name is when it is certainly not extra-snapshotter; undefined when it may be. */
-function notOurs(driver: string): string | undefined {
-  if (CONTAINERD_SNAPSHOTTERS.has(driver)) return `containerd's own ${driver} snapshotter`;
-  if (GRAPH_DRIVERS.has(driver)) return 'a graph driver, not a containerd snapshotter';
-  return undefined;
+  const why = CONTAINERD_SNAPSHOTTERS.has(driver)
+    ? `containerd's own ${driver} snapshotter cannot serve the store's layers, so dockerd refuses to start with extra-storage`
+    : GRAPH_DRIVERS.has(driver) ? `"${driver}" is a graph driver, which the containerd image store does not use (dockerd finds no snapshotter of that name and refuses to start)` : undefined;
+  if (why === undefined) return []; // "extra", or a proxy plugin declared under another name
+  return [issue('/storage-driver', 'extra-storage-snapshotter', `${why}: ${FIX}; ${otherwise}`)];
 }
 
 function extraAsGraphDriver(line: RuleContext['line'], because: string): RuleIssue {
@@ -82,14 +78,13 @@ function extraAsGraphDriver(line: RuleContext['line'], because: string): RuleIss
 
 /** v29 without "containerd-snapshotter": an existing graphdriver data-root stays one, a fresh one becomes a containerd store. */
 function dataRootDecides(driver: string): RuleIssue[] {
-  const decides = 'without "containerd-snapshotter" in "features", the data-root decides the image store: an existing graphdriver data-root stays on the graphdriver store, a fresh one becomes a containerd image store';
   if (driver === '') {
-    return [issue('/extra-storage', 'extra-storage-image-store', `${decides}, where dockerd refuses extra-storage until ${FIX}. Pin it: "features": {"containerd-snapshotter": false}, or true with extra-snapshotter`, 'warning', 'key')];
+    return [issue('/extra-storage', 'extra-storage-image-store', `without "containerd-snapshotter" in "features" the data-root decides the image store: an existing graphdriver data-root stays on the graphdriver store; a fresh one becomes a containerd image store, where dockerd refuses to start with extra-storage and no "storage-driver": "${EXTRA_SNAPSHOTTER}". Pin it: "features": {"containerd-snapshotter": false} for the graphdriver store, or true to ${FIX}`, 'warning', 'key')];
   }
   if (CONTAINERD_SNAPSHOTTERS.has(driver)) {
-    return [issue('/storage-driver', 'extra-storage-snapshotter', `"${driver}" fails either way, so dockerd refuses to start: ${decides}; "${driver}" is no graph driver, and containerd's own ${driver} snapshotter cannot serve the store's layers: ${FIX}, with "features": {"containerd-snapshotter": true}`)];
+    return [issue('/storage-driver', 'extra-storage-snapshotter', `dockerd refuses to start with "${driver}" and extra-storage on any data-root: on an existing graphdriver one "${driver}" is no graph driver; on a fresh one (a containerd image store) containerd's own ${driver} snapshotter cannot serve the store's layers. With "features": {"containerd-snapshotter": true}, ${FIX}`)];
   }
-  return [issue('/storage-driver', 'extra-storage-image-store', `${decides}; on an existing graphdriver data-root dockerd then fails to start ("${driver}" is no graph driver). Pin the containerd store: "features": {"containerd-snapshotter": true}`, 'warning')];
+  return [issue('/storage-driver', 'extra-storage-image-store', `without "containerd-snapshotter" in "features" the data-root decides the image store: a fresh one becomes a containerd image store using "${driver}", but an existing graphdriver data-root stays on the graphdriver store, where dockerd fails to start ("${driver}" is no graph driver). Pin the containerd store: "features": {"containerd-snapshotter": true}`, 'warning')];
 }
 
 /** v29 migrates a graphdriver data-root to the containerd store at start; the engine refuses that with extra-storage. */

@@ -39,7 +39,7 @@ S('v29, containerd store pinned on, a built-in snapshotter or a graph driver nam
     assert.equal(findings({ ...ON, 'storage-driver': driver, ...STORE }), [['/storage-driver', 'extra-storage-snapshotter', 'error']], driver);
   }
   assert.match(messageOf({ ...ON, 'storage-driver': 'overlayfs', ...STORE }), /containerd's own overlayfs snapshotter.*"storage-driver": "extra"/);
-  assert.match(messageOf({ ...ON, 'storage-driver': 'overlay2', ...STORE }), /"overlay2" is a graph driver, not a containerd snapshotter/);
+  assert.match(messageOf({ ...ON, 'storage-driver': 'overlay2', ...STORE }), /"overlay2" is a graph driver, which the containerd image store does not use/);
 });
 
 S('v29, containerd store pinned on, a snapshotter name we do not know: accepted (it may be the proxy plugin under another name)', () => {
@@ -57,15 +57,15 @@ S('v29, the store left to the data-root, no storage-driver: a warning saying wha
     const f = validateDaemonConfig(JSON.stringify(config), { schema: SCHEMAS.v29 });
     assert.equal(f.map((x) => [x.pointer, x.rule, x.severity]), [['/extra-storage', 'extra-storage-image-store', 'warning']]);
     assert.not.ok(isInvalid(f));
-    assert.match(f[0]?.message ?? '', /existing graphdriver data-root stays on the graphdriver store, a fresh one becomes a containerd image store/);
-    assert.match(f[0]?.message ?? '', /Pin it: "features": \{"containerd-snapshotter": false\}, or true with extra-snapshotter/);
+    assert.match(f[0]?.message ?? '', /existing graphdriver data-root stays on the graphdriver store; a fresh one becomes a containerd image store/);
+    assert.match(f[0]?.message ?? '', /Pin it: "features": \{"containerd-snapshotter": false\} for the graphdriver store, or true to run extra-snapshotter/);
   }
 });
 
 S('v29, the store left to the data-root, "storage-driver": "extra": a warning that a graphdriver data-root then fails to start', () => {
   const config = { 'storage-driver': 'extra', ...STORE };
   assert.equal(findings(config), [['/storage-driver', 'extra-storage-image-store', 'warning']]);
-  assert.match(messageOf(config), /existing graphdriver data-root dockerd then fails to start \("extra" is no graph driver\).*"containerd-snapshotter": true/);
+  assert.match(messageOf(config), /an existing graphdriver data-root stays on the graphdriver store, where dockerd fails to start \("extra" is no graph driver\).*"containerd-snapshotter": true/);
   assert.equal(findings({ 'storage-driver': 'stargz', ...STORE }), [['/storage-driver', 'extra-storage-image-store', 'warning']], 'any name that is no graph driver');
 });
 
