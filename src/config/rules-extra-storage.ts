@@ -1,6 +1,7 @@
 /**
  * extra-storage (DESIGN §5): the store must be a real directory of its own, never the engine's own
  * layer data, and a device needs its filesystem type (and the other way round) in the form mount expects.
+ * Which image store serves it is rules-image-store.ts's.
  */
 import { posix } from 'node:path';
 import { isObject } from './value.ts';
@@ -74,11 +75,4 @@ function imageRules(device: string, type: string, options: string): RuleIssue[] 
   return out;
 }
 
-/** The store holds graphdriver (overlay2) layers, which the containerd image store cannot use. */
-const snapshotterRule: Rule = ({ config }) => {
-  const features = config.features;
-  if (!isObject(config['extra-storage']) || !isObject(features) || features['containerd-snapshotter'] !== true) return [];
-  return [issue('/features/containerd-snapshotter', 'extra-storage-snapshotter', 'extra-storage needs the graphdriver image store: set "containerd-snapshotter": false or remove extra-storage')];
-};
-
-export const extraStorageRules: readonly Rule[] = [pathRule, deviceRule, snapshotterRule];
+export const extraStorageRules: readonly Rule[] = [pathRule, deviceRule];
