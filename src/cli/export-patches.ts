@@ -18,7 +18,7 @@ import { supportedBases } from '../patchset/patch-set.ts';
 const SPEC = {
   invocation: 'npm run export-patches --',
   name: 'export-patches',
-  synopsis: '--moby PATH [--base TAG] [--release N] [--carry-from SET]',
+  synopsis: '--moby PATH [--base TAG] [--release N] [--carry-from SET[,SET]]',
   summary: [
     'Turns the commits of a moby branch built on the base tag into patches/<base>/ (one patch per changed',
     'moby file), full/<base>/ (files the branch adds) and manifest.json. A second export of the same',
@@ -29,7 +29,7 @@ const SPEC = {
     moby: { type: 'string', value: 'PATH', help: 'the moby checkout whose branch holds the feature commits' },
     base: { type: 'string', value: 'TAG', help: 'the base tag (default: the newest supported tag that HEAD contains, else its nearest tag)' },
     release: { type: 'string', value: 'N', help: 'the release number (default: the release of the previous export, else 1)' },
-    'carry-from': { type: 'string', value: 'SET', help: "another line's set whose new files this one carries, e.g. v28.5.2 (default: as the previous export)" },
+    'carry-from': { type: 'string', value: 'SET[,SET]', help: "other sets whose own new files this one carries, e.g. v28.5.2, or v28.5.2,docker-v29.7.2 for an older v29 release (default: as the previous export)" },
   },
   example: 'npm run export-patches -- --moby ~/src/moby-v29 --carry-from v28.5.2',
 } as const;
@@ -38,7 +38,7 @@ interface Options {
   moby: string;
   base?: string;
   release?: number;
-  carryFrom?: string;
+  carryFrom?: string[];
   root: string;
 }
 
@@ -55,7 +55,7 @@ function parseOptions(ctx: CommandContext, values: FlagValues<typeof SPEC.option
     moby: values.moby,
     ...(values.base !== undefined ? { base: values.base } : {}),
     ...(release !== undefined ? { release } : {}),
-    ...(values['carry-from'] !== undefined ? { carryFrom: values['carry-from'] } : {}),
+    ...(values['carry-from'] !== undefined ? { carryFrom: values['carry-from'].split(',').map((set) => set.trim()).filter(Boolean) } : {}),
     root: projectRoot(ctx.env, ctx.cwd),
   };
 }
@@ -89,7 +89,7 @@ function steps(options: Options, ctx: CommandContext): Step<State>[] {
           ...(options.carryFrom !== undefined ? { carryFrom: options.carryFrom } : {}),
           signal: io.signal,
         });
-        const carried = s.result.carried.length ? `, ${s.result.carried.length} carried from ${options.carryFrom ?? 'the set the manifest names'}` : '';
+        const carried = s.result.carried.length ? `, ${s.result.carried.length} carried from ${options.carryFrom?.join(', ') ?? 'the sets the manifest names'}` : '';
         return `Exported ${s.result.patches.length} patch(es), ${s.result.full.length} new file(s)${carried}`;
       },
     },

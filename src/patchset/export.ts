@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { Branch, type Change } from './branch.ts';
 import { ExportRefusedError, PatchSetError } from './errors.ts';
 import { byCodePoint, sha256 } from '../digest.ts';
-import { formatManifest, parseManifest, type Manifest } from './manifest.ts';
+import { carrySources, formatManifest, parseManifest, type Manifest } from './manifest.ts';
 import { parsePatchText } from './parse.ts';
 import { runPatches } from './plan.ts';
 import { formatSeries, parseSeries } from './series.ts';
@@ -44,32 +44,32 @@ interface Exported {
   manifest: Manifest;
 }
 
-/** Where a new file may come from instead of being copied: another line's set, rewritten. */
+/** Where a new file may come from instead of being copied: other sets' own files, rewritten to this line. */
 interface Carry {
-  from: string;
-  /** The file carried to this line, or undefined when the other set has no such file. */
+  from: string[];
+  /** The file carried to this line from the first set that has it, or undefined when none has. */
   read: (path: string) => string | undefined;
 }
 
-function carryOrigin(projectRoot: string, base: string, from: string | undefined): Carry | undefined {
-  if (from === undefined) return undefined;
-  const rewrite = lineRewrite(from, base);
-  if (!rewrite) throw new PatchSetError(join('patches', base, 'manifest.json'), `cannot carry new files from ${from}: there is no rewrite from its line to ${base}'s (src/patchset/lines.ts)`);
-  const origin = treeReader(join(projectRoot, 'full', from));
-  return {
-    from,
-    read: (path) => {
+function carryOrigin(projectRoot: string, base: string, froms: readonly string[]): Carry | undefined {
+  if (froms.length === 0) return undefined;
+  const readers = froms.map((from) => {
+    const rewrite = lineRewrite(from, base);
+    if (!rewrite) throw new PatchSetError(join('patches', base, 'manifest.json'), `cannot carry new files from ${from}: there is no rewrite from its line to ${base}'s (src/patchset/lines.ts)`);
+    const origin = treeReader(join(projectRoot, 'full', from));
+    return (path: string) => {
       const text = origin(originPath(path, rewrite));
       return text === undefined ? undefined : carrySource(text, rewrite);
-    },
-  };
+    };
+  });
+  return { from: [...froms], read: (path) => readers.map((read) => read(path)).find((text) => text !== undefined) };
 }
 
 export async function exportPatchSet(
   mobyDir: string,
   base: string,
   projectRoot: string,
-  options: { release?: number; carryFrom?: string; signal?: AbortSignal } = {},
+  options: { release?: number; carryFrom?: readonly string[]; signal?: AbortSignal } = {},
 ): Promise<ExportResult> {
   const branch = new Branch(mobyDir, base, options.signal);
   await branch.checkBase();
@@ -114,7 +114,7 @@ function refuseUnsupported(changes: Change[]): void {
 }
 
 async function build(branch: Branch, changes: Change[], release: number, carry: Carry | undefined): Promise<Exported> {
-  const manifest: Manifest = { base: branch.base, release, files: {}, full: {}, ...(carry ? { carriedFrom: carry.from } : {}) };
+  const manifest: Manifest = { base: branch.base, release, files: {}, full: {}, ...(carry ? { carriedFrom: carry.from.length === 1 ? carry.from[0]! : carry.from } : {}) };
   const out: Exported = { patches: [], full: [], carried: [], manifest };
   for (const change of changes) {
     const head = utf8(change.path, await branch.blob('HEAD', change.path));
@@ -151,7 +151,7 @@ function utf8(path: string, bytes: Buffer): string {
 
 interface Previous {
   release: number | undefined;
-  carriedFrom: string | undefined;
+  carriedFrom: string[];
   patches: string[];
   full: string[];
 }
@@ -164,7 +164,7 @@ async function previousExport(patchesDir: string, base: string): Promise<Previou
   const manifest = manifestText === undefined ? undefined : parseManifest(manifestText, join('patches', base, 'manifest.json'));
   const listed = parseSeries(series, join('patches', base, 'series')).map((e) => e.name);
   const numbered = (await readdir(patchesDir).catch(orIfMissing([] as string[]))).filter((n) => /^\d{4}-.*\.patch$/.test(n));
-  return { release: manifest?.release, carriedFrom: manifest?.carriedFrom, patches: [...new Set([...listed, ...numbered])], full: Object.keys(manifest?.full ?? {}) };
+  return { release: manifest?.release, carriedFrom: manifest ? carrySources(manifest) : [], patches: [...new Set([...listed, ...numbered])], full: Object.keys(manifest?.full ?? {}) };
 }
 
 async function removeStale(patchesDir: string, fullDir: string, previous: Previous, out: Exported, base: string): Promise<string[]> {

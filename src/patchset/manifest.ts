@@ -16,10 +16,17 @@ export interface Manifest {
   /** moby path of every new file under full/<base>/ → sha256 hex (a carried file's sum is its own set's). */
   full: Record<string, string>;
   /**
-   * The set whose full/ files this one carries to its own line (src/patchset/lines.ts), e.g.
-   * "v28.5.2" for docker-v29.7.2; full/<base>/ then holds only the files that differ on purpose.
+   * The set (or sets) whose own full/ files this one carries to its own line (src/patchset/lines.ts),
+   * e.g. "v28.5.2" for docker-v29.7.2; full/<base>/ then holds only the files that differ on purpose.
+   * An older release of a line also carries the newest set's files of that line (those no v28 set
+   * has): ["v28.5.2", "docker-v29.7.2"].
    */
-  carriedFrom?: string;
+  carriedFrom?: string | string[];
+}
+
+/** The sets a manifest carries from, in order (none when it carries nothing). */
+export function carrySources(manifest: Pick<Manifest, 'carriedFrom'>): string[] {
+  return manifest.carriedFrom === undefined ? [] : [manifest.carriedFrom].flat();
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -40,7 +47,10 @@ export function parseManifest(text: string, file: string): Manifest {
   if (typeof release !== 'number' || !Number.isInteger(release) || release < 1) bad('"release" must be a positive integer');
   if (!isRecord(files)) return bad('"files" must be an object of path → {base, patched}');
   if (!isRecord(full)) return bad('"full" must be an object of path → sha256');
-  if (carriedFrom !== undefined && (typeof carriedFrom !== 'string' || !carriedFrom || carriedFrom === base)) bad('"carriedFrom" must name another patch set, e.g. "v28.5.2"');
+  const sources = carriedFrom === undefined ? [] : Array.isArray(carriedFrom) ? carriedFrom : [carriedFrom];
+  if (carriedFrom !== undefined && (sources.length === 0 || sources.some((f) => typeof f !== 'string' || !f || f === base) || new Set(sources).size !== sources.length)) {
+    bad('"carriedFrom" must name another patch set, e.g. "v28.5.2", or a list of distinct ones');
+  }
   for (const [path, entry] of Object.entries(files)) {
     if (!isRecord(entry) || !HEX64.test(String(entry.base)) || !HEX64.test(String(entry.patched))) {
       bad(`"files"["${path}"] must be {"base": sha256, "patched": sha256}`);

@@ -13,7 +13,7 @@ import { supportedBases } from './bases.ts';
 import { MalformedPatchError, ManifestMismatchError, PatchSetError } from './errors.ts';
 import { orIfMissing } from '../errors.ts';
 import { byCodePoint, sha256 } from '../digest.ts';
-import { parseManifest, type Manifest } from './manifest.ts';
+import { carrySources, parseManifest, type Manifest } from './manifest.ts';
 import { parsePatchText, type ParsedPatch } from './parse.ts';
 import { parseSeries, type SeriesEntry } from './series.ts';
 import { carryPath, carrySource, lineRewrite } from './lines.ts';
@@ -42,6 +42,7 @@ export interface PatchSet {
 }
 
 export interface Carried {
+  /** The sets carried from, as the manifest lists them ("v28.5.2, docker-v29.7.2"). */
   from: string;
   /** moby path on this line → path under full/<from>/. */
   files: Record<string, string>;
@@ -93,12 +94,22 @@ export async function loadPatchSet(projectRoot: string, tag: string): Promise<Pa
 
   const own = await listFull(fullDir);
   checkCoverage(manifestFile, patches, own.files, manifest);
-  if (manifest.carriedFrom === undefined) {
+  const froms = carrySources(manifest);
+  if (froms.length === 0) {
     return { base, choice, patchesDir, fullDir, series, patches, fullFiles: own.files, fullModes: own.modes, manifest };
   }
-  const carried = await loadCarried(projectRoot, base, manifest.carriedFrom, manifestFile, own.files);
+  const carried = { set: { from: froms.join(', '), files: {}, texts: {} } as Carried, modes: {} as Record<string, number>, sums: {} as Record<string, string> };
+  for (const from of froms) {
+    const one = await loadCarried(projectRoot, base, from, froms, manifestFile, own.files);
+    const twice = Object.keys(one.set.files).filter((p) => p in carried.set.files);
+    if (twice.length) throw new PatchSetError(manifestFile, `${twice.join(', ')} is carried from ${from} and from ${carried.set.from}: keep one of the files`);
+    Object.assign(carried.set.files, one.set.files);
+    Object.assign(carried.set.texts, one.set.texts);
+    Object.assign(carried.modes, one.modes);
+    Object.assign(carried.sums, one.sums);
+  }
   const both = touchedPaths({ patches }).filter((p) => p in carried.set.files);
-  if (both.length) throw new PatchSetError(manifestFile, `${both.join(', ')} is both patched and carried from ${manifest.carriedFrom}`);
+  if (both.length) throw new PatchSetError(manifestFile, `${both.join(', ')} is both patched and carried from ${carried.set.from}`);
   return {
     base,
     choice,
@@ -115,18 +126,20 @@ export async function loadPatchSet(projectRoot: string, tag: string): Promise<Pa
 }
 
 /**
- * The other set's new files under this line's paths, except those full/<base>/ replaces. Each is
+ * The other set's own new files under this line's paths, except those full/<base>/ replaces. Each is
  * checked against the other set's manifest before it is carried, so an edit to full/<from>/ needs
- * an export of <from> only, and every set carrying from it follows.
+ * an export of <from> only, and every set carrying from it follows. A set that itself carries holds
+ * only some of the files: this set must carry from the sets it carries from too (all).
  */
-async function loadCarried(projectRoot: string, base: string, from: string, manifestFile: string, own: readonly string[]) {
+async function loadCarried(projectRoot: string, base: string, from: string, all: readonly string[], manifestFile: string, own: readonly string[]) {
   const rewrite = lineRewrite(from, base);
   if (!rewrite) throw new PatchSetError(manifestFile, `says "carriedFrom": "${from}", but there is no rewrite from ${from}'s line to ${base}'s (src/patchset/lines.ts)`);
   const originFile = join('patches', from, 'manifest.json');
   const originText = await readFile(join(projectRoot, originFile), 'utf8').catch(orIfMissing(undefined));
   if (originText === undefined) throw new PatchSetError(manifestFile, `says "carriedFrom": "${from}", but ${originFile} does not exist`);
   const originManifest = parseManifest(originText, originFile);
-  if (originManifest.carriedFrom !== undefined) throw new PatchSetError(manifestFile, `says "carriedFrom": "${from}", which itself carries from ${originManifest.carriedFrom}: carry from the set that holds the files`);
+  const missing = carrySources(originManifest).filter((f) => !all.includes(f));
+  if (missing.length) throw new PatchSetError(manifestFile, `says "carriedFrom": "${from}", which itself carries from ${missing.join(', ')}: carry from the sets that hold the files (list ${missing.join(', ')} too)`);
   const fullDir = join(projectRoot, 'full', from);
   const origin = await listFull(fullDir);
   checkFullCoverage(originFile, origin.files, originManifest);

@@ -229,7 +229,7 @@ Export('a v29 export with --carry-from copies only the files that are not the v2
   const moby = await makeRepo(BASE, 'docker-v29.7.2');
   ctx.others.push(moby);
   await commitFeature(moby, { ...PATCHED, 'daemon/internal/layer/extra.go': carried, 'daemon/keep.go': own });
-  const result = await exportPatchSet(moby, 'docker-v29.7.2', ctx.project, { carryFrom: 'v28.5.2' });
+  const result = await exportPatchSet(moby, 'docker-v29.7.2', ctx.project, { carryFrom: ['v28.5.2'] });
   assert.equal(result.carried, ['daemon/internal/layer/extra.go']);
   assert.equal(result.full, ['daemon/keep.go']);
   const copies = Object.keys(await outputOf(ctx.project)).filter((p) => p.startsWith('full/docker-v29.7.2/'));
@@ -250,10 +250,47 @@ Export('a v29 export with --carry-from copies only the files that are not the v2
   assert.equal(await outputOf(ctx.project), before);
 });
 
+Export("an older release of a line carries the v28 set's files and the newest set's own ones, copying neither", async (ctx) => {
+  const shared = 'package layer\n\nimport "github.com/docker/docker/errdefs"\n';
+  await writeFiles(join(ctx.project, 'full', 'v28.5.2'), { 'layer/extra.go': shared });
+  await writeFiles(join(ctx.project, 'patches', 'v28.5.2'), { series: '', 'manifest.json': formatManifest({ base: 'v28.5.2', release: 1, files: {}, full: { 'layer/extra.go': sha256(shared) } }) });
+  const v29Only = 'package containerd\n\n// the containerd store exists on v29 only\n';
+  await writeFiles(join(ctx.project, 'full', 'docker-v29.7.2'), { 'daemon/containerd/extra.go': v29Only });
+  await writeFiles(join(ctx.project, 'patches', 'docker-v29.7.2'), {
+    series: '',
+    'manifest.json': formatManifest({ base: 'docker-v29.7.2', release: 1, files: {}, full: { 'daemon/containerd/extra.go': sha256(v29Only) }, carriedFrom: 'v28.5.2' }),
+  });
+  const carried = 'package layer\n\nimport "github.com/moby/moby/v2/errdefs"\n';
+  const moby = await makeRepo(BASE, 'docker-v29.3.1');
+  ctx.others.push(moby);
+  await commitFeature(moby, { ...PATCHED, 'daemon/internal/layer/extra.go': carried, 'daemon/containerd/extra.go': v29Only });
+
+  const result = await exportPatchSet(moby, 'docker-v29.3.1', ctx.project, { carryFrom: ['v28.5.2', 'docker-v29.7.2'] });
+  assert.equal(result.carried, ['daemon/containerd/extra.go', 'daemon/internal/layer/extra.go']);
+  assert.equal(result.full, []);
+  const set = await loadPatchSet(ctx.project, 'docker-v29.3.1');
+  assert.equal(set.manifest.carriedFrom, ['v28.5.2', 'docker-v29.7.2']);
+  assert.equal(set.fullFiles, ['daemon/containerd/extra.go', 'daemon/internal/layer/extra.go']);
+  const read = fullReader(set);
+  assert.is(read('daemon/containerd/extra.go'), v29Only);
+  assert.is(read('daemon/internal/layer/extra.go'), carried);
+
+  // Carrying from docker-v29.7.2 alone would miss the files it carries itself: refused, naming them.
+  const manifestFile = join(ctx.project, 'patches', 'docker-v29.3.1', 'manifest.json');
+  const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
+  await writeFile(manifestFile, formatManifest({ ...manifest, carriedFrom: 'docker-v29.7.2' }));
+  try {
+    await loadPatchSet(ctx.project, 'docker-v29.3.1');
+    assert.unreachable('loaded');
+  } catch (error) {
+    assert.match((error as Error).message, /itself carries from v28\.5\.2: .*list v28\.5\.2 too/);
+  }
+});
+
 Export('carrying from a set with no rewrite to this line is refused, naming both', async (ctx) => {
   await commitFeature(ctx.moby);
   try {
-    await exportPatchSet(ctx.moby, BASE_TAG, ctx.project, { carryFrom: 'v27.5.1' });
+    await exportPatchSet(ctx.moby, BASE_TAG, ctx.project, { carryFrom: ['v27.5.1'] });
     assert.unreachable('should have thrown');
   } catch (error) {
     assert.match((error as Error).message, /no rewrite from its line to v28\.5\.2/);
