@@ -28,7 +28,7 @@ export async function startPrivateDaemon(
   name: string,
   config: Record<string, unknown>,
   dataRoot?: string,
-  options: { storageDriver?: string | null } = {},
+  options: { storageDriver?: string | null; containerd?: string } = {},
 ): Promise<Daemon & { release: () => Promise<void> }> {
   // A fresh short folder per start: the socket paths under it must stay within 108 bytes.
   const dir = await mkdtemp(join(ctx.work, 'd-'));

@@ -26,6 +26,8 @@ export interface DaemonOptions {
   readyTimeoutMs?: number;
   /** overlay2 unless set; null passes no --storage-driver. */
   storageDriver?: string | null;
+  /** A containerd of the test's own (its socket) instead of the one dockerd starts. */
+  containerd?: string;
 }
 
 export interface Daemon {
@@ -40,12 +42,13 @@ export interface Daemon {
 }
 
 /** storageDriver null leaves the choice to the engine (on v29, its image-store default). */
-export function daemonArgs(o: { dataRoot: string; execRoot: string; socket: string; pidfile: string; configFile: string; storageDriver?: string | null }): string[] {
+export function daemonArgs(o: { dataRoot: string; execRoot: string; socket: string; pidfile: string; configFile: string; storageDriver?: string | null; containerd?: string }): string[] {
   const driver = o.storageDriver === null ? [] : ['--storage-driver', o.storageDriver ?? 'overlay2'];
+  const containerd = o.containerd ? ['--containerd', o.containerd] : [];
   return [
     '--data-root', o.dataRoot, '--exec-root', o.execRoot, '-H', `unix://${o.socket}`, '--pidfile', o.pidfile,
     '--config-file', o.configFile, '--bridge', 'none', '--iptables=false', '--ip6tables=false',
-    '--userland-proxy=false', ...driver, '--log-level', 'debug',
+    '--userland-proxy=false', ...driver, ...containerd, '--log-level', 'debug',
   ];
 }
 
@@ -62,7 +65,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
   const controller = new AbortController();
   let exited: RunResult | undefined;
-  const done = run(options.binary, daemonArgs({ dataRoot: options.dataRoot, execRoot, socket, pidfile, configFile, ...(options.storageDriver !== undefined ? { storageDriver: options.storageDriver } : {}) }), {
+  const done = run(options.binary, daemonArgs({ dataRoot: options.dataRoot, execRoot, socket, pidfile, configFile, ...(options.storageDriver !== undefined ? { storageDriver: options.storageDriver } : {}), ...(options.containerd ? { containerd: options.containerd } : {}) }), {
     cwd: options.dir,
     logFile,
     signal: controller.signal,

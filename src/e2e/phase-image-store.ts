@@ -1,8 +1,9 @@
 /**
- * extra-storage links layers through the graph driver's layer store; with the containerd image store
- * every NAME:TAG-extra pull would quietly go to a registry instead. The patched dockerd must refuse
- * to start, and say in its log which daemon.json setting to change: when the containerd store is
- * asked for (both lines), when it is v29's default for a new data-root, and when v29's
+ * On the containerd image store only extra-snapshotter can link a store's layers (phase-containerd.ts);
+ * with any other snapshotter every NAME:TAG-extra pull would fail or quietly go to a registry. The
+ * patched dockerd must refuse to start, and say in its log which daemon.json setting to change: when
+ * the containerd store is asked for with a graph driver's name as storage-driver (both lines), when it
+ * is v29's default for a new data-root and no storage-driver is set, and when v29's
  * containerd-migration feature could move the daemon to it.
  */
 import { readFile } from 'node:fs/promises';
@@ -11,7 +12,8 @@ import { DaemonStartError } from './errors.ts';
 import type { PreparedStore } from './store.ts';
 import { orIfMissing } from '../errors.ts';
 
-const REFUSAL = 'extra-storage is not available with the containerd image store';
+/** v28 refuses the containerd store outright; v29 refuses it without extra-snapshotter. */
+const REFUSAL = /extra-storage is not available with the containerd image store|extra-storage on the containerd image store needs extra-snapshotter/;
 
 interface Case {
   name: string;
@@ -45,8 +47,8 @@ export async function runImageStorePhase(ctx: E2eContext, store: PreparedStore):
         continue;
       }
       // dockerd says it twice: as logrus, with its quotes escaped, and plainly on stderr.
-      const lines = (await readFile(error.logFile, 'utf8').catch(orIfMissing(''))).split('\n').filter((l) => l.includes(REFUSAL));
-      ctx.results.check(name, lines.some((l) => l.includes(c.hint)), lines.at(-1) ?? `no line of ${error.logFile} says "${REFUSAL}": ${error.message}`);
+      const lines = (await readFile(error.logFile, 'utf8').catch(orIfMissing(''))).split('\n').filter((l) => REFUSAL.test(l));
+      ctx.results.check(name, lines.some((l) => l.includes(c.hint)), lines.at(-1) ?? `no line of ${error.logFile} matches ${REFUSAL}: ${error.message}`);
     }
   }
 }

@@ -6,6 +6,7 @@
  * failure and on Ctrl-C.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CancelledError } from '../errors.ts';
 import { runAttacks } from './attacks.ts';
@@ -26,6 +27,7 @@ import { runCrashPhase } from './phase-crash.ts';
 import { runGenerationsPhase } from './phase-generations.ts';
 import { runImageStorePhase } from './phase-image-store.ts';
 import { runMountedPhase } from './phase-mounted.ts';
+import { runContainerdPhase } from './phase-containerd.ts';
 import { Results, type E2eEvent } from './results.ts';
 import { prepareStore } from './store.ts';
 import { Teardown } from './teardown.ts';
@@ -36,6 +38,10 @@ export interface E2eOptions {
   dockerd?: string;
   keep: boolean;
   busybox: string;
+  /** Which image store the extra pulls are proved on: the graph driver's (every phase) or v29's containerd store. */
+  imageStore?: 'graphdriver' | 'containerd';
+  /** extra-snapshotter, for the containerd image store (default: beside the dockerd). */
+  snapshotter?: string;
   signal: AbortSignal;
   onEvent: (event: E2eEvent) => void;
 }
@@ -56,8 +62,12 @@ export async function runE2e(options: E2eOptions): Promise<{ results: Results; l
     ctx.lineConfig = line.config;
     if (line.major !== undefined) ctx.engineMajor = line.major;
     results.note(`engine line v${line.major ?? '?'}: every daemon starts with ${JSON.stringify(line.config)} under its own daemon.json`);
-    await goTestStep(ctx, tree);
-    await storeSteps(ctx, options);
+    if (options.imageStore === 'containerd') {
+      await containerdSteps(ctx, options, tree);
+    } else {
+      await goTestStep(ctx, tree);
+      await storeSteps(ctx, options);
+    }
   } catch (error) {
     if (error instanceof CancelledError || options.signal.aborted) results.fail('e2e', 'cancelled (Ctrl-C); everything was torn down');
     else results.fail('e2e', errorText(error));
@@ -105,13 +115,45 @@ async function goTestStep(ctx: E2eContext, tree: string | undefined): Promise<vo
   ctx.results.check(`go vet with GOOS=windows of the feature packages (moby cross-builds the daemon)`, vet.exitCode === 0, vet.failures.join('; ') || `exit ${vet.exitCode}`);
 }
 
-async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
+async function imageAndStore(ctx: E2eContext, options: E2eOptions) {
   ensureRunning(ctx.signal);
   const spec = testImageSpec({ busybox: options.busybox, busyboxSha256: await sha256File(options.busybox) });
   const image = await buildImageArchive(spec, join(ctx.work, 'image'), ctx.signal);
   ctx.results.note(`image ${image.ref} sha256:${image.imageId.slice(0, 12)}, ${image.diffIds.length} layers of ${image.layerSizes.join(', ')} bytes`);
   const store = await prepareStore(ctx, spec, image);
   ensureRunning(ctx.signal);
+  return { spec, image, store };
+}
+
+/**
+ * The containerd image store's run (v29): the same image and store, proved through extra-snapshotter.
+ * The feature's Go tests and the graph-driver phases belong to the graph-driver run of the same tree.
+ */
+async function containerdSteps(ctx: E2eContext, options: E2eOptions, tree: string | undefined): Promise<void> {
+  if ((ctx.engineMajor ?? 0) < 29) {
+    ctx.results.fail('containerd image store', `needs a docker-v29 engine; ${ctx.dockerd} is v${ctx.engineMajor ?? '?'} (run the e2e without --image-store containerd)`);
+    return;
+  }
+  const snapshotter = options.snapshotter ?? join(dirname(ctx.dockerd), 'extra-snapshotter');
+  if (!existsSync(snapshotter)) {
+    ctx.results.fail('containerd image store', `no extra-snapshotter at ${snapshotter}: build it (make -C snapshotter build) and pass --snapshotter PATH`);
+    return;
+  }
+  ctx.results.skip('go test of the feature packages inside the patched tree (moby vendor)', `the graph-driver run of ${tree ?? 'the tree'} runs them`);
+  const { spec, image, store } = await imageAndStore(ctx, options);
+  await runContainerdPhase(ctx, spec, image, store, snapshotter);
+  await checkStoreDevice(ctx, store);
+}
+
+async function checkStoreDevice(ctx: E2eContext, store: Awaited<ReturnType<typeof prepareStore>>): Promise<void> {
+  await unmountAll(store.mountPoint);
+  const after = await sha256File(store.imageFile);
+  ctx.results.check('store: the filesystem image is byte-identical after everything (sha256 of the device)', after === store.blockDigest,
+    `${store.blockDigest.slice(0, 16)} → ${after.slice(0, 16)}`);
+}
+
+async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
+  const { spec, image, store } = await imageAndStore(ctx, options);
   const metrics = await runMountedPhase(ctx, spec, image, store);
   ensureRunning(ctx.signal);
   await runImageStorePhase(ctx, store);
@@ -129,10 +171,7 @@ async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
   await runDevicePhase(ctx, spec, image, store);
   ensureRunning(ctx.signal);
   await runImagePhase(ctx, spec, image, store);
-  await unmountAll(store.mountPoint);
-  const after = await sha256File(store.imageFile);
-  ctx.results.check('store: the filesystem image is byte-identical after everything (sha256 of the device)', after === store.blockDigest,
-    `${store.blockDigest.slice(0, 16)} → ${after.slice(0, 16)}`);
+  await checkStoreDevice(ctx, store);
   if (metrics) ctx.results.note(`the extra-storage metrics of the mounted phase's daemon after its pulls (curl http://METRICS-ADDR/metrics | grep extra_storage):\n${metrics.join('\n')}`);
 }
 

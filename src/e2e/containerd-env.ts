@@ -1,0 +1,146 @@
+/**
+ * The containerd image store's parts for the e2e (issue 15): an extra-snapshotter serving the store,
+ * and a containerd of the test's own (Debian's 1.6 works) with it as the proxy plugin `extra`, each
+ * on its own root, state and socket under one folder. dockerd is then started with `--containerd`
+ * pointing here and `"storage-driver": "extra"`. The snapshotter can be stopped and started again
+ * (its restart is a scenario); everything is stopped, and every mount below the folder undone, by
+ * the teardown.
+ */
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, type RunResult } from '../exec/run.ts';
+import type { E2eContext } from './context.ts';
+import { parseMountInfo } from './mounts.ts';
+import { killMentioning, sleep } from './processes.ts';
+
+/** The proxy plugin's name in containerd's config, and dockerd's storage-driver. */
+export const SNAPSHOTTER = 'extra';
+
+export interface ContainerdPaths {
+  dir: string;
+  containerdRoot: string;
+  containerdState: string;
+  containerdSocket: string;
+  snapshotterRoot: string;
+  /** A tmpfs, as the snapshotter requires: the store layers' bind mounts live below it. */
+  snapshotterState: string;
+  snapshotterSocket: string;
+}
+
+export function containerdPaths(dir: string): ContainerdPaths {
+  return {
+    dir,
+    containerdRoot: join(dir, 'ctd-root'),
+    containerdState: join(dir, 'ctd-state'),
+    containerdSocket: join(dir, 'ctd.sock'),
+    snapshotterRoot: join(dir, 'snap-root'),
+    snapshotterState: join(dir, 'snap-state'),
+    snapshotterSocket: join(dir, 'snap-state', 'snap.sock'),
+  };
+}
+
+/** containerd's config: its own root, state and socket, no CRI, extra-snapshotter as a proxy plugin. */
+export function containerdConfig(p: ContainerdPaths): string {
+  return [
+    'version = 2',
+    `root = ${JSON.stringify(p.containerdRoot)}`,
+    `state = ${JSON.stringify(p.containerdState)}`,
+    'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+    '[grpc]',
+    `  address = ${JSON.stringify(p.containerdSocket)}`,
+    `[proxy_plugins.${SNAPSHOTTER}]`,
+    '  type = "snapshot"',
+    `  address = ${JSON.stringify(p.snapshotterSocket)}`,
+    '',
+  ].join('\n');
+}
+
+export function snapshotterArgs(p: ContainerdPaths, store: string): string[] {
+  return ['--root', p.snapshotterRoot, '--state', p.snapshotterState, '--address', p.snapshotterSocket, '--extra-store', store, '--log-level', 'debug'];
+}
+
+export interface ContainerdEnv {
+  paths: ContainerdPaths;
+  startSnapshotter(): Promise<void>;
+  stopSnapshotter(): Promise<void>;
+  /** Waits until containerd reaches the snapshotter again (its client backs off after a restart). */
+  waitSnapshotter(): Promise<boolean>;
+  /** `ctr` against this containerd, in dockerd's namespace. */
+  ctr(args: string[]): Promise<RunResult>;
+}
+
+interface Background {
+  stop(): Promise<void>;
+}
+
+/** Starts binary in the background and waits for socket to appear; the marker (a path in its arguments) finds it to kill. */
+async function startInBackground(ctx: E2eContext, binary: string, args: string[], socket: string, logFile: string, marker: string): Promise<Background> {
+  const controller = new AbortController();
+  let exited: RunResult | undefined;
+  const done = run(binary, args, { cwd: ctx.work, logFile, signal: controller.signal, reject: false, tailLines: 20 }).then(
+    (result) => (exited = result),
+    (error: unknown) => (exited = { stdout: '', stderr: String(error), exitCode: -1 }),
+  );
+  const stop = async () => {
+    controller.abort();
+    await Promise.race([done, sleep(10_000)]);
+    await killMentioning(marker);
+  };
+  for (let waited = 0; waited < 30_000; waited += 200) {
+    if (exited) throw new Error(`${binary} exited with code ${exited.exitCode} before it served ${socket}; see ${logFile}`);
+    if (existsSync(socket)) return { stop };
+    await sleep(200);
+  }
+  await stop();
+  throw new Error(`${binary} did not serve ${socket} within 30 s; see ${logFile}`);
+}
+
+export async function startContainerdEnv(ctx: E2eContext, snapshotterBinary: string, store: string): Promise<ContainerdEnv> {
+  // Short paths: unix sockets must stay within 108 bytes.
+  const paths = containerdPaths(await mkdtemp(join(ctx.work, 'c-')));
+  await mkdir(paths.snapshotterState, { recursive: true });
+  await run('mount', ['-t', 'tmpfs', '-o', 'mode=0700', 'tmpfs', paths.snapshotterState], { cwd: ctx.work, signal: ctx.signal });
+  ctx.teardown.defer(`unmount ${paths.snapshotterState} and the layer mounts below it`, () => unmountBelow(paths.snapshotterState));
+
+  let snapshotter: Background | undefined;
+  const startSnapshotter = async () => {
+    snapshotter = await startInBackground(ctx, snapshotterBinary, snapshotterArgs(paths, store), paths.snapshotterSocket, join(ctx.logDir, 'extra-snapshotter.log'), paths.snapshotterSocket);
+  };
+  const stopSnapshotter = async () => {
+    await snapshotter?.stop();
+    snapshotter = undefined;
+  };
+  await startSnapshotter();
+  ctx.teardown.defer('stop extra-snapshotter', stopSnapshotter);
+
+  const configFile = join(paths.dir, 'containerd.toml');
+  await writeFile(configFile, containerdConfig(paths));
+  const containerd = await startInBackground(ctx, 'containerd', ['--config', configFile], paths.containerdSocket, join(ctx.logDir, 'containerd.log'), configFile);
+  // Its shims name its socket: killed with it, so no container outlives the test.
+  ctx.teardown.defer('stop containerd and its shims', async () => {
+    await containerd.stop();
+    await killMentioning(paths.containerdSocket);
+  });
+  const ctr = (args: string[]) => run('ctr', ['-a', paths.containerdSocket, '-n', 'moby', ...args], { cwd: ctx.work, reject: false, timeoutMs: 30_000 });
+  const waitSnapshotter = async () => {
+    for (let waited = 0; waited < 30_000; waited += 500) {
+      if ((await ctr(['snapshots', '--snapshotter', SNAPSHOTTER, 'ls'])).exitCode === 0) return true;
+      await sleep(500);
+    }
+    return false;
+  };
+  return { paths, startSnapshotter, stopSnapshotter, waitSnapshotter, ctr };
+}
+
+/** The mounts at dir and below it, deepest first, so a stopped snapshotter leaves no layer mounted. */
+export async function mountsBelow(dir: string): Promise<string[]> {
+  return parseMountInfo(await readFile('/proc/self/mountinfo', 'utf8'))
+    .map((m) => m.mountPoint)
+    .filter((m) => m === dir || m.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+}
+
+async function unmountBelow(dir: string): Promise<void> {
+  for (const m of await mountsBelow(dir)) await run('umount', [m], { cwd: '/', reject: false });
+}
