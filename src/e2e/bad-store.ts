@@ -48,17 +48,22 @@ export async function tamper(root: string, image: BuiltImage, kind: Tamper, outs
   }
 }
 
-export async function runBadStores(ctx: E2eContext, image: BuiltImage, store: PreparedStore): Promise<void> {
+/** Starts the daemon a bad store is pulled from: by default on the graph-driver store. */
+export type StartDaemon = (name: string, config: Record<string, unknown>, dataRoot: string) => ReturnType<typeof startPrivateDaemon>;
+
+export async function runBadStores(ctx: E2eContext, image: BuiltImage, store: PreparedStore, on?: { label: string; start: StartDaemon }): Promise<void> {
+  const start: StartDaemon = on?.start ?? ((name, config, dataRoot) => startPrivateDaemon(ctx, name, config, dataRoot));
+  const prefix = on ? `${on.label}: ` : '';
   for (const kind of TAMPERS) {
     const what = kind === 'store-not-mounted' ? 'naming the store' : 'naming the layer';
-    const name = `bad store (${kind}): pull is refused ${what}, fast, nothing registered`;
+    const name = `${prefix}bad store (${kind}): pull is refused ${what}, fast, nothing registered`;
     const root = join(ctx.work, `bad-${kind}`);
     try {
       if (kind === 'store-not-mounted') await mkdir(root, { recursive: true });
       else await copyStore(ctx, store, `bad-${kind}`);
       const mentions = await tamper(root, image, kind, join(ctx.work, `outside-${kind}`));
       const dataRoot = join(ctx.work, `local-bad-${kind}`);
-      const daemon = await startPrivateDaemon(ctx, `bad-${kind}`, { 'extra-storage': { path: root } }, dataRoot);
+      const daemon = await start(`bad-${kind}`, { 'extra-storage': { path: root } }, dataRoot);
       const started = performance.now();
       const result = await daemon.docker.call(['pull', `${image.ref}-extra`], { reject: false, timeoutMs: 90_000, signal: ctx.signal });
       const ms = Math.round(performance.now() - started);
@@ -67,10 +72,10 @@ export async function runBadStores(ctx: E2eContext, image: BuiltImage, store: Pr
       await daemon.release();
       const message = `${result.stderr} ${result.stdout}`.trim();
       const named = mentions.some((m) => message.includes(m));
-      ctx.results.figure(`bad store (${kind}): time to refusal`, ms, 'ms');
+      ctx.results.figure(`${prefix}bad store (${kind}): time to refusal`, ms, 'ms');
       ctx.results.check(name, result.exitCode !== 0 && named && images.length === 0 && chains.length === 0,
         `exit ${result.exitCode} after ${ms} ms, ${what}: ${named}, images ${images.length}, layerdb entries ${chains.length}: ${message.slice(0, 300)}`);
-      if (result.exitCode !== 0) ctx.results.note(`bad store ${kind}: ${message.split('\n').pop()}`);
+      if (result.exitCode !== 0) ctx.results.note(`${prefix}bad store ${kind}: ${message.split('\n').pop()}`);
     } catch (error) {
       ctx.results.fail(name, errorText(error));
     } finally {

@@ -4,8 +4,9 @@
  * NAME:TAG-extra (layers linked by the snapshotter, no byte copied, only metadata written), runs,
  * saves (and keeps no layer copy after), pulls NAME:extra, pulls the same image through a registry
  * (only manifest and config downloaded), survives a dockerd restart and a snapshotter restart, fails
- * clearly with the snapshotter gone, removes everything with rmi, and leaves the store unchanged;
- * dockerd refuses to start with a snapshotter that cannot link.
+ * clearly with the snapshotter gone, removes everything with rmi, refuses the crafted bad stores as
+ * the graph-driver store does, and leaves the store unchanged; dockerd refuses to start with a
+ * snapshotter that cannot link.
  */
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { logOffset, requestsBetween, startRegistry } from '../bench/registry.ts';
 import { orIfMissing } from '../errors.ts';
 import type { BuiltImage } from './build-image.ts';
+import { runBadStores } from './bad-store.ts';
 import { checkContainerFiles } from './container-run.ts';
 import { SNAPSHOTTER, mountsBelow, startContainerdEnv, type ContainerdEnv } from './containerd-env.ts';
 import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
@@ -84,6 +86,11 @@ export async function runContainerdPhase(ctx: E2eContext, spec: ImageSpec, image
   await checkRemoval(ctx, env, daemon.docker, spec, image);
   await checkPullWithoutStore(ctx, daemon.docker, image, store);
   await daemon.release();
+  // dockerd reads and validates the store on this image store as on the other: the same refusals.
+  await runBadStores(ctx, image, store, {
+    label: LABEL,
+    start: (name, config, root) => startPrivateDaemon(ctx, name, { ...config, features: { 'containerd-snapshotter': true } }, root, { storageDriver: SNAPSHOTTER, containerd: env.paths.containerdSocket }),
+  });
 
   const after = await fingerprintTree(store.mountPoint);
   ctx.results.check(`${LABEL}: store tree checksum unchanged (content, names, modes, links)`, after.digest === store.treeDigest,
