@@ -3,7 +3,7 @@
  * the staged engine linked where the Makefile looks for it, our SOURCES (sources.ts), the spec with
  * our hooks, then `make -C rpm <distro>` with our RPMBUILD_FLAGS.
  */
-import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { git } from '../exec/git.ts';
 import { run } from '../exec/run.ts';
