@@ -7,6 +7,7 @@
 import { join, resolve } from 'node:path';
 import type { ExitCode } from '../errors.ts';
 import { buildSteps, logFileOf, planSteps, type BuildOptions, type BuildState } from '../dockerd/pipeline.ts';
+import { snapshotterLogOf } from '../dockerd/snapshotter.ts';
 import { projectRoot } from '../project.ts';
 import { need } from '../steps.ts';
 import { oneOf, type FlagValues } from './args.ts';
@@ -17,21 +18,24 @@ import { runStepList } from './renderer.ts';
 const SPEC = {
   invocation: 'npm run build-dockerd --',
   name: 'build-dockerd',
-  synopsis: '[--moby PATH|URL] [--ref TAG] [--strategy diff|full] [--out DIR] [--dry-run] [--no-build] [--force]',
+  synopsis: '[--moby PATH|URL] [--ref TAG] [--strategy diff|full] [--out DIR] [--dry-run] [--no-build] [--no-snapshotter] [--force]',
   summary: [
     'Opens (or clones) the moby tree, detects the engine version and picks the set of its tag, or the',
     'nearest set of its engine line (v28.x.y, docker-v29.x.y; see --version), checks every hunk',
     'before writing anything, applies the patch set atomically, builds dockerd with hack/make.sh',
-    'dynbinary and checks the binary. Exit 0 done, 1 patch or build failure, 2 usage or bad input (and',
-    "a missing file of the project's own, or an internal error).",
+    'dynbinary and checks the binary; for docker-v29 trees it also builds and checks extra-snapshotter',
+    "(the containerd image store's snapshotter) from the project's snapshotter/ module. Exit 0 done,",
+    "1 patch or build failure, 2 usage or bad input (and a missing file of the project's own, or an",
+    'internal error).',
   ].join('\n'),
   options: {
     moby: { type: 'string', value: 'PATH|URL', help: 'an existing checkout (used in place), a bare mirror or a git URL (cloned at --ref into ~/.cache/dockerd-extra); default: upstream moby' },
     ref: { type: 'string', value: 'TAG', help: 'the tag to clone (default: the newest supported tag)' },
     strategy: { type: 'string', value: 'diff|full', help: "diff (default): apply the patches, with offsets where lines moved; full: rebuild every touched file from HEAD's copy, which must be the set's base file" },
-    out: { type: 'string', value: 'DIR', help: 'where dockerd, docker-proxy, build-dockerd.log and build-stamp.json go (default: dist)' },
+    out: { type: 'string', value: 'DIR', help: 'where dockerd, docker-proxy, extra-snapshotter, their logs and build-stamp.json go (default: dist)' },
     'dry-run': { type: 'boolean', help: 'print the plan and write nothing' },
     'no-build': { type: 'boolean', help: 'stop after applying' },
+    'no-snapshotter': { type: 'boolean', help: 'do not build extra-snapshotter (docker-v29 trees build it next to dockerd; v28 trees never do)' },
     force: { type: 'boolean', help: 'accept a tree with local changes (a dirty tree is refused)' },
   },
   example: 'npm run build-dockerd -- --moby ~/src/moby',
@@ -46,6 +50,7 @@ function parseOptions(ctx: CommandContext, values: FlagValues<typeof SPEC.option
     dryRun: values['dry-run'] === true,
     noBuild: values['no-build'] === true,
     force: values.force === true,
+    snapshotter: values['no-snapshotter'] !== true,
     projectRoot: projectRoot(ctx.env, ctx.cwd),
     cwd: ctx.cwd,
     env: ctx.env,
@@ -68,8 +73,9 @@ export const command = defineCommand(SPEC, async (ctx, { values }): Promise<Exit
   await runStepList(buildSteps(options), state, ctx);
   if (options.noBuild) return finish(ctx, { kind: 'applied', treeDir: dir, writes: state.change?.writes.length ?? 0, label });
   const version = need(state.stamp, 'the stamp').version;
-  if (state.upToDate) return finish(ctx, { kind: 'up-to-date', binary: join(options.outDir, 'dockerd'), version });
-  return finish(ctx, { kind: 'built', binaries: need(state.binaries, 'the binaries'), version, logFile: logFileOf(options) });
+  const snapshotter = state.snapshotter ? { snapshotter: { binary: state.snapshotter.binary, logFile: snapshotterLogOf(options.outDir) } } : {};
+  if (state.upToDate) return finish(ctx, { kind: 'up-to-date', binary: join(options.outDir, 'dockerd'), version, ...snapshotter });
+  return finish(ctx, { kind: 'built', binaries: need(state.binaries, 'the binaries'), version, logFile: logFileOf(options), ...snapshotter });
 });
 
 function finish(ctx: CommandContext, outcome: Outcome): ExitCode {

@@ -56,8 +56,16 @@ export function formatPlan(set: PatchSet, plan: TreePlan, treeDir: string): stri
 export type Outcome =
   | { kind: 'dry-run'; treeDir: string; writes: number; label: string }
   | { kind: 'applied'; treeDir: string; writes: number; label: string }
-  | { kind: 'built'; binaries: readonly string[]; version: string; logFile: string }
-  | { kind: 'up-to-date'; binary: string; version: string };
+  | { kind: 'built'; binaries: readonly string[]; version: string; logFile: string; snapshotter?: SnapshotterOutcome }
+  | { kind: 'up-to-date'; binary: string; version: string; snapshotter?: SnapshotterOutcome };
+
+/** extra-snapshotter, when this run built it (docker-v29 trees). */
+export interface SnapshotterOutcome {
+  binary: string;
+  logFile: string;
+}
+
+const snapshotterNote = (built: SnapshotterOutcome | undefined) => (built ? `; extra-snapshotter: ${built.binary} (log: ${built.logFile})` : '');
 
 /** The one line a run ends with: what happened and where the output is. */
 export function closingLine(outcome: Outcome): string {
@@ -67,9 +75,9 @@ export function closingLine(outcome: Outcome): string {
     case 'applied':
       return `${outcome.label} is in ${outcome.treeDir} (${outcome.writes} file(s) written); not built (--no-build)`;
     case 'built':
-      return `built dockerd ${outcome.version}: ${outcome.binaries.join(', ')} (log: ${outcome.logFile})`;
+      return `built dockerd ${outcome.version}: ${outcome.binaries.join(', ')} (log: ${outcome.logFile})${snapshotterNote(outcome.snapshotter)}`;
     case 'up-to-date':
-      return `dockerd ${outcome.version} is up to date: ${outcome.binary} (tree and patch set unchanged, build skipped)`;
+      return `dockerd ${outcome.version} is up to date: ${outcome.binary} (tree and patch set unchanged, build skipped)${snapshotterNote(outcome.snapshotter)}`;
     default:
       return assertNever(outcome);
   }

@@ -21,7 +21,9 @@ const SPEC = {
   summary: [
     "Builds docker-ce RPMs (and the SRPM) of the patched engine with docker-ce-packaging's own",
     'docker-ce.spec, and checks every RPM without installing it. Your moby tree is only read: a copy',
-    'under --out gets the patch set and is committed.',
+    'under --out gets the patch set and is committed. For docker-v29 trees the same spec also builds',
+    'docker-ce-extra-snapshotter: /usr/bin/extra-snapshotter, its systemd unit and the containerd',
+    "drop-in that starts it (for the containerd image store), from the project's snapshotter/ module.",
   ].join('\n'),
   options: {
     moby: { type: 'string', value: 'PATH', help: 'the moby checkout to package' },

@@ -71,3 +71,43 @@ export class ExtraStorageRejectedError extends UserError {
     return this.output;
   }
 }
+
+/** The project's snapshotter/ module is not where build-dockerd reads it from. */
+export class SnapshotterModuleMissingError extends UserError {
+  override readonly exitCode = 2;
+  constructor(readonly moduleDir: string) {
+    super(`${moduleDir}/go.mod was not found: extra-snapshotter is built from the project's snapshotter/ module; restore it, or build without it: --no-snapshotter`);
+    this.name = 'SnapshotterModuleMissingError';
+  }
+}
+
+/** `make -C snapshotter build` failed; dockerd itself was built. */
+export class SnapshotterBuildError extends UserError {
+  constructor(
+    readonly command: string,
+    readonly reason: string,
+    readonly stderrTail: readonly string[],
+    readonly logPath: string,
+  ) {
+    super(`building extra-snapshotter failed (${command} ${reason}); read the build log: ${logPath}, or build without it: --no-snapshotter`);
+    this.name = 'SnapshotterBuildError';
+  }
+  override detailLines(): readonly string[] {
+    return this.stderrTail;
+  }
+}
+
+/** The built extra-snapshotter does not answer --help with its usage. */
+export class SnapshotterRejectedError extends UserError {
+  constructor(
+    readonly binary: string,
+    readonly exitCode_: number,
+    readonly output: readonly string[],
+  ) {
+    super(`${binary} --help exited ${exitCode_} without its usage; remove it and build again`);
+    this.name = 'SnapshotterRejectedError';
+  }
+  override detailLines(): readonly string[] {
+    return this.output;
+  }
+}

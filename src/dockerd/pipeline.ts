@@ -22,6 +22,8 @@ import { need, type Step } from '../steps.ts';
 import { BuildRolledBackError } from './errors.ts';
 import { checkGo } from './go.ts';
 import { BINARIES, buildDockerd, stampFor, type Stamp } from './make.ts';
+import type { BuiltSnapshotter } from './snapshotter.ts';
+import { snapshotterSteps } from './snapshotter-steps.ts';
 import { hashBinaries, hashChanges, isUpToDate, readStamp, writeStamp, type BuildInputs } from './stamp.ts';
 import { validateExtraStorage, verifyVersion } from './verify.ts';
 
@@ -33,6 +35,8 @@ export interface BuildOptions {
   dryRun: boolean;
   noBuild: boolean;
   force: boolean;
+  /** Build extra-snapshotter too, on the engine lines that use it (false: --no-snapshotter). */
+  snapshotter: boolean;
   projectRoot: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -51,6 +55,7 @@ export interface BuildState {
   /** What this run changed in the tree, until the build has succeeded. */
   change?: TreeChange;
   binaries?: string[];
+  snapshotter?: BuiltSnapshotter;
   failure?: unknown;
 }
 
@@ -205,6 +210,7 @@ export function buildSteps(options: BuildOptions): BuildStep[] {
         return `Verified: ${line}${extra}`;
       },
     },
+    ...snapshotterSteps(options, noBuild),
   ];
 }
 

@@ -26,6 +26,8 @@ export interface BuildStamp extends BuildInputs {
   binaries: Record<string, string>;
   /** Size and mtime of each binary when hashed: unchanged ones are not hashed again (88 MB, ~0.5 s). */
   binaryStats?: Record<string, FileStat>;
+  /** sha256 of the extra-snapshotter built with them; Go's build cache, not the stamp, skips its build. */
+  snapshotter?: string;
 }
 
 export interface FileStat {
@@ -45,7 +47,7 @@ export async function hashChanges(treeDir: string, changed: readonly string[]): 
 /** Pure: the stamp matches these inputs and these binaries. */
 export function isUpToDate(stamp: BuildStamp | undefined, inputs: BuildInputs, binaries: Record<string, string>): boolean {
   if (!stamp || !stamp.binaries.dockerd) return false;
-  const { binaries: recorded, binaryStats: _stats, ...recordedInputs } = stamp;
+  const { binaries: recorded, binaryStats: _stats, snapshotter: _snapshotter, ...recordedInputs } = stamp;
   return sortedJson(recordedInputs) === sortedJson(inputs) && sortedJson(recorded) === sortedJson(binaries);
 }
 
@@ -87,4 +89,10 @@ export async function writeStamp(outDir: string, stamp: BuildStamp): Promise<voi
   const path = join(outDir, STAMP_FILE);
   await writeFile(`${path}.tmp`, sortedJsonFile(stamp));
   await rename(`${path}.tmp`, path);
+}
+
+/** Adds the built snapshotter's sha256 to the stamp dockerd's build left (none: nothing to add to). */
+export async function recordSnapshotter(outDir: string, binary: string): Promise<void> {
+  const stamp = await readStamp(outDir);
+  if (stamp) await writeStamp(outDir, { ...stamp, snapshotter: await sha256File(binary) });
 }

@@ -90,7 +90,7 @@ async function runStages(o: TagRunOptions, state: BuildState): Promise<MatrixRow
 }
 
 function buildOptionsFor(o: TagRunOptions): BuildOptions {
-  return { moby: o.tree, ref: o.tag, strategy: 'diff', outDir: o.outDir, dryRun: o.planOnly, noBuild: false, force: false, projectRoot: o.projectRoot, cwd: o.cwd, env: o.env };
+  return { moby: o.tree, ref: o.tag, strategy: 'diff', outDir: o.outDir, dryRun: o.planOnly, noBuild: false, force: false, snapshotter: false, projectRoot: o.projectRoot, cwd: o.cwd, env: o.env };
 }
 
 function checkoutStep(o: TagRunOptions): Step<BuildState> {

@@ -1,9 +1,9 @@
 /**
  * Runs the container flow in a staged copy of the packaging checkout (the user's is only read):
- * the staged engine linked where the Makefile looks for it, our engine.tgz and example in SOURCES,
- * the spec with our example hook, then `make -C rpm <distro>` with our RPMBUILD_FLAGS.
+ * the staged engine linked where the Makefile looks for it, our SOURCES (sources.ts), the spec with
+ * our hooks, then `make -C rpm <distro>` with our RPMBUILD_FLAGS.
  */
-import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { git } from '../exec/git.ts';
 import { run } from '../exec/run.ts';
@@ -12,8 +12,8 @@ import { RpmBuildFailedError } from './errors.ts';
 import { assertEngine, containerMakeCommand } from './container.ts';
 import type { BuildLayout } from './layout.ts';
 import type { Packaging } from './packaging.ts';
-import { makeEngineTarball } from './sources.ts';
-import { addExampleToSpec, EXAMPLE_NAME } from './spec.ts';
+import { fillSources } from './sources.ts';
+import { patchSpec } from './spec.ts';
 
 export interface ContainerInputs {
   layout: BuildLayout;
@@ -21,6 +21,8 @@ export interface ContainerInputs {
   distro: string;
   projectRpmDir: string;
   defines: Record<string, string>;
+  /** Package extra-snapshotter (docker-v29): its staged sources are under layout.stage. */
+  snapshotter: boolean;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
 }
@@ -39,10 +41,9 @@ export async function stagePackaging(inputs: ContainerInputs): Promise<string> {
   await mkdir(dirname(link), { recursive: true });
   await symlink(layout.engine, link);
   const sources = join(layout.packaging, 'rpm/rpmbuild/SOURCES');
-  await makeEngineTarball(layout.stage, sources, inputs.signal);
-  await copyFile(join(inputs.projectRpmDir, EXAMPLE_NAME), join(sources, EXAMPLE_NAME));
+  await fillSources({ stageDir: layout.stage, sourcesDir: sources, projectRpmDir: inputs.projectRpmDir, snapshotter: inputs.snapshotter, ...(inputs.signal ? { signal: inputs.signal } : {}) });
   const spec = join(layout.packaging, 'rpm/SPECS/docker-ce.spec');
-  await writeFile(spec, addExampleToSpec(await readFile(spec, 'utf8')));
+  await writeFile(spec, patchSpec(await readFile(spec, 'utf8'), { snapshotter: inputs.snapshotter }));
   return join(layout.packaging, 'rpm/rpmbuild', inputs.distro);
 }
 

@@ -55,7 +55,7 @@ export class SpecAnchorError extends UserError {
     readonly spec: string,
     readonly anchor: string,
   ) {
-    super(`${spec} has no line "${anchor}" to hook the example config after; this packaging branch changed its spec: update src/rpm/spec.ts`);
+    super(`${spec} has no line "${anchor}" to hook our changes to; this packaging branch changed its spec: update src/rpm/spec.ts`);
     this.name = 'SpecAnchorError';
   }
 }

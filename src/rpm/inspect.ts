@@ -1,13 +1,16 @@
 /**
  * Gathers RpmFacts with rpm's own tools: rpm -qp for the header, -qpl for the payload list, -qpR for
- * what it requires, -K for the digests, rpm2archive to unpack the payload into the build folder and
- * run the packaged dockerd.
+ * what it requires, --scripts for the scriptlets, -K for the digests, rpm2archive to unpack the
+ * payload into the build folder and run the packaged dockerd and extra-snapshotter.
  */
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../exec/run.ts';
 import type { RpmFacts } from './verify.ts';
 import { orIfMissing } from '../errors.ts';
+
+/** The packaged programs verification runs: the payload is unpacked when an RPM holds one. */
+const PROGRAMS = ['/usr/bin/dockerd', '/usr/bin/extra-snapshotter'];
 
 const QUERY = '%{NAME}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%|SOURCERPM?{binary}:{source}|\\n';
 
@@ -22,9 +25,10 @@ export async function findRpms(rpmsDir: string, srpmsDir: string): Promise<strin
   return found.sort();
 }
 
-async function runDockerd(root: string, args: string[], signal?: AbortSignal): Promise<string | undefined> {
-  const binary = join(root, 'usr/bin/dockerd');
-  if (!(await stat(binary).catch(orIfMissing(undefined)))) return undefined; // a package without dockerd
+/** The packaged program's output (stdout and stderr), or undefined when the package has no such program. */
+async function runPackaged(root: string, program: string, args: string[], signal?: AbortSignal): Promise<string | undefined> {
+  const binary = join(root, 'usr/bin', program);
+  if (!(await stat(binary).catch(orIfMissing(undefined)))) return undefined; // a package without it
   const out = await run(binary, args, { cwd: root, reject: false, timeoutMs: 30_000, ...(signal ? { signal } : {}) });
   return `${out.stdout}\n${out.stderr}`.trim();
 }
@@ -37,6 +41,7 @@ export async function inspectRpm(path: string, extractDir: string, signal?: Abor
   const files = (await run('rpm', ['-qpl', path], opts)).stdout.split('\n').filter(Boolean);
   const info = (await run('rpm', ['-qpi', path], opts)).stdout;
   const requires = (await run('rpm', ['-qpR', path], opts)).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const scripts = (await run('rpm', ['-qp', '--scripts', path], opts)).stdout;
   const digest = await run('rpm', ['-K', path], { ...opts, reject: false });
   const digestLine = digest.stdout.trim().split('\n')[0] ?? '';
   const facts: RpmFacts = {
@@ -50,20 +55,23 @@ export async function inspectRpm(path: string, extractDir: string, signal?: Abor
     files,
     info,
     requires,
+    scripts,
     digestsOk: digest.exitCode === 0 && /digests OK|\bOK$/.test(digestLine),
     digestLine,
   };
-  if (facts.source || !files.includes('/usr/bin/dockerd')) return facts;
+  if (facts.source || !files.some((f) => PROGRAMS.includes(f))) return facts;
   const root = join(extractDir, `${name}-${version}-${release}.${arch}`);
   await rm(root, { recursive: true, force: true });
   await mkdir(root, { recursive: true });
   // rpm2archive - reads the package on stdin and writes a tar of its payload on stdout.
   await run('bash', ['-c', 'set -o pipefail; rpm2archive -n - < "$1" | tar -x -C "$2"', 'extract', path, root], opts);
-  const version_ = await runDockerd(root, ['--version'], signal);
-  const help = await runDockerd(root, ['--help'], signal);
+  const version_ = await runPackaged(root, 'dockerd', ['--version'], signal);
+  const help = await runPackaged(root, 'dockerd', ['--help'], signal);
+  const snapshotterHelp = await runPackaged(root, 'extra-snapshotter', ['--help'], signal);
   return {
     ...facts,
     ...(version_ !== undefined ? { dockerdVersion: version_.split('\n')[0] ?? '' } : {}),
     ...(help !== undefined ? { dockerdHelp: help } : {}),
+    ...(snapshotterHelp !== undefined ? { snapshotterHelp } : {}),
   };
 }

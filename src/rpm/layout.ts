@@ -17,6 +17,8 @@ export interface BuildLayout {
   rpms: string;
   srpms: string;
   log: string;
+  /** go mod vendor of extra-snapshotter's sources. */
+  snapshotterLog: string;
   /** Kept between runs so a second build recompiles only what changed. */
   goCache: string;
   tmp: string;
@@ -40,6 +42,7 @@ export function buildLayout(out: string, cwd: string): BuildLayout {
     rpms: join(topdir, 'RPMS'),
     srpms: join(topdir, 'SRPMS'),
     log: join(root, 'logs', 'rpmbuild.log'),
+    snapshotterLog: join(root, 'logs', 'snapshotter-vendor.log'),
     goCache: join(root, 'cache', 'go-build'),
     tmp: join(root, 'tmp'),
     sandbox: join(root, 'sandbox'),

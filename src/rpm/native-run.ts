@@ -11,8 +11,8 @@ import type { Distro } from './distro.ts';
 import type { BuildLayout } from './layout.ts';
 import { buildEnv, rpmbuildArgs } from './native.ts';
 import { assertCanSandbox, sandboxCommand, WROTE_PREFIX } from './sandbox.ts';
-import { makeEngineTarball, swapTiniInstaller } from './sources.ts';
-import { addExampleToSpec, EXAMPLE_NAME } from './spec.ts';
+import { fillSources, swapTiniInstaller } from './sources.ts';
+import { patchSpec } from './spec.ts';
 
 export interface NativeInputs {
   layout: BuildLayout;
@@ -23,6 +23,8 @@ export interface NativeInputs {
   projectRpmDir: string;
   defines: Record<string, string>;
   tiniStatic: string;
+  /** Package extra-snapshotter (docker-v29): its staged sources are under layout.stage. */
+  snapshotter: boolean;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
 }
@@ -48,7 +50,7 @@ export async function checkNativeTools(uid: number): Promise<void> {
   assertCanSandbox(uid, await which('unshare'));
 }
 
-/** SOURCES (engine.tgz, example), SPECS (the spec with our example hook), the macros file. */
+/** SOURCES (sources.ts), SPECS (the spec with our hooks), the macros file. */
 export async function prepareTopdir(inputs: NativeInputs): Promise<{ spec: string; macrosFile: string }> {
   const { layout } = inputs;
   for (const dir of [layout.topdir, layout.tmp, layout.extract]) await rm(dir, { recursive: true, force: true });
@@ -56,10 +58,9 @@ export async function prepareTopdir(inputs: NativeInputs): Promise<{ spec: strin
   await mkdir(layout.tmp, { recursive: true });
   await mkdir(layout.goCache, { recursive: true });
   await swapTiniInstaller(layout.engine, inputs.tiniStatic);
-  await makeEngineTarball(layout.stage, layout.sources, inputs.signal);
-  await copyFile(join(inputs.projectRpmDir, EXAMPLE_NAME), join(layout.sources, EXAMPLE_NAME));
+  await fillSources({ stageDir: layout.stage, sourcesDir: layout.sources, projectRpmDir: inputs.projectRpmDir, snapshotter: inputs.snapshotter, ...(inputs.signal ? { signal: inputs.signal } : {}) });
   const spec = join(layout.specs, basename(inputs.packagingSpec));
-  await writeFile(spec, addExampleToSpec(await readFile(inputs.packagingSpec, 'utf8'), basename(spec)));
+  await writeFile(spec, patchSpec(await readFile(inputs.packagingSpec, 'utf8'), { snapshotter: inputs.snapshotter }, basename(spec)));
   // A copy inside the build folder: the project may live on a mount the sandbox does not see.
   const macrosFile = join(layout.topdir, 'macros.dockerd-extra');
   await copyFile(join(inputs.projectRpmDir, 'macros.dockerd-extra'), macrosFile);

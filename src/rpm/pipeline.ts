@@ -24,7 +24,9 @@ import { applyPatchSet } from './patch.ts';
 import { specRequires } from './requires.ts';
 import { stageTree, type PatchStep, type StagedTree } from './stage.ts';
 import type { PatchOutcome } from './patch.ts';
-import { checkRpm, type Expectation, type RpmFacts } from './verify.ts';
+import { checkRpm, checkRpmSet, type Expectation, type RpmFacts } from './verify.ts';
+import { stageSnapshotterSources } from './snapshotter-source.ts';
+import { chooseSnapshotter, type SnapshotterChoice } from '../dockerd/snapshotter.ts';
 import { need, runSteps, type Step } from '../steps.ts';
 import { computeRpmVersion, expectedDockerdVersion, packagingBranch, versionDefines, type RpmVersion } from './version.ts';
 
@@ -60,6 +62,8 @@ export interface RpmState {
   packaging?: Packaging;
   distro?: Distro;
   staged?: StagedTree & { patch: PatchOutcome };
+  /** What the tree's engine line says of extra-snapshotter: packaged (docker-v29), or why not. */
+  snapshotter?: SnapshotterChoice;
   version?: RpmVersion;
   wroteOutside: string[];
   rpms: RpmFacts[];
@@ -102,6 +106,7 @@ const WORK: readonly Step<RpmState>[] = [
       const { base } = requireSet(version.tag, bases);
       state.engine = { dir, version };
       state.branch = packagingBranch(version.version);
+      state.snapshotter = chooseSnapshotter(Number(version.version.split('.')[0]), true);
       const forced = carried.length ? ` (--force: ${carried.length} local change(s) carried into the RPM)` : '';
       return `moby ${version.tag} at ${dir} (patch set ${base}), packaging branch ${state.branch}${forced}`;
     },
@@ -135,6 +140,15 @@ const WORK: readonly Step<RpmState>[] = [
     },
   },
   {
+    title: "Stage extra-snapshotter's sources (go mod vendor: rpmbuild has no network)",
+    skip: (state) => (state.snapshotter?.kind === 'skip' ? `no extra-snapshotter: ${state.snapshotter.reason}` : false),
+    async run(state, { signal }) {
+      const { request, layout } = state;
+      const top = await stageSnapshotterSources(request.projectRoot, layout.stage, layout.snapshotterLog, signal);
+      return `${top} (log: ${layout.snapshotterLog})`;
+    },
+  },
+  {
     // The native flow compiles with the host's Go (the containers bring common.mk's); hack/make.sh
     // runs it with GOTOOLCHAIN=local, so one older than the tree's go line fails deep in rpmbuild.
     title: 'Check Go',
@@ -152,6 +166,7 @@ const WORK: readonly Step<RpmState>[] = [
         layout,
         projectRpmDir: request.projectRpmDir,
         defines: versionDefines(need(state.version, 'the version')),
+        snapshotter: need(state.snapshotter, 'the snapshotter choice').kind === 'build',
         signal,
         onLine: (line: string) => PROGRESS.test(line) && progress(line),
       };
@@ -180,10 +195,11 @@ const WORK: readonly Step<RpmState>[] = [
         dockerdVersion: expectedDockerdVersion(version),
         helpMentions: need(state.staged, 'the staged tree').patch.empty ? [] : ['--extra-storage'],
         requires: specRequires(await readFile(join(need(state.packaging, 'packaging').dir, SPEC), 'utf8')),
+        snapshotter: need(state.snapshotter, 'the snapshotter choice').kind === 'build',
       };
       state.rpms = [];
       for (const path of paths) state.rpms.push(await inspectRpm(path, layout.extract, signal));
-      const failures = state.rpms.flatMap((facts) => checkRpm(facts, want));
+      const failures = [...checkRpmSet(state.rpms, want), ...state.rpms.flatMap((facts) => checkRpm(facts, want))];
       if (failures.length) throw new VerifyError(failures);
       return `${paths.length} RPM(s) checked`;
     },

@@ -1,9 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gitSync, removeDir, tempDir } from '../helpers.ts';
+import { gitSync, onPath, removeDir, tempDir, writeFiles } from '../helpers.ts';
+import { sha256 } from '../../src/digest.ts';
+import { verifySnapshotter } from '../../src/dockerd/snapshotter.ts';
+import { PACKAGE_ROOT as REPO } from '../../src/project.ts';
 import { fakeGoDir, makeMobyTree, MOBY_FILES } from '../moby/fixtures.ts';
 import { FULL_FILE, FULL_FILE_2, lastLine, makeProject, PATCHED_CONFIG, PATCHED_CONFIG_2, runCli } from '../dockerd/fixtures.ts';
 
@@ -281,5 +284,60 @@ Build('--strategy full writes the same tree as diff; on another release\'s files
     await removeDir(older);
   }
 });
+
+Build('a v28 tree builds no extra-snapshotter and says why in one line', async ({ project, tree, out, env }) => {
+  const r = await runCli(['build-dockerd', '--moby', tree], project, { ...env, DOCKERD_EXTRA_QUIET: '0' });
+  assert.is(r.code, 0, r.stderr);
+  const said = r.stdout.split('\n').filter((line) => line.includes('no extra-snapshotter'));
+  assert.is(said.length, 1, r.stdout);
+  assert.match(said[0]!, 'no extra-snapshotter: engine line v28 keeps extra-storage on the graphdriver store');
+  assert.not.ok(existsSync(join(out, 'extra-snapshotter')));
+  assert.match(lastLine(r.stdout), /^built dockerd 28\.5\.2-extra\.1: .*build-dockerd\.log\)$/);
+});
+
+/** The fixture project plus an (empty) docker-v29.7.2 set and the project's real snapshotter/ module. */
+async function withV29Set(project: string): Promise<void> {
+  await writeFiles(project, {
+    'patches/docker-v29.7.2/series': '',
+    'patches/docker-v29.7.2/manifest.json': JSON.stringify({ base: 'docker-v29.7.2', release: 1, files: {}, full: {} }),
+  });
+  await symlink(join(REPO, 'snapshotter'), join(project, 'snapshotter'));
+}
+
+const noGo = !onPath('go') ? 'go is not on PATH' : !onPath('make') ? 'make is not on PATH' : undefined;
+if (noGo) {
+  console.log(`SKIPPED cli/build-dockerd extra-snapshotter builds: ${noGo}`);
+} else {
+  Build('a docker-v29 tree gets extra-snapshotter next to dockerd, checked and stamped; --no-snapshotter leaves it out', async ({ project, out, env }) => {
+    await withV29Set(project);
+    const v29 = await makeMobyTree('docker-v29.7.2');
+    // The real Go builds the snapshotter; the fixture's make.sh needs none.
+    const realGo = { ...env, PATH: process.env.PATH };
+    try {
+      const r = await runCli(['build-dockerd', '--moby', v29], project, { ...realGo, DOCKERD_EXTRA_QUIET: '0' });
+      assert.is(r.code, 0, r.stderr);
+      assert.match(r.stdout, 'Verified: Usage: extra-snapshotter');
+      const binary = join(out, 'extra-snapshotter');
+      assert.match(lastLine(r.stdout), `; extra-snapshotter: ${binary} (log: ${join(out, 'build-snapshotter.log')})`);
+      assert.match(await verifySnapshotter(binary), /^Usage: extra-snapshotter/);
+      const stamp = JSON.parse(await readFile(join(out, 'build-stamp.json'), 'utf8')) as { snapshotter?: string };
+      assert.is(stamp.snapshotter, sha256(await readFile(binary)));
+
+      // Up to date: dockerd's build is skipped, the snapshotter's is Go's no-op and keeps the file.
+      const again = await runCli(['build-dockerd', '--moby', v29], project, realGo);
+      assert.is(again.code, 0, again.stderr);
+      assert.match(lastLine(again.stdout), /^dockerd 29\.7\.2-extra\.1 is up to date: .*; extra-snapshotter: /);
+
+      await rm(binary);
+      const without = await runCli(['build-dockerd', '--moby', v29, '--no-snapshotter'], project, { ...realGo, DOCKERD_EXTRA_QUIET: '0' });
+      assert.is(without.code, 0, without.stderr);
+      assert.match(without.stdout, 'no extra-snapshotter: --no-snapshotter');
+      assert.not.ok(existsSync(binary));
+      assert.not.match(lastLine(without.stdout), 'extra-snapshotter');
+    } finally {
+      await removeDir(v29);
+    }
+  });
+}
 
 Build.run();

@@ -63,6 +63,12 @@ Report('formatPlan says which earlier release is taken back, and what goes back 
 Report('closingLine says what happened and where', () => {
   assert.is(closingLine({ kind: 'up-to-date', binary: '/d/dockerd', version: '28.5.2-extra.1' }), 'dockerd 28.5.2-extra.1 is up to date: /d/dockerd (tree and patch set unchanged, build skipped)');
   assert.is(closingLine({ kind: 'built', binaries: ['/d/dockerd'], version: '28.5.2-extra.1', logFile: '/d/build-dockerd.log' }), 'built dockerd 28.5.2-extra.1: /d/dockerd (log: /d/build-dockerd.log)');
+  const snapshotter = { binary: '/d/extra-snapshotter', logFile: '/d/build-snapshotter.log' };
+  assert.is(
+    closingLine({ kind: 'built', binaries: ['/d/dockerd'], version: '29.7.2-extra.1', logFile: '/d/build-dockerd.log', snapshotter }),
+    'built dockerd 29.7.2-extra.1: /d/dockerd (log: /d/build-dockerd.log); extra-snapshotter: /d/extra-snapshotter (log: /d/build-snapshotter.log)',
+  );
+  assert.match(closingLine({ kind: 'up-to-date', binary: '/d/dockerd', version: '29.7.2-extra.1', snapshotter }), /build skipped\); extra-snapshotter: \/d\/extra-snapshotter/);
   assert.match(closingLine({ kind: 'dry-run', treeDir: '/m', writes: 0, label: 'patch set v28.5.2-extra.1' }), 'nothing was changed');
 });
 

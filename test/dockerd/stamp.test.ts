@@ -32,6 +32,11 @@ Stamp('isUpToDate needs equal inputs and the same binaries', () => {
   assert.not.ok(isUpToDate(stamp, inputs, {}));
 });
 
+Stamp("the snapshotter's recorded sha is not an input of dockerd's build", () => {
+  const binaries = { dockerd: '1'.repeat(64) };
+  assert.ok(isUpToDate({ ...inputs, binaries, snapshotter: '3'.repeat(64) }, inputs, binaries));
+});
+
 Stamp('write, read and hash round trip', async () => {
   const out = await tempDir();
   try {

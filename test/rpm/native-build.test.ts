@@ -15,6 +15,7 @@ import type { PatchStep } from '../../src/rpm/stage.ts';
 import { gitSync, removeDir, tempDir } from '../helpers.ts';
 import { makeToyEngine, makeToyPackaging, nativeSkipReason, TINI_STATIC } from './fixtures.ts';
 import { PACKAGE_ROOT as REPO } from '../../src/project.ts';
+import { SNAPSHOTTER_FILES } from '../../src/rpm/spec-snapshotter.ts';
 
 const Native = suite('native rpm build of a toy engine');
 const skip = nativeSkipReason();
@@ -26,10 +27,10 @@ const toyPatch: PatchStep = async (dir) => {
 };
 const noPatch: PatchStep = async () => ({ note: 'nothing applied', release: 1, empty: false });
 
-async function request(out: string, patch: PatchStep): Promise<RpmRequest> {
+async function request(out: string, patch: PatchStep, line: 'v28' | 'v29' = 'v28'): Promise<RpmRequest> {
   return {
-    moby: await makeToyEngine(),
-    packaging: await makeToyPackaging(),
+    moby: await makeToyEngine(line === 'v28' ? 'v28.5.2' : 'docker-v29.7.2'),
+    packaging: await makeToyPackaging(line === 'v28' ? '28.x' : 'master'),
     distro: 'centos-9',
     mode: 'native',
     out,
@@ -109,6 +110,31 @@ if (skip) {
       const failures = (error as VerifyError).failures;
       assert.equal(failures.map((f) => f.check), ['dockerd --help']);
       assert.is(failures[0]!.expected, 'lists --extra-storage');
+    } finally {
+      await removeDir(out);
+    }
+  });
+
+  Native("a docker-v29 tree also gives docker-ce-extra-snapshotter: the project's snapshotter built in the sandbox, with its units", async () => {
+    const out = await tempDir('dockerd-extra-rpm-');
+    try {
+      const state = await runRpm(await request(out, toyPatch, 'v29'));
+      const arch = state.rpms.find((r) => !r.source)!.arch;
+      assert.equal(state.rpms.map((r) => r.path.split('/').at(-1)).sort(), [
+        `docker-ce-29.7.2-1.extra1.el9.${arch}.rpm`,
+        'docker-ce-29.7.2-1.extra1.el9.src.rpm',
+        `docker-ce-extra-snapshotter-29.7.2-1.extra1.el9.${arch}.rpm`,
+      ].sort());
+      const snapshotter = state.rpms.find((r) => r.name === 'docker-ce-extra-snapshotter')!;
+      for (const file of SNAPSHOTTER_FILES) assert.ok(snapshotter.files.includes(file), file);
+      assert.match(snapshotter.snapshotterHelp ?? '', 'Usage: extra-snapshotter');
+      assert.ok(snapshotter.requires.includes('docker-ce = 3:29.7.2-1.extra1.el9'), snapshotter.requires.join(', '));
+      assert.not.ok(state.rpms.find((r) => r.name === 'docker-ce' && !r.source)!.files.includes('/usr/bin/extra-snapshotter'));
+      assert.ok(state.rpms.find((r) => r.source)!.files.includes('extra-snapshotter.tgz'));
+      // The unit installed is the repository's own.
+      const unit = join(out, 'extract', `docker-ce-extra-snapshotter-29.7.2-1.extra1.el9.${arch}`, 'usr/lib/systemd/system/extra-snapshotter.service');
+      assert.is(await readFile(unit, 'utf8'), await readFile(join(REPO, 'snapshotter/systemd/extra-snapshotter.service'), 'utf8'));
+      assert.match(await readFile(join(out, 'logs/rpmbuild.log'), 'utf8'), 'PASS: extra-snapshotter --help OK');
     } finally {
       await removeDir(out);
     }
