@@ -2,11 +2,12 @@
  * Issue 15: extra-storage on v29's containerd image store. dockerd runs on a containerd of the
  * test's own with extra-snapshotter as its snapshotter ("storage-driver": "extra"). The phase pulls
  * NAME:TAG-extra (layers linked by the snapshotter, no byte copied, only metadata written), runs,
- * saves (and keeps no layer copy after), pulls NAME:extra, pulls the same image through a registry
- * (only manifest and config downloaded), survives a dockerd restart and a snapshotter restart, fails
- * clearly with the snapshotter gone, removes everything with rmi, refuses the crafted bad stores as
- * the graph-driver store does, and leaves the store unchanged; dockerd refuses to start with a
- * snapshotter that cannot link.
+ * saves (and keeps no layer copy after), pulls NAME:extra, tells ordinary tags and names the store
+ * lacks from its own, pulls the same image through a registry (only manifest and config
+ * downloaded), survives a dockerd restart and a snapshotter restart, fails clearly with the
+ * snapshotter gone, removes everything with rmi, refuses the crafted bad stores as the graph-driver
+ * store does, and leaves the store unchanged; dockerd refuses to start with a snapshotter that
+ * cannot link.
  */
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { DaemonStartError } from './errors.ts';
 import type { ImageSpec } from './image-spec.ts';
 import { sleep } from './processes.ts';
 import { MAX_BYTES_PER_LAYER, MAX_PULL_MS } from './pull-checks.ts';
+import { checkOrdinaryPulls } from './phase-mounted.ts';
 import { checkSave } from './save-check.ts';
 import { fingerprintTree, READ_ONLY, type PreparedStore } from './store.ts';
 import { mount, unmountAll } from './mounts.ts';
@@ -62,6 +64,7 @@ export async function runContainerdPhase(ctx: E2eContext, spec: ImageSpec, image
     await checkNoLayerCopy(ctx, env, image);
   }
   await checkLatestAlias(ctx, daemon.docker, spec, image);
+  await checkOrdinaryPulls(ctx, daemon.docker, spec, LABEL);
   await checkRegistryPull(ctx, daemon.docker, spec, image);
   await daemon.release();
 

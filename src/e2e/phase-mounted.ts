@@ -91,7 +91,7 @@ async function checkLatestAlias(ctx: E2eContext, docker: DockerClient, spec: Ima
  * no image behind. The dashless tag is `<tag>extra`: were it taken for an extra tag, the store (which
  * holds `<tag>`) would serve it and the pull would succeed.
  */
-async function checkOrdinaryPulls(ctx: E2eContext, docker: DockerClient, spec: ImageSpec): Promise<void> {
+export async function checkOrdinaryPulls(ctx: E2eContext, docker: DockerClient, spec: ImageSpec, label = LABEL): Promise<void> {
   const registryHost = spec.repo.split('/')[0];
   const cases = [
     { ref: `${spec.repo}:${spec.tag}extra`, what: 'a tag merely ending in "extra" is an ordinary registry pull (fails: no registry)', fromStore: false },
@@ -105,7 +105,7 @@ async function checkOrdinaryPulls(ctx: E2eContext, docker: DockerClient, spec: I
     const after = await imageIds(docker);
     const message = result.stderr.trim() || result.stdout.trim();
     const namesStore = /extra storage/.test(message);
-    ctx.results.check(`${LABEL}: ${what}`, result.exitCode !== 0 && ms < 90_000 && message.length > 0 && after.length === before.length && namesStore === fromStore,
+    ctx.results.check(`${label}: ${what}`, result.exitCode !== 0 && ms < 90_000 && message.length > 0 && after.length === before.length && namesStore === fromStore,
       `exit ${result.exitCode} after ${ms} ms, images ${before.length} → ${after.length}: ${message.slice(0, 200)}`);
     if (result.exitCode !== 0) ctx.results.note(`${ref}: ${message.split('\n').pop()}`);
   }

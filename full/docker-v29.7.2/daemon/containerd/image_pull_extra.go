@@ -3,6 +3,7 @@ package containerd
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	c8dimages "github.com/containerd/containerd/v2/core/images"
 	"github.com/containerd/log"
@@ -56,7 +57,7 @@ func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.
 func (i *ImageService) pullExtraFromRegistry(ctx context.Context, base reference.NamedTagged, extraRef reference.Named, platform *ocispec.Platform, options imagebackend.PullOptions, out progress.Output) error {
 	progress.Messagef(out, "", "%s is not in the extra storage; pulling it from its registry (layers the store holds are linked, not downloaded)", reference.FamiliarString(base))
 	if err := i.pullTag(ctx, base, platform, options.MetaHeaders, options.AuthConfig, out); err != nil {
-		return err
+		return fmt.Errorf("%s is not in the extra storage at %s, and its registry could not be asked: %w", reference.FamiliarString(base), i.extraStorage.Path(), err)
 	}
 	img, err := i.images.Get(ctx, base.String())
 	if err != nil {
