@@ -26,6 +26,7 @@ import type { ImageSpec } from './image-spec.ts';
 import { sleep } from './processes.ts';
 import { MAX_BYTES_PER_LAYER, MAX_PULL_MS } from './pull-checks.ts';
 import { checkOrdinaryPulls } from './phase-mounted.ts';
+import { checkMetrics, freeMetricsAddress, readMetrics, storeLayerBytes } from './report-checks.ts';
 import { checkSave } from './save-check.ts';
 import { fingerprintTree, READ_ONLY, type PreparedStore } from './store.ts';
 import { mount, unmountAll } from './mounts.ts';
@@ -47,16 +48,19 @@ export async function runContainerdPhase(ctx: E2eContext, spec: ImageSpec, image
   }
   await checkRefusal(ctx, env, store);
   const dataRoot = join(ctx.work, 'local-ctd');
-  const start = (name: string) => startPrivateDaemon(ctx, name, daemonConfig(store), dataRoot, { storageDriver: SNAPSHOTTER, containerd: env.paths.containerdSocket });
+  const start = (name: string, extra: Record<string, unknown> = {}) =>
+    startPrivateDaemon(ctx, name, { ...daemonConfig(store), ...extra }, dataRoot, { storageDriver: SNAPSHOTTER, containerd: env.paths.containerdSocket });
+  const metricsAddress = await freeMetricsAddress();
   let daemon: Started;
   try {
-    daemon = await start('ctd');
+    daemon = await start('ctd', { 'metrics-addr': metricsAddress });
     ctx.results.pass(`${LABEL}: patched dockerd starts on it with extra-storage and "storage-driver": "${SNAPSHOTTER}"`);
   } catch (error) {
     ctx.results.fail(`${LABEL}: patched dockerd starts on it with extra-storage and "storage-driver": "${SNAPSHOTTER}"`, errorText(error));
     return;
   }
   await checkInfo(ctx, daemon.docker, store);
+  const before = await readMetrics(metricsAddress, ctx.signal).catch(() => ({ text: '', series: new Map<string, number>() }));
   const pulled = await pullExtra(ctx, env, daemon.docker, dataRoot, image);
   if (pulled) {
     await checkContainerFiles(ctx, daemon.docker, spec, `${image.ref}-extra`, `${LABEL}: run`, true);
@@ -66,6 +70,12 @@ export async function runContainerdPhase(ctx: E2eContext, spec: ImageSpec, image
   await checkLatestAlias(ctx, daemon.docker, spec, image);
   await checkOrdinaryPulls(ctx, daemon.docker, spec, LABEL);
   await checkRegistryPull(ctx, daemon.docker, spec, image);
+  // NAME:TAG-extra and NAME:extra from the store, a name it lacks failing at the registry, and one
+  // pulled from it (the snapshotter's links in a registry pull are not counted as the store's).
+  const n = image.chainIds.length;
+  const linkedBytes = pulled ? await storeLayerBytes(store.mountPoint, image.chainIds) : 0;
+  await checkMetrics(ctx, LABEL, metricsAddress, before.series,
+    { storeOk: pulled ? 2 : 1, linked: pulled ? n : 0, present: pulled ? n : 0, linkedBytes, assistedFailed: 1, unavailable: 0, assistedOk: 1 });
   await daemon.release();
 
   try {

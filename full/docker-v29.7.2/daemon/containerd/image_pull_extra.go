@@ -11,6 +11,7 @@ import (
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/v2/daemon/extrastorage"
+	"github.com/moby/moby/v2/daemon/extrastorage/extrametrics"
 	"github.com/moby/moby/v2/daemon/extrastorage/snapshotpull"
 	"github.com/moby/moby/v2/daemon/internal/progress"
 	"github.com/moby/moby/v2/daemon/internal/stringid"
@@ -23,7 +24,9 @@ import (
 // writes the config, a manifest and the image records, tagged base and
 // extraRef. An image the store lacks is pulled from its registry, where the
 // snapshotter still serves the layers the store holds.
-func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.NamedTagged, extraRef reference.Named, platform *ocispec.Platform, options imagebackend.PullOptions, out progress.Output) error {
+func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.NamedTagged, extraRef reference.Named, platform *ocispec.Platform, options imagebackend.PullOptions, out progress.Output) (retErr error) {
+	ctx, tally := extrametrics.Start(ctx)
+	defer func() { tally.Record(retErr) }()
 	store := i.extraStorage
 	progress.Messagef(out, "", "%s: resolving in extra storage %s", reference.FamiliarString(base), store.Path())
 	res, err := snapshotpull.Pull(ctx, store, snapshotpull.Target{
@@ -33,6 +36,7 @@ func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.
 	}, base, platform, out)
 	var notIn *extrastorage.NotInStoreError
 	if errors.As(err, &notIn) {
+		tally.Assisted()
 		return i.pullExtraFromRegistry(ctx, base, extraRef, platform, options, out)
 	}
 	if err != nil {

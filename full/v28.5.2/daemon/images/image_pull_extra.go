@@ -13,6 +13,7 @@ import (
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/registry"
 	"github.com/docker/docker/daemon/extrastorage"
+	"github.com/docker/docker/daemon/extrastorage/extrametrics"
 	"github.com/docker/docker/layer"
 	"github.com/docker/docker/pkg/progress"
 	"github.com/docker/docker/pkg/streamformatter"
@@ -25,8 +26,8 @@ import (
 // linked, then linked (zero copy; hashed first with "verify": "content")
 // and the image tagged base and extraRef.
 func (i *ImageService) pullFromExtraStorage(ctx context.Context, base reference.NamedTagged, extraRef reference.Named, platform *ocispec.Platform, metaHeaders map[string][]string, authConfig *registry.AuthConfig, outStream io.Writer) (retErr error) {
-	ctx, tally := startExtraPull(ctx)
-	defer func() { tally.record(extraStorageMetrics, retErr) }()
+	ctx, tally := extrametrics.Start(ctx)
+	defer func() { tally.Record(retErr) }()
 	po := streamformatter.NewJSONProgressOutput(outStream, false)
 	store := i.extraStorage
 	progress.Messagef(po, "", "%s: resolving in extra storage %s", reference.FamiliarString(base), store.Path())
@@ -116,7 +117,7 @@ func (i *ImageService) linkExtraLayers(ctx context.Context, layers []extrastorag
 			linked++
 			progress.Update(po, short, "Linked from extra storage")
 		}
-		extraPullOf(ctx).layer(existed, src.Size)
+		extrametrics.Of(ctx).Layer(existed, src.Size)
 		refs = append(refs, l)
 		parent = src.ChainID
 	}

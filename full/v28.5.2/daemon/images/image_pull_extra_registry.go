@@ -19,6 +19,7 @@ import (
 	"github.com/docker/distribution/manifest/schema2"
 	"github.com/docker/docker/api/types/registry"
 	"github.com/docker/docker/daemon/extrastorage"
+	"github.com/docker/docker/daemon/extrastorage/extrametrics"
 	dist "github.com/docker/docker/distribution"
 	"github.com/docker/docker/distribution/metadata"
 	progressutils "github.com/docker/docker/distribution/utils"
@@ -44,7 +45,7 @@ type registryImage struct {
 // diffID was never proven by a download, so it is told to that one pull only
 // and never recorded.
 func (i *ImageService) pullAssistedByRegistry(ctx context.Context, base reference.NamedTagged, extraRef reference.Named, platform *ocispec.Platform, metaHeaders map[string][]string, authConfig *registry.AuthConfig, outStream io.Writer) error {
-	extraPullOf(ctx).assisted()
+	extrametrics.Of(ctx).Assisted()
 	po := streamformatter.NewJSONProgressOutput(outStream, false)
 	progress.Messagef(po, "", "%s: not in extra storage %s; asking the registry for its manifest", reference.FamiliarString(base), i.extraStorage.Path())
 	cfg := &dist.ImagePullConfig{Config: dist.Config{MetaHeaders: metaHeaders, AuthConfig: authConfig, RegistryService: i.registryService}}

@@ -15,6 +15,7 @@ import (
 	"github.com/containerd/log"
 	"github.com/distribution/reference"
 	"github.com/docker/docker/daemon/extrastorage"
+	"github.com/docker/docker/daemon/extrastorage/extrametrics"
 	"github.com/docker/docker/errdefs"
 	"github.com/docker/docker/pkg/progress"
 	"github.com/docker/docker/pkg/stringid"
@@ -103,6 +104,7 @@ func prepareLayers(ctx context.Context, store *extrastorage.Store, t Target, lay
 		short := stringid.TruncateID(digest.Digest(l.DiffID).String())
 		if _, err := t.Snapshotter.Stat(ctx, chainID); err == nil {
 			progress.Update(po, short, "Already exists")
+			extrametrics.Of(ctx).Layer(true, l.Size)
 			parent = chainID
 			continue
 		} else if !cerrdefs.IsNotFound(err) {
@@ -120,6 +122,7 @@ func prepareLayers(ctx context.Context, store *extrastorage.Store, t Target, lay
 		}
 		linked++
 		progress.Update(po, short, "Linked from extra storage")
+		extrametrics.Of(ctx).Layer(false, l.Size)
 		parent = chainID
 	}
 	return linked, nil

@@ -1,4 +1,4 @@
-package images
+package extrametrics
 
 import (
 	"context"
@@ -73,9 +73,9 @@ func TestExtraPullRecord(t *testing.T) {
 		{
 			name: "a store pull links two layers, one was there",
 			steps: []step{
-				func(ctx context.Context) { extraPullOf(ctx).layer(false, 100) },
-				func(ctx context.Context) { extraPullOf(ctx).layer(true, 50) },
-				func(ctx context.Context) { extraPullOf(ctx).layer(false, 20) },
+				func(ctx context.Context) { Of(ctx).Layer(false, 100) },
+				func(ctx context.Context) { Of(ctx).Layer(true, 50) },
+				func(ctx context.Context) { Of(ctx).Layer(false, 20) },
 			},
 			want: map[string]float64{
 				"engine_extra_storage_pulls_total{mode=store,outcome=ok}":                 1,
@@ -89,9 +89,9 @@ func TestExtraPullRecord(t *testing.T) {
 		{
 			name: "an assisted pull links one and downloads two",
 			steps: []step{
-				func(ctx context.Context) { extraPullOf(ctx).assisted() },
-				func(ctx context.Context) { extraPullOf(ctx).layer(false, 7) },
-				func(ctx context.Context) { extraPullOf(ctx).fetched(2, 1) },
+				func(ctx context.Context) { Of(ctx).Assisted() },
+				func(ctx context.Context) { Of(ctx).Layer(false, 7) },
+				func(ctx context.Context) { Of(ctx).Fetched(2, 1) },
 			},
 			want: map[string]float64{
 				"engine_extra_storage_pulls_total{mode=registry-assisted,outcome=ok}":         1,
@@ -116,7 +116,7 @@ func TestExtraPullRecord(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newExtraMetrics(gometrics.NewNamespace("engine", "extra_storage", nil))
-			ctx, tally := startExtraPull(context.Background())
+			ctx, tally := Start(context.Background())
 			for _, s := range tc.steps {
 				s(ctx)
 			}
@@ -133,9 +133,9 @@ func TestExtraPullRecord(t *testing.T) {
 
 func TestExtraPullOutsideAPull(t *testing.T) {
 	// Steps of the pull code run for other callers too: nothing to count.
-	p := extraPullOf(context.Background())
+	p := Of(context.Background())
 	assert.Check(t, p == nil)
-	p.assisted()
-	p.layer(false, 1)
-	p.fetched(1, 1)
+	p.Assisted()
+	p.Layer(false, 1)
+	p.Fetched(1, 1)
 }
