@@ -229,6 +229,13 @@ async function checkRegistryPull(ctx: E2eContext, docker: DockerClient, spec: Im
       `exit ${pulled.exitCode}; layer blobs downloaded: ${blobs.map((r) => r.path.split('/').pop()?.slice(0, 19)).join(', ') || 'none'}; ${linked} of ${n} layers said "${LINKED}"; requests: ${requests.map((r) => `${r.method} ${r.path}`).join(', ')}`);
     ctx.results.note(`registry requests of the pull of ${ref}: ${requests.map((r) => `${r.method} ${r.path} ${r.status}`).join('; ')}`);
     await checkContainerFiles(ctx, docker, spec, ref, `${LABEL}: the registry-pulled image`, false);
+    // Its linked layers were never downloaded: their registry blobs cannot be saved, and a save
+    // must say so rather than write an archive without them.
+    const saved = await docker.call(['save', '-o', join(ctx.work, 'registry-image.tar'), ref], { reject: false, timeoutMs: 120_000, signal: ctx.signal });
+    const said = saved.stderr.trim();
+    ctx.results.check(`${LABEL}: docker save of the registry-pulled image refuses, naming the layer linked from the store (no archive without it)`,
+      saved.exitCode !== 0 && said.includes('linked from the extra storage') && said.includes('docker save cannot include it'),
+      `exit ${saved.exitCode}: ${said.slice(0, 300)}`);
 
     const assisted = await docker.call(['pull', `${ref}-extra`], { reject: false, timeoutMs: 120_000, signal: ctx.signal });
     const [a, b] = await Promise.all([ref, `${ref}-extra`].map((r) => inspectImageId(docker, r)));

@@ -21,11 +21,13 @@ import (
 // rebuilt from the store and checked against their diffIDs, so that a save
 // exports whole layers. The caller's lease holds them; the image does not
 // reference them, so the collector removes them once the lease is gone.
-// An image not made from the store is left alone.
+// An image pulled from a registry whose layers the snapshotter linked
+// instead of downloading is refused (refuseUnsaveable); any other image is
+// left alone.
 func ProvideLayers(ctx context.Context, store *extrastorage.Store, cs content.Store, img c8dimages.Image) error {
 	linkedFrom, ok := img.Labels[LabelStore]
 	if !ok {
-		return nil
+		return refuseUnsaveable(ctx, store, cs, img)
 	}
 	if store == nil {
 		return errdefs.Unavailable(fmt.Errorf("extra storage: image %s was linked from the extra storage at %s, which this daemon does not have: configure it again to save the image", img.Name, linkedFrom))
@@ -104,4 +106,26 @@ func LinkedLayers(ctx context.Context, cs content.Store, sn snapshots.Snapshotte
 		}
 	}
 	return linked, nil
+}
+
+// refuseUnsaveable fails the save of a registry image one of whose layers
+// was linked from the store and never downloaded: its manifest names the
+// registry's compressed blob, which the store cannot give back, and a save
+// would otherwise write an archive without it. Only a daemon with extra
+// storage looks; an image it cannot read a manifest of is left to the save.
+func refuseUnsaveable(ctx context.Context, store *extrastorage.Store, cs content.Store, img c8dimages.Image) error {
+	if store == nil {
+		return nil
+	}
+	m, err := c8dimages.Manifest(ctx, cs, img.Target, platforms.Default())
+	if err != nil {
+		return nil
+	}
+	for _, desc := range m.Layers {
+		if _, err := cs.Info(ctx, desc.Digest); cerrdefs.IsNotFound(err) {
+			return errdefs.Unavailable(fmt.Errorf("extra storage: layer %s of %s was linked from the extra storage at %s instead of downloaded, so docker save cannot include it: "+
+				"save NAME:TAG-extra of an image the store holds, or pull this one on a host without the store", desc.Digest, img.Name, store.Path()))
+		}
+	}
+	return nil
 }
