@@ -23,7 +23,7 @@ import { diskBytes } from './data-root.ts';
 import { imageIds, inspectImageId, type DockerClient } from './docker.ts';
 import { DaemonStartError } from './errors.ts';
 import type { ImageSpec } from './image-spec.ts';
-import { sleep } from './processes.ts';
+import { pidsMentioning, sleep } from './processes.ts';
 import { MAX_BYTES_PER_LAYER, MAX_PULL_MS } from './pull-checks.ts';
 import { checkOrdinaryPulls } from './phase-mounted.ts';
 import { checkMetrics, freeMetricsAddress, readMetrics, storeLayerBytes } from './report-checks.ts';
@@ -86,6 +86,7 @@ export async function runContainerdPhase(ctx: E2eContext, spec: ImageSpec, image
   }
   const id = await inspectImageId(daemon.docker, `${image.ref}-extra`);
   ctx.results.check(`${LABEL}: the image survives a daemon restart`, id !== undefined && id === pulled, `after restart ${image.ref}-extra is ${id ?? 'missing'}, was ${pulled ?? 'not pulled'}`);
+  if (id) await checkSnapshotterHung(ctx, env, daemon.docker, image);
   if (id) {
     const keeper = await daemon.docker.call(['run', '-d', '--network', 'none', '--name', 'ctd-keeper', `${image.ref}-extra`, '/bin/busybox', 'sleep', '600'], { reject: false, timeoutMs: 60_000 });
     await env.stopSnapshotter();
@@ -246,6 +247,24 @@ async function checkRegistryPull(ctx: E2eContext, docker: DockerClient, spec: Im
     ctx.results.fail(name, errorText(error));
   } finally {
     await stop();
+  }
+}
+
+/** A hung extra-snapshotter (stopped, its socket still there): NAME:TAG-extra fails within dockerd's bound. */
+async function checkSnapshotterHung(ctx: E2eContext, env: ContainerdEnv, docker: DockerClient, image: BuiltImage): Promise<void> {
+  const name = `${LABEL}: with extra-snapshotter hung, docker pull ${image.ref}-extra fails within its bound, naming the snapshotter (no hang)`;
+  const pids = await pidsMentioning(env.paths.snapshotterSocket);
+  if (pids.length === 0) return ctx.results.fail(name, 'no extra-snapshotter process found');
+  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+  try {
+    const started = performance.now();
+    const result = await docker.call(['pull', `${image.ref}-extra`], { reject: false, timeoutMs: 120_000, signal: ctx.signal });
+    const ms = Math.round(performance.now() - started);
+    const message = result.stderr.trim();
+    ctx.results.figure(`${LABEL}: time for a pull to fail with extra-snapshotter hung`, ms, 'ms');
+    ctx.results.check(name, result.exitCode !== 0 && ms < 90_000 && message.includes('did not answer'), `exit ${result.exitCode} after ${ms} ms: ${message.slice(0, 300)}`);
+  } finally {
+    for (const pid of pids) process.kill(pid, 'SIGCONT');
   }
 }
 

@@ -102,13 +102,13 @@ func prepareLayers(ctx context.Context, store *extrastorage.Store, t Target, lay
 		}
 		chainID := digest.Digest(l.ChainID).String()
 		short := stringid.TruncateID(digest.Digest(l.DiffID).String())
-		if _, err := t.Snapshotter.Stat(ctx, chainID); err == nil {
+		if have, err := haveLayer(ctx, t, chainID); err != nil {
+			return linked, err
+		} else if have {
 			progress.Update(po, short, "Already exists")
 			extrametrics.Of(ctx).Layer(true, l.Size)
 			parent = chainID
 			continue
-		} else if !cerrdefs.IsNotFound(err) {
-			return linked, snapshotterError(t.SnapshotterName, chainID, err)
 		}
 		if store.VerifyContent() {
 			progress.Update(po, short, "Verifying content")
@@ -149,12 +149,36 @@ func prepareLayer(ctx context.Context, store *extrastorage.Store, t Target, l ex
 		return errdefs.Unavailable(fmt.Errorf("extra storage: snapshotter %q did not link layer %s from the store at %s: "+
 			"run extra-snapshotter with --extra-store %s as containerd's proxy plugin %q, and see its log for why it refused the layer",
 			t.SnapshotterName, chainID, store.Path(), store.Path(), t.SnapshotterName))
-	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
-		return errdefs.Unavailable(fmt.Errorf("extra storage: snapshotter %q did not answer for layer %s within %s: is extra-snapshotter running, and its store reachable?",
-			t.SnapshotterName, chainID, extrastorage.LinkTimeout(l.Size, store.VerifyContent())))
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return notAnswering(t.SnapshotterName, chainID, extrastorage.LinkTimeout(l.Size, store.VerifyContent()))
 	default:
 		return snapshotterError(t.SnapshotterName, chainID, err)
 	}
+}
+
+// statTimeout bounds the snapshotter's answer about one snapshot: a hung
+// extra-snapshotter fails the pull instead of hanging it.
+var statTimeout = 30 * time.Second
+
+// haveLayer tells whether the target has chainID's snapshot already.
+func haveLayer(ctx context.Context, t Target, chainID string) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, statTimeout)
+	defer cancel()
+	_, err := t.Snapshotter.Stat(ctx, chainID)
+	switch {
+	case err == nil:
+		return true, nil
+	case cerrdefs.IsNotFound(err):
+		return false, nil
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return false, notAnswering(t.SnapshotterName, chainID, statTimeout)
+	default:
+		return false, snapshotterError(t.SnapshotterName, chainID, err)
+	}
+}
+
+func notAnswering(name, chainID string, after time.Duration) error {
+	return errdefs.Unavailable(fmt.Errorf("extra storage: snapshotter %q did not answer for layer %s within %s: is extra-snapshotter running, and its store reachable?", name, chainID, after))
 }
 
 func snapshotterError(name, chainID string, err error) error {

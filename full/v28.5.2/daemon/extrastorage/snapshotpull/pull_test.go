@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/containerd/containerd/v2/core/mount"
 	"github.com/containerd/containerd/v2/core/snapshots"
@@ -20,13 +21,18 @@ import (
 type fakeSnapshotter struct {
 	snapshots.Snapshotter // methods a pull must not call panic
 	links                 bool
+	hangs                 bool // answers nothing until the caller gives up
 	statErr               error
 	committed             map[string]bool
 	prepared, removed     []string
 	parents               []string
 }
 
-func (f *fakeSnapshotter) Stat(_ context.Context, key string) (snapshots.Info, error) {
+func (f *fakeSnapshotter) Stat(ctx context.Context, key string) (snapshots.Info, error) {
+	if f.hangs {
+		<-ctx.Done()
+		return snapshots.Info{}, ctx.Err()
+	}
 	if f.statErr != nil {
 		return snapshots.Info{}, f.statErr
 	}
@@ -104,11 +110,18 @@ func TestPrepareLayers(t *testing.T) {
 			wantParents: []string{""},
 		},
 		{
+			name:        "the snapshotter hangs",
+			snapshotter: &fakeSnapshotter{hangs: true, committed: map[string]bool{}},
+			wantErr:     []string{`snapshotter "extra" did not answer for layer ` + base + " within 50ms"},
+		},
+		{
 			name:        "the snapshotter fails",
 			snapshotter: &fakeSnapshotter{statErr: errors.New("connection refused"), committed: map[string]bool{}},
 			wantErr:     []string{`snapshotter "extra", layer ` + base, "connection refused"},
 		},
 	}
+	defer func(d time.Duration) { statTimeout = d }(statTimeout)
+	statTimeout = 50 * time.Millisecond
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out recorded
