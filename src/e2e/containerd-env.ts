@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, type RunResult } from '../exec/run.ts';
 import type { E2eContext } from './context.ts';
-import { parseMountInfo } from './mounts.ts';
+import { parseMountInfo, type MountInfo } from './mounts.ts';
 import { killMentioning, sleep } from './processes.ts';
 
 /** The proxy plugin's name in containerd's config, and dockerd's storage-driver. */
@@ -134,13 +134,12 @@ export async function startContainerdEnv(ctx: E2eContext, snapshotterBinary: str
 }
 
 /** The mounts at dir and below it, deepest first, so a stopped snapshotter leaves no layer mounted. */
-export async function mountsBelow(dir: string): Promise<string[]> {
+export async function mountsBelow(dir: string): Promise<MountInfo[]> {
   return parseMountInfo(await readFile('/proc/self/mountinfo', 'utf8'))
-    .map((m) => m.mountPoint)
-    .filter((m) => m === dir || m.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
+    .filter((m) => m.mountPoint === dir || m.mountPoint.startsWith(`${dir}/`))
+    .sort((a, b) => b.mountPoint.length - a.mountPoint.length);
 }
 
 async function unmountBelow(dir: string): Promise<void> {
-  for (const m of await mountsBelow(dir)) await run('umount', [m], { cwd: '/', reject: false });
+  for (const m of await mountsBelow(dir)) await run('umount', [m.mountPoint], { cwd: '/', reject: false });
 }

@@ -166,15 +166,20 @@ async function pullExtra(ctx: E2eContext, env: ContainerdEnv, docker: DockerClie
   const diffIds = layers.exitCode === 0 ? (JSON.parse(layers.stdout) as string[]) : [];
   const same = ids[0] !== undefined && ids[0] === ids[1] && diffIds.join() === image.diffIds.map((d) => `sha256:${d}`).join();
   ctx.results.check(`${LABEL}: image is tagged ${image.ref} and ${ref}, one image with the store's diffIDs`, same, `ids ${ids.join(', ')}; layers ${diffIds.join(', ')}`);
-  const mounts = await mountsBelow(env.paths.snapshotterState);
-  ctx.results.check(`${LABEL}: each layer is a read-only bind mount of the store's directory (no copy)`, mounts.filter((m) => m.includes('/layers/')).length >= n,
-    `mounts below the snapshotter's state: ${mounts.join(', ')}`);
+  const layerMounts = (await mountsBelow(env.paths.snapshotterState)).filter((m) => m.mountPoint.includes('/layers/'));
+  ctx.results.check(`${LABEL}: each layer is a read-only bind mount of the store's directory (no copy)`,
+    layerMounts.length >= n && layerMounts.every((m) => m.options.includes('ro')),
+    `layer mounts below the snapshotter's state: ${layerMounts.map((m) => `${m.mountPoint} (${m.options.join(',')})`).join(', ') || 'none'}`);
   return ids[1];
 }
 
 /** The save rebuilt the layer blobs under its lease only: once it is gone, the content store holds none of them. */
 async function checkNoLayerCopy(ctx: E2eContext, env: ContainerdEnv, image: BuiltImage): Promise<void> {
   const blobs = join(env.paths.containerdRoot, 'io.containerd.content.v1.content', 'blobs', 'sha256');
+  // The config the pull wrote is there: this is where containerd keeps blobs, so an absent layer is absent.
+  if (!existsSync(join(blobs, image.imageId))) {
+    return ctx.results.fail(`${LABEL}: after docker save, containerd's content store keeps no layer of the image`, `no config blob at ${blobs}: not containerd's content store`);
+  }
   let kept: string[] = [];
   for (let waited = 0; waited <= 20_000; waited += 1000) {
     kept = image.diffIds.filter((d) => existsSync(join(blobs, d)));
@@ -226,7 +231,8 @@ async function checkRegistryPull(ctx: E2eContext, docker: DockerClient, spec: Im
     const blobs = requests.filter((r) => r.method === 'GET' && r.path.includes('/blobs/') && !r.path.endsWith(image.imageId));
     const linked = pulled.stdout.split('\n').filter((l) => l.includes(LINKED)).length;
     const n = image.diffIds.length;
-    ctx.results.check(name, pulled.exitCode === 0 && blobs.length === 0 && linked === n,
+    const manifests = requests.filter((r) => r.path.includes('/manifests/'));
+    ctx.results.check(name, pulled.exitCode === 0 && manifests.length > 0 && blobs.length === 0 && linked === n,
       `exit ${pulled.exitCode}; layer blobs downloaded: ${blobs.map((r) => r.path.split('/').pop()?.slice(0, 19)).join(', ') || 'none'}; ${linked} of ${n} layers said "${LINKED}"; requests: ${requests.map((r) => `${r.method} ${r.path}`).join(', ')}`);
     ctx.results.note(`registry requests of the pull of ${ref}: ${requests.map((r) => `${r.method} ${r.path} ${r.status}`).join('; ')}`);
     await checkContainerFiles(ctx, docker, spec, ref, `${LABEL}: the registry-pulled image`, false);
@@ -317,8 +323,9 @@ async function checkRemoval(ctx: E2eContext, env: ContainerdEnv, docker: DockerC
   let snapshots = '';
   let layerMounts: string[] = [];
   for (let waited = 0; waited <= 20_000; waited += 1000) {
-    snapshots = (await env.ctr(['snapshots', '--snapshotter', SNAPSHOTTER, 'ls'])).stdout.split('\n').slice(1).filter((l) => l.trim()).join('; ');
-    layerMounts = (await mountsBelow(env.paths.snapshotterState)).filter((m) => m.includes('/layers/'));
+    const listed = await env.ctr(['snapshots', '--snapshotter', SNAPSHOTTER, 'ls']);
+    snapshots = listed.exitCode === 0 ? listed.stdout.split('\n').slice(1).filter((l) => l.trim()).join('; ') : `(ctr failed: ${listed.stderr.trim()})`;
+    layerMounts = (await mountsBelow(env.paths.snapshotterState)).map((m) => m.mountPoint).filter((m) => m.includes('/layers/'));
     if (!snapshots && layerMounts.length === 0) break;
     await sleep(1000);
   }
