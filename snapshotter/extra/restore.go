@@ -12,7 +12,6 @@ import (
 	"github.com/containerd/log"
 
 	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/extrastorage"
-	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/moby/layer"
 )
 
 // restore runs at start: records and mounts of snapshots that are gone are
@@ -57,16 +56,18 @@ func (s *Snapshotter) remount(ctx context.Context, id string) error {
 		return errors.New("no extra store is configured")
 	}
 	os.Remove(s.mountPoint(id)) // an empty mount point left by a crash
-	opened, err := s.store.OpenChain(ctx, layer.ChainID(r.Chain), layer.ChainID(r.Parent))
+	// The directory as recorded, in its own generation: the one checked when
+	// it was linked, if its identity is unchanged.
+	dir, identity, err := s.store.OpenLinked(ctx, r.Layer)
 	if err != nil {
-		return err
+		return fmt.Errorf("layer %s: %w", r.Chain, err)
 	}
-	defer opened.Close()
-	if opened.DiffRel != r.Layer || opened.Identity != r.Identity {
-		return fmt.Errorf("the store changed layer %s since it was linked (%s, identity %s; linked %s, identity %s): remove the images that use it and pull them again",
-			r.Chain, filepath.Join(s.store.Path(), opened.DiffRel), opened.Identity, r.Layer, r.Identity)
+	defer dir.Close()
+	if identity != r.Identity {
+		return fmt.Errorf("the store changed layer %s since it was linked (%s, identity %s, linked as %s): remove the images that use it and pull them again",
+			r.Chain, filepath.Join(s.store.Path(), r.Layer), identity, r.Identity)
 	}
-	if err := s.mountLayer(id, opened.Dir); err != nil {
+	if err := s.mountLayer(id, dir); err != nil {
 		return err
 	}
 	return s.pointFS(id)

@@ -20,11 +20,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/containerd/containerd/v2/core/mount"
 	"github.com/containerd/containerd/v2/core/snapshots"
 	"github.com/containerd/containerd/v2/core/snapshots/storage"
 	"github.com/containerd/containerd/v2/plugins/snapshots/overlay"
-	"github.com/containerd/errdefs"
 	"github.com/containerd/log"
 
 	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/extrastorage"
@@ -87,21 +85,6 @@ func New(ctx context.Context, cfg Config) (_ *Snapshotter, retErr error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-// Prepare serves the layer named by the containerd.io/snapshot.ref label
-// from the store when it can (then ErrAlreadyExists, as the remote snapshot
-// protocol says); otherwise, or when the store's layer fails validation
-// (logged), it prepares an ordinary snapshot and the layer is downloaded.
-func (s *Snapshotter) Prepare(ctx context.Context, key, parent string, opts ...snapshots.Opt) ([]mount.Mount, error) {
-	if s.store != nil {
-		target, err := s.linkFromStore(ctx, key, parent, opts)
-		if err == nil || errors.Is(err, errLinkedMeanwhile) {
-			return nil, fmt.Errorf("target snapshot %q: %w", target, errdefs.ErrAlreadyExists)
-		}
-		logRefusal(ctx, key, err)
-	}
-	return s.Snapshotter.Prepare(ctx, key, parent, opts...)
 }
 
 // Remove removes the snapshot as the overlay snapshotter does (its fs is

@@ -6,11 +6,15 @@ package extrastorage
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"syscall"
+	"time"
 
+	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/extrastorage/beneath"
 	"github.com/dockerd-extra/dockerd-extra/snapshotter/internal/moby/layer"
 	"github.com/opencontainers/go-digest"
 )
@@ -87,7 +91,8 @@ func openChain(r *storeRoot, chainID, parent layer.ChainID) (*OpenedLayer, error
 	if err != nil {
 		return nil, err
 	}
-	h, fi, err := r.stat(l.DiffRel)
+	// r is the generation's directory; DiffRel is relative to the configured path.
+	h, fi, err := r.stat(path.Join("overlay2", l.CacheID, "diff"))
 	if err != nil {
 		return nil, err
 	}
@@ -105,3 +110,74 @@ func openChain(r *storeRoot, chainID, parent layer.ChainID) (*OpenedLayer, error
 func dirIdentity(st *syscall.Stat_t) string {
 	return fmt.Sprintf("%d:%d.%d:%d.%d", st.Ino, st.Ctim.Sec, st.Ctim.Nsec, st.Mtim.Sec, st.Mtim.Nsec)
 }
+
+// OpenLinked opens rel, a linked layer's directory as it was recorded (its
+// DiffRel: relative to the configured path, with its generation), confined
+// below the store's path, and returns the handle and its identity: to mount
+// the layer again, or to tell whether the store has replaced it since. Gone:
+// a VanishedError; a store that does not answer: a TimeoutError.
+func (s *Store) OpenLinked(ctx context.Context, rel string) (*os.File, string, error) {
+	type opened struct {
+		dir      *os.File
+		identity string
+		err      error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		dir, identity, err := s.openLinked(rel)
+		done <- opened{dir, identity, err}
+	}()
+	// A read blocked in the kernel cannot be cancelled: a late answer's
+	// handle is closed when it comes.
+	abandon := func() {
+		go func() {
+			if o := <-done; o.dir != nil {
+				o.dir.Close()
+			}
+		}()
+	}
+	deadline := time.NewTimer(s.readTimeout)
+	defer deadline.Stop()
+	select {
+	case o := <-done:
+		return o.dir, o.identity, o.err
+	case <-ctx.Done():
+		abandon()
+		return nil, "", ctx.Err()
+	case <-deadline.C:
+		abandon()
+		return nil, "", &TimeoutError{Path: s.path, After: s.readTimeout}
+	}
+}
+
+func (s *Store) openLinked(rel string) (*os.File, string, error) {
+	root, err := beneath.OpenRoot(s.path)
+	if err != nil {
+		return nil, "", &UnavailableError{Path: s.path, Err: unwrapPath(err)}
+	}
+	defer root.Close()
+	full := path.Join(s.path, rel)
+	h, err := beneath.Path(root, rel)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", &VanishedError{Path: full}
+	}
+	if err != nil {
+		return nil, "", badStore(full, "%v", unwrapPath(err))
+	}
+	fi, err := h.Stat()
+	if err != nil {
+		h.Close()
+		return nil, "", badStore(full, "%v", err)
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !fi.IsDir() || !ok {
+		h.Close()
+		return nil, "", badStore(full, "is not a directory")
+	}
+	return h, dirIdentity(st), nil
+}
+
+// VanishedError means a linked layer's directory is no longer in the store.
+type VanishedError struct{ Path string }
+
+func (e *VanishedError) Error() string { return e.Path + " has vanished from the store" }

@@ -93,9 +93,14 @@ func writeBlob(ctx context.Context, cs content.Store, desc ocispec.Descriptor, d
 
 // prepareLayers has the snapshotter serve each layer the target lacks. It
 // returns how many it linked.
-func prepareLayers(ctx context.Context, store *extrastorage.Store, t Target, layers []extrastorage.Layer, po progress.Output) (int, error) {
-	linked := 0
+func prepareLayers(ctx context.Context, store *extrastorage.Store, t Target, layers []extrastorage.Layer, po progress.Output) (_ int, retErr error) {
+	linked, reused := 0, 0
 	parent := ""
+	defer func() {
+		if reused > 0 && retErr == nil {
+			retErr = checkChain(ctx, t, parent)
+		}
+	}()
 	for i, l := range layers {
 		if err := ctx.Err(); err != nil {
 			return linked, err
@@ -108,6 +113,7 @@ func prepareLayers(ctx context.Context, store *extrastorage.Store, t Target, lay
 			progress.Update(po, short, "Already exists")
 			extrametrics.Of(ctx).Layer(true, l.Size)
 			parent = chainID
+			reused++
 			continue
 		}
 		if store.VerifyContent() {
@@ -153,6 +159,31 @@ func prepareLayer(ctx context.Context, store *extrastorage.Store, t Target, l ex
 		return notAnswering(t.SnapshotterName, chainID, extrastorage.LinkTimeout(l.Size, store.VerifyContent()))
 	default:
 		return snapshotterError(t.SnapshotterName, chainID, err)
+	}
+}
+
+// checkChain has the snapshotter check the chain up to top as a container's
+// start would, through a view it removes again: extra-snapshotter refuses a
+// linked layer the store has replaced or removed since it was linked. A
+// pull that reuses such a layer fails now, naming it, instead of tagging an
+// image that cannot start.
+func checkChain(ctx context.Context, t Target, top string) error {
+	key := fmt.Sprintf("extra-storage-check %s %s", uniquePart(), top)
+	ctx, cancel := context.WithTimeout(ctx, statTimeout)
+	defer cancel()
+	_, err := t.Snapshotter.View(ctx, key, top)
+	switch {
+	case err == nil:
+		if err := t.Snapshotter.Remove(context.WithoutCancel(ctx), key); err != nil {
+			log.G(ctx).WithError(err).WithField("key", key).Warn("extra storage: removing the view that checked an image's layers")
+		}
+		return nil
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return notAnswering(t.SnapshotterName, top, statTimeout)
+	case cerrdefs.IsFailedPrecondition(err):
+		return errdefs.Conflict(err)
+	default:
+		return snapshotterError(t.SnapshotterName, top, err)
 	}
 }
 

@@ -3,6 +3,7 @@ package snapshotpull
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -23,7 +24,9 @@ type fakeSnapshotter struct {
 	links                 bool
 	hangs                 bool // answers nothing until the caller gives up
 	statErr               error
+	viewErr               error // extra-snapshotter's answer for a linked layer the store changed
 	committed             map[string]bool
+	viewed                []string
 	prepared, removed     []string
 	parents               []string
 }
@@ -58,6 +61,15 @@ func (f *fakeSnapshotter) Prepare(_ context.Context, key, parent string, opts ..
 	return []mount.Mount{{Type: "bind"}}, nil
 }
 
+func (f *fakeSnapshotter) View(_ context.Context, key, parent string, _ ...snapshots.Opt) ([]mount.Mount, error) {
+	f.viewed = append(f.viewed, parent)
+	if f.viewErr != nil {
+		return nil, f.viewErr
+	}
+	f.prepared = append(f.prepared, key)
+	return []mount.Mount{{Type: "bind"}}, nil
+}
+
 func (f *fakeSnapshotter) Remove(_ context.Context, key string) error {
 	f.removed = append(f.removed, key)
 	return nil
@@ -82,6 +94,9 @@ func TestPrepareLayers(t *testing.T) {
 		wantRemoved int
 		// Each layer is asked for on its parent's chain.
 		wantParents []string
+		// Reused layers are checked through a view of the top chain.
+		wantViewed []string
+		wantClass  func(error) bool
 	}{
 		{
 			name:        "every layer linked by the snapshotter",
@@ -96,11 +111,21 @@ func TestPrepareLayers(t *testing.T) {
 			wantLinked:  1,
 			wantActions: []string{"Already exists", "Linked from extra storage"},
 			wantParents: []string{base},
+			wantViewed:  []string{top},
 		},
 		{
 			name:        "the whole image is there already",
 			snapshotter: &fakeSnapshotter{links: true, committed: map[string]bool{base: true, top: true}},
 			wantActions: []string{"Already exists", "Already exists"},
+			wantViewed:  []string{top},
+		},
+		{
+			name: "a layer there already that the store has replaced since",
+			snapshotter: &fakeSnapshotter{links: true, committed: map[string]bool{base: true, top: true},
+				viewErr: fmt.Errorf("extra storage: refusing layer %s, linked from the store at /srv/store/overlay2/x/diff: it was replaced in the store since the pull: %w", base, cerrdefs.ErrFailedPrecondition)},
+			wantErr:    []string{"refusing layer " + base, "was replaced in the store since the pull"},
+			wantViewed: []string{top},
+			wantClass:  cerrdefs.IsConflict,
 		},
 		{
 			name:        "a built-in snapshotter makes an empty layer instead",
@@ -131,7 +156,12 @@ func TestPrepareLayers(t *testing.T) {
 				for _, w := range tc.wantErr {
 					assert.Check(t, is.ErrorContains(err, w))
 				}
-				assert.Check(t, cerrdefs.IsUnavailable(err), "%v", err)
+				class := tc.wantClass
+				if class == nil {
+					class = cerrdefs.IsUnavailable
+				}
+				assert.Check(t, class(err), "%v", err)
+				assert.Check(t, is.DeepEqual(tc.snapshotter.viewed, tc.wantViewed))
 				assert.Check(t, is.Len(tc.snapshotter.removed, tc.wantRemoved))
 				assert.Check(t, is.DeepEqual(tc.snapshotter.removed, tc.snapshotter.prepared[:tc.wantRemoved]))
 				assert.Check(t, is.DeepEqual(tc.snapshotter.parents, tc.wantParents))
@@ -146,6 +176,9 @@ func TestPrepareLayers(t *testing.T) {
 			}
 			assert.Check(t, is.DeepEqual(actions, tc.wantActions))
 			assert.Check(t, is.DeepEqual(tc.snapshotter.parents, tc.wantParents))
+			assert.Check(t, is.DeepEqual(tc.snapshotter.viewed, tc.wantViewed))
+			// The view that checked the chain is gone again.
+			assert.Check(t, is.Len(tc.snapshotter.removed, len(tc.wantViewed)))
 		})
 	}
 }
