@@ -32,6 +32,9 @@ func (s *Snapshotter) Prepare(ctx context.Context, key, parent string, opts ...s
 		if err == nil || errors.Is(err, errLinkedMeanwhile) {
 			return nil, fmt.Errorf("target snapshot %q: %w", target, errdefs.ErrAlreadyExists)
 		}
+		if !errors.Is(err, errNotRemote) && linkRequired(opts) {
+			return nil, fmt.Errorf("extra-snapshotter: layer %s from the store at %s: %w", labelsOf(opts)[snapshots.LabelSnapshotRef], s.store.Path(), refusal(err))
+		}
 		logRefusal(ctx, key, err)
 	}
 	if err := s.checkChain(ctx, parent); err != nil {
@@ -54,6 +57,33 @@ func (s *Snapshotter) Mounts(ctx context.Context, key string) ([]mount.Mount, er
 		return nil, err
 	}
 	return s.Snapshotter.Mounts(ctx, key)
+}
+
+// linkRequired tells whether the Prepare asks for the store's layer or
+// nothing (LabelRequireLink).
+func linkRequired(opts []snapshots.Opt) bool {
+	return labelsOf(opts)[LabelRequireLink] != ""
+}
+
+func labelsOf(opts []snapshots.Opt) map[string]string {
+	var info snapshots.Info
+	for _, opt := range opts {
+		_ = opt(&info)
+	}
+	return info.Labels
+}
+
+// refusal classes a refused link for the caller: a store that lacks the
+// layer or cannot be reached is unavailable, a bad one a failed
+// precondition.
+func refusal(err error) error {
+	var absent *extrastorage.LayerNotInStoreError
+	var unavailable *extrastorage.UnavailableError
+	var timeout *extrastorage.TimeoutError
+	if errors.As(err, &absent) || errors.As(err, &unavailable) || errors.As(err, &timeout) {
+		return classed{err, errdefs.ErrUnavailable}
+	}
+	return classed{err, errdefs.ErrFailedPrecondition}
 }
 
 // classed gives err the class of containerd's errdefs sentinel class (what

@@ -22,6 +22,11 @@ import (
 const (
 	// LabelSource is the store directory the layer's data is.
 	LabelSource = "containerd.io/snapshot/extra.source"
+	// LabelRequireLink on a Prepare asks for the store's layer or nothing:
+	// dockerd's NAME:TAG-extra pull sets it, so a layer the snapshotter
+	// refuses fails the pull with the reason, instead of an ordinary
+	// snapshot that nothing would fill.
+	LabelRequireLink = "containerd.io/snapshot/extra.require-link"
 )
 
 // errLinkedMeanwhile means another Prepare linked the same layer under the

@@ -124,6 +124,50 @@ func assertSameDir(t *testing.T, path, want string) {
 	assert.Check(t, os.SameFile(got, w), "%s is not the store's %s", path, want)
 }
 
+// badStoreCases are store layers that fail validation, each with what a
+// refusal says of it.
+func badStoreCases(outside string) []struct {
+	name    string
+	corrupt func(t *testing.T, st *storetest.Store)
+	says    string
+} {
+	return []struct {
+		name    string
+		corrupt func(t *testing.T, st *storetest.Store)
+		says    string
+	}{
+		{"data directory a symlink out of the store", func(t *testing.T, st *storetest.Store) {
+			assert.NilError(t, os.RemoveAll(st.DataDir(0)))
+			assert.NilError(t, os.Symlink(outside, st.DataDir(0)))
+		}, "symlink"},
+		{"cache-id leaving the store", func(t *testing.T, st *storetest.Store) {
+			storetest.WriteFile(t, filepath.Join(st.LayerDir(0), "cache-id"), "../../../../"+outside)
+		}, "cache-id"},
+		{"data directory missing", func(t *testing.T, st *storetest.Store) {
+			assert.NilError(t, os.RemoveAll(st.DataDir(0)))
+		}, "missing"},
+		{"layer filed under another chain", func(t *testing.T, st *storetest.Store) {
+			storetest.WriteFile(t, filepath.Join(st.LayerDir(0), "diff"), st.DiffIDs[1].String())
+		}, "chain ID"},
+		{"content not the layer's (verify content)", func(t *testing.T, st *storetest.Store) {
+			storetest.WriteFile(t, filepath.Join(st.DataDir(0), "layer-0"), "evil-0")
+		}, "layer-0"},
+		{"layer absent", func(t *testing.T, st *storetest.Store) {
+			assert.NilError(t, os.RemoveAll(st.LayerDir(0)))
+		}, "is not in the extra storage"},
+	}
+}
+
+// openOnBadStore opens a snapshotter on a two-layer store that corrupt
+// broke; chain is the base layer's chain ID.
+func openOnBadStore(t *testing.T, corrupt func(t *testing.T, st *storetest.Store)) (d dirs, sn *Snapshotter, chain string) {
+	t.Helper()
+	st := storetest.New(t, 2)
+	corrupt(t, st)
+	d = newDirs(t)
+	return d, open(t, d, st), st.ChainIDs[0].String()
+}
+
 // TestPrepareFallsBackOnABadStoreLayer: a store layer failing validation is
 // never exposed; the Prepare makes an ordinary snapshot, so the layer is
 // downloaded and applied as without a store.
@@ -131,38 +175,10 @@ func TestPrepareFallsBackOnABadStoreLayer(t *testing.T) {
 	requireOverlay(t)
 	outside := t.TempDir()
 	storetest.WriteFile(t, filepath.Join(outside, "secret"), "host")
-	cases := []struct {
-		name    string
-		corrupt func(t *testing.T, st *storetest.Store)
-	}{
-		{"data directory a symlink out of the store", func(t *testing.T, st *storetest.Store) {
-			assert.NilError(t, os.RemoveAll(st.DataDir(0)))
-			assert.NilError(t, os.Symlink(outside, st.DataDir(0)))
-		}},
-		{"cache-id leaving the store", func(t *testing.T, st *storetest.Store) {
-			storetest.WriteFile(t, filepath.Join(st.LayerDir(0), "cache-id"), "../../../../"+outside)
-		}},
-		{"data directory missing", func(t *testing.T, st *storetest.Store) {
-			assert.NilError(t, os.RemoveAll(st.DataDir(0)))
-		}},
-		{"layer filed under another chain", func(t *testing.T, st *storetest.Store) {
-			storetest.WriteFile(t, filepath.Join(st.LayerDir(0), "diff"), st.DiffIDs[1].String())
-		}},
-		{"content not the layer's (verify content)", func(t *testing.T, st *storetest.Store) {
-			storetest.WriteFile(t, filepath.Join(st.DataDir(0), "layer-0"), "evil-0")
-		}},
-		{"layer absent", func(t *testing.T, st *storetest.Store) {
-			assert.NilError(t, os.RemoveAll(st.LayerDir(0)))
-		}},
-	}
-	for _, tc := range cases {
+	for _, tc := range badStoreCases(outside) {
 		t.Run(tc.name, func(t *testing.T) {
-			st := storetest.New(t, 2)
-			tc.corrupt(t, st)
-			d := newDirs(t)
-			sn := open(t, d, st)
+			d, sn, chain := openOnBadStore(t, tc.corrupt)
 			ctx := context.Background()
-			chain := st.ChainIDs[0].String()
 			mounts, err := sn.Prepare(ctx, "extract-"+chain, "", refLabels(chain))
 			assert.NilError(t, err)
 			assert.Check(t, is.Len(mounts, 1))
@@ -171,6 +187,33 @@ func TestPrepareFallsBackOnABadStoreLayer(t *testing.T) {
 			assert.Check(t, is.Equal(info.Kind, snapshots.KindActive))
 			_, err = sn.Stat(ctx, chain)
 			assert.Check(t, errdefs.IsNotFound(err))
+			entries, err := os.ReadDir(filepath.Join(d.state, mountsDir))
+			assert.NilError(t, err)
+			assert.Check(t, is.Len(entries, 0))
+		})
+	}
+}
+
+// TestPrepareRequiringALinkSaysWhy: dockerd's NAME:TAG-extra pull asks for
+// the store's layer or nothing; a refused layer fails the Prepare with the
+// reason, leaving no snapshot and no mount.
+func TestPrepareRequiringALinkSaysWhy(t *testing.T) {
+	requireOverlay(t)
+	outside := t.TempDir()
+	storetest.WriteFile(t, filepath.Join(outside, "secret"), "host")
+	for _, tc := range badStoreCases(outside) {
+		t.Run(tc.name, func(t *testing.T) {
+			d, sn, chain := openOnBadStore(t, tc.corrupt)
+			ctx := context.Background()
+			labels := snapshots.WithLabels(map[string]string{snapshots.LabelSnapshotRef: chain, LabelRequireLink: "true"})
+			_, err := sn.Prepare(ctx, "extract-"+chain, "", labels)
+			assert.Check(t, is.ErrorContains(err, chain))
+			assert.Check(t, is.ErrorContains(err, tc.says))
+			assert.Check(t, errdefs.IsFailedPrecondition(err) || errdefs.IsUnavailable(err), "%v", err)
+			for _, key := range []string{"extract-" + chain, chain} {
+				_, err = sn.Stat(ctx, key)
+				assert.Check(t, errdefs.IsNotFound(err), "%s: %v", key, err)
+			}
 			entries, err := os.ReadDir(filepath.Join(d.state, mountsDir))
 			assert.NilError(t, err)
 			assert.Check(t, is.Len(entries, 0))

@@ -17,8 +17,11 @@ const (
 	labelSnapshotRef    = "containerd.io/snapshot.ref"
 	labelSnapshotDiffID = "containerd.io/snapshot/diff-id"
 	labelSnapshotParent = "containerd.io/snapshot/parent-chain-id"
-	labelGCConfig       = "containerd.io/gc.ref.content.config"
-	labelGCSnapshot     = "containerd.io/gc.ref.snapshot."
+	// labelRequireLink asks extra-snapshotter for the store's layer or
+	// nothing: a layer it refuses fails the Prepare with the reason.
+	labelRequireLink = "containerd.io/snapshot/extra.require-link"
+	labelGCConfig    = "containerd.io/gc.ref.content.config"
+	labelGCSnapshot  = "containerd.io/gc.ref.snapshot."
 )
 
 // imageContent is what dockerd writes for a store image: its config (the
@@ -74,11 +77,13 @@ func contentFor(img *extrastorage.Image, snapshotter string) (imageContent, erro
 }
 
 // snapshotLabels are the labels of a layer's Prepare, as containerd's
-// unpacker sets them: the snapshotter serves the chain named by the ref.
+// unpacker sets them (the snapshotter serves the chain named by the ref),
+// and the demand that the layer come from the store.
 func snapshotLabels(l, parent extrastorage.Layer, hasParent bool) map[string]string {
 	labels := map[string]string{
 		labelSnapshotRef:    digest.Digest(l.ChainID).String(),
 		labelSnapshotDiffID: digest.Digest(l.DiffID).String(),
+		labelRequireLink:    "true",
 	}
 	if hasParent {
 		labels[labelSnapshotParent] = digest.Digest(parent.ChainID).String()

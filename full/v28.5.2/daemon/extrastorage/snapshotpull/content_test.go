@@ -87,12 +87,14 @@ func TestSnapshotLabels(t *testing.T) {
 	img := storeImage("a", "b")
 	base, top := img.Layers[0], img.Layers[1]
 	assert.Check(t, is.DeepEqual(snapshotLabels(base, extrastorage.Layer{}, false), map[string]string{
-		"containerd.io/snapshot.ref":     string(base.ChainID),
-		"containerd.io/snapshot/diff-id": string(base.DiffID),
+		"containerd.io/snapshot.ref":                string(base.ChainID),
+		"containerd.io/snapshot/diff-id":            string(base.DiffID),
+		"containerd.io/snapshot/extra.require-link": "true",
 	}))
 	assert.Check(t, is.DeepEqual(snapshotLabels(top, base, true), map[string]string{
-		"containerd.io/snapshot.ref":             string(top.ChainID),
-		"containerd.io/snapshot/diff-id":         string(top.DiffID),
-		"containerd.io/snapshot/parent-chain-id": string(base.ChainID),
+		"containerd.io/snapshot.ref":                string(top.ChainID),
+		"containerd.io/snapshot/diff-id":            string(top.DiffID),
+		"containerd.io/snapshot/parent-chain-id":    string(base.ChainID),
+		"containerd.io/snapshot/extra.require-link": "true",
 	}))
 }
