@@ -122,13 +122,17 @@ export async function runPoisonedLoad(env: AttackEnv): Promise<void> {
     const pull = await attempt(ctx, daemon.docker, ['pull', `${image.ref}-extra`]);
     if (pull.exitCode !== 0) throw new Error(`the trusted pull of the tampered store failed: ${lastLine(pull.message)}`);
     const load = await attempt(ctx, daemon.docker, ['load', '-i', image.archive], 180_000);
-    ctx.results.check(`${label}: docker load of the genuine archive is refused naming the unverified layer (no silent reuse)`,
-      load.exitCode !== 0 && names(load.message, [chain]),
-      `load exit ${load.exitCode}, names ${chain.slice(0, 12)}: ${names(load.message, [chain])}: ${clip(lastLine(load.message), 400)}`);
-    if (load.exitCode !== 0) ctx.results.note(`${label}: ${lastLine(load.message)}`);
+    const refusedLoad = `${label}: docker load of the genuine archive is refused naming the unverified layer (no silent reuse)`;
+    if (ctx.containerdStore) {
+      ctx.results.skip(refusedLoad, `the containerd store finds a layer by its chain ID whatever brought it (load exit ${load.exitCode}): there "trusted" makes the store's layers stand in for every pull and load, as the README says; the check below still holds`);
+    } else {
+      ctx.results.check(refusedLoad, load.exitCode !== 0 && names(load.message, [chain]),
+        `load exit ${load.exitCode}, names ${chain.slice(0, 12)}: ${names(load.message, [chain])}: ${clip(lastLine(load.message), 400)}`);
+      if (load.exitCode !== 0) ctx.results.note(`${label}: ${lastLine(load.message)}`);
+    }
 
     const rmi = await attempt(ctx, daemon.docker, ['rmi', `${image.ref}-extra`, image.ref]);
-    const chainsLeft = (await layerChains(daemon.dataRoot)).filter((c) => image.chainIds.includes(c)).length;
+    const chainsLeft = (await daemon.layers()).filter((c) => image.chainIds.includes(c)).length;
     const reload = await attempt(ctx, daemon.docker, ['load', '-i', image.archive], 180_000);
     const seen = reload.exitCode === 0 ? await catInContainer(ctx, daemon.docker, image.ref, `/${t.path}`) : undefined;
     await daemon.release();

@@ -4,16 +4,16 @@
  * what the daemon registered afterwards.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { BuiltImage } from './build-image.ts';
-import { startPrivateDaemon, type E2eContext } from './context.ts';
-import { layerChains } from './data-root.ts';
+import type { E2eContext } from './context.ts';
 import { imageIds, type DockerClient } from './docker.ts';
+import { startExtraHost, type ExtraHost, type VerifyMode } from './extra-host.ts';
 import type { ImageSpec } from './image-spec.ts';
+import { sleep } from './processes.ts';
 import type { PreparedStore } from './store.ts';
 import { orIfMissing } from '../errors.ts';
 
-export type VerifyMode = 'content' | 'trusted';
+export type { VerifyMode } from './extra-host.ts';
 
 export interface AttackEnv {
   ctx: E2eContext;
@@ -24,12 +24,11 @@ export interface AttackEnv {
   busybox: string;
 }
 
-export type AttackDaemon = Awaited<ReturnType<typeof startPrivateDaemon>>;
+export type AttackDaemon = ExtraHost;
 
-/** A daemon on `root`; `verify` absent means the engine's default (content). */
+/** A host on `root` (on the run's image store); `verify` absent means the engine's default (content). */
 export async function attackDaemon(ctx: E2eContext, name: string, root: string, verify?: VerifyMode): Promise<AttackDaemon> {
-  const extra = verify ? { path: root, verify } : { path: root };
-  return startPrivateDaemon(ctx, name, { 'extra-storage': extra }, join(ctx.work, `local-${name}`));
+  return startExtraHost(ctx, name, verify ? { path: root, verify } : { path: root });
 }
 
 export interface Attempt {
@@ -52,9 +51,19 @@ export const lastLine = (message: string) =>
 
 export const names = (message: string, ids: readonly string[]) => ids.some((id) => message.includes(id));
 
-/** Images and layerdb entries the daemon holds: what a refused pull must leave at zero. */
-export async function registered(daemon: AttackDaemon): Promise<{ images: number; chains: number }> {
-  return { images: (await imageIds(daemon.docker)).length, chains: (await layerChains(daemon.dataRoot)).length };
+/**
+ * Images and layers the host holds: what a refused pull must leave at zero. containerd removes the
+ * snapshots of a failed pull when it collects the pull's lease, so a count above zero is read again
+ * for a while before it stands.
+ */
+export async function registered(daemon: AttackDaemon, settleMs = 10_000): Promise<{ images: number; chains: number }> {
+  const count = async () => ({ images: (await imageIds(daemon.docker)).length, chains: (await daemon.layers()).length });
+  let held = await count();
+  for (let waited = 0; waited < settleMs && held.images + held.chains > 0; waited += 500) {
+    await sleep(500);
+    held = await count();
+  }
+  return held;
 }
 
 /** The daemon still answers, and its log shows no Go panic (a panic in an API handler is recovered, so it must be looked for). */

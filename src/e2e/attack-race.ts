@@ -121,8 +121,10 @@ export async function runRepublished(env: AttackEnv): Promise<void> {
     await rename(`${diff}.new`, diff);
     const seen = await catInContainer(ctx, daemon.docker, ref, `/${FILE}`);
     await daemon.release();
-    const said = /was replaced in the store since the pull/.test(seen.message) && seen.message.includes(`refusing image ${ref}`);
-    ctx.results.check(`${label}: docker run is refused naming the image and saying the store replaced the layer since the pull`, seen.exitCode !== 0 && said,
+    // On the containerd store the snapshotter refuses it, which knows layers, not images.
+    const names = ctx.containerdStore ? seen.message.includes(`layer sha256:${image.chainIds.at(-1)!}`) : seen.message.includes(`refusing image ${ref}`);
+    const said = /was replaced in the store since the pull/.test(seen.message) && names;
+    ctx.results.check(`${label}: docker run is refused naming the ${ctx.containerdStore ? 'layer' : 'image'} and saying the store replaced the layer since the pull`, seen.exitCode !== 0 && said,
       `run exit ${seen.exitCode}: ${clip(lastLine(seen.message), 400)}`);
     if (seen.exitCode !== 0) ctx.results.note(`${label}: ${lastLine(seen.message)}`);
   } finally {

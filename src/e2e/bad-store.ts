@@ -6,8 +6,9 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertNever } from '../errors.ts';
 import type { BuiltImage } from './build-image.ts';
-import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
-import { layerChains, layerDir, readCacheId } from './data-root.ts';
+import { errorText, type E2eContext } from './context.ts';
+import { layerDir, readCacheId } from './data-root.ts';
+import { startExtraHost } from './extra-host.ts';
 import { imageIds } from './docker.ts';
 import { copyStore } from './store-craft.ts';
 import type { PreparedStore } from './store.ts';
@@ -48,12 +49,9 @@ export async function tamper(root: string, image: BuiltImage, kind: Tamper, outs
   }
 }
 
-/** Starts the daemon a bad store is pulled from: by default on the graph-driver store. */
-export type StartDaemon = (name: string, config: Record<string, unknown>, dataRoot: string) => ReturnType<typeof startPrivateDaemon>;
-
-export async function runBadStores(ctx: E2eContext, image: BuiltImage, store: PreparedStore, on?: { label: string; start: StartDaemon }): Promise<void> {
-  const start: StartDaemon = on?.start ?? ((name, config, dataRoot) => startPrivateDaemon(ctx, name, config, dataRoot));
-  const prefix = on ? `${on.label}: ` : '';
+/** On the run's image store: on the containerd store each copy has a snapshotter of its own serving it. */
+export async function runBadStores(ctx: E2eContext, image: BuiltImage, store: PreparedStore): Promise<void> {
+  const prefix = ctx.containerdStore ? 'containerd image store: ' : '';
   for (const kind of TAMPERS) {
     const what = kind === 'store-not-mounted' ? 'naming the store' : 'naming the layer';
     const name = `${prefix}bad store (${kind}): pull is refused ${what}, fast, nothing registered`;
@@ -62,13 +60,12 @@ export async function runBadStores(ctx: E2eContext, image: BuiltImage, store: Pr
       if (kind === 'store-not-mounted') await mkdir(root, { recursive: true });
       else await copyStore(ctx, store, `bad-${kind}`);
       const mentions = await tamper(root, image, kind, join(ctx.work, `outside-${kind}`));
-      const dataRoot = join(ctx.work, `local-bad-${kind}`);
-      const daemon = await start(`bad-${kind}`, { 'extra-storage': { path: root } }, dataRoot);
+      const daemon = await startExtraHost(ctx, `bad-${kind}`, { path: root });
       const started = performance.now();
       const result = await daemon.docker.call(['pull', `${image.ref}-extra`], { reject: false, timeoutMs: 90_000, signal: ctx.signal });
       const ms = Math.round(performance.now() - started);
       const images = await imageIds(daemon.docker);
-      const chains = await layerChains(dataRoot);
+      const chains = await daemon.layers();
       await daemon.release();
       const message = `${result.stderr} ${result.stdout}`.trim();
       const named = mentions.some((m) => message.includes(m));

@@ -56,8 +56,15 @@ export function containerdConfig(p: ContainerdPaths): string {
   ].join('\n');
 }
 
-export function snapshotterArgs(p: ContainerdPaths, store: string): string[] {
-  return ['--root', p.snapshotterRoot, '--state', p.snapshotterState, '--address', p.snapshotterSocket, '--extra-store', store, '--log-level', 'debug'];
+/** On the containerd store the content check is the snapshotter's: `verify` is what dockerd's extra-storage says. */
+export function snapshotterArgs(p: ContainerdPaths, store: string, verify: 'content' | 'trusted' = 'content'): string[] {
+  return ['--root', p.snapshotterRoot, '--state', p.snapshotterState, '--address', p.snapshotterSocket, '--extra-store', store, '--verify', verify, '--log-level', 'debug'];
+}
+
+export interface ContainerdEnvOptions {
+  verify?: 'content' | 'trusted';
+  /** Prefixes the log files, so each environment of a run keeps its own. */
+  name?: string;
 }
 
 export interface ContainerdEnv {
@@ -68,6 +75,12 @@ export interface ContainerdEnv {
   waitSnapshotter(): Promise<boolean>;
   /** `ctr` against this containerd, in dockerd's namespace. */
   ctr(args: string[]): Promise<RunResult>;
+  /** The committed snapshots of the snapshotter, by key (`sha256:CHAINID` for image layers). */
+  committedSnapshots(): Promise<string[]>;
+  /** A snapshot's labels as containerd keeps them (undefined when there is no such snapshot). */
+  snapshotLabels(key: string): Promise<Record<string, string> | undefined>;
+  /** Stops containerd and the snapshotter and undoes their mounts now rather than at teardown. */
+  stop(): Promise<void>;
 }
 
 interface Background {
@@ -96,33 +109,47 @@ async function startInBackground(ctx: E2eContext, binary: string, args: string[]
   throw new Error(`${binary} did not serve ${socket} within 30 s; see ${logFile}`);
 }
 
-export async function startContainerdEnv(ctx: E2eContext, snapshotterBinary: string, store: string): Promise<ContainerdEnv> {
+export async function startContainerdEnv(ctx: E2eContext, snapshotterBinary: string, store: string, options: ContainerdEnvOptions = {}): Promise<ContainerdEnv> {
   // Short paths: unix sockets must stay within 108 bytes.
   const paths = containerdPaths(await mkdtemp(join(ctx.work, 'c-')));
+  const log = (file: string) => join(ctx.logDir, options.name ? `${options.name}-${file}` : file);
+  const releases: (() => Promise<void>)[] = [];
   await mkdir(paths.snapshotterState, { recursive: true });
   await run('mount', ['-t', 'tmpfs', '-o', 'mode=0700', 'tmpfs', paths.snapshotterState], { cwd: ctx.work, signal: ctx.signal });
-  ctx.teardown.defer(`unmount ${paths.snapshotterState} and the layer mounts below it`, () => unmountBelow(paths.snapshotterState));
+  releases.push(ctx.teardown.defer(`unmount ${paths.snapshotterState} and the layer mounts below it`, () => unmountBelow(paths.snapshotterState)));
 
   let snapshotter: Background | undefined;
   const startSnapshotter = async () => {
-    snapshotter = await startInBackground(ctx, snapshotterBinary, snapshotterArgs(paths, store), paths.snapshotterSocket, join(ctx.logDir, 'extra-snapshotter.log'), paths.snapshotterSocket);
+    snapshotter = await startInBackground(ctx, snapshotterBinary, snapshotterArgs(paths, store, options.verify), paths.snapshotterSocket, log('extra-snapshotter.log'), paths.snapshotterSocket);
   };
   const stopSnapshotter = async () => {
     await snapshotter?.stop();
     snapshotter = undefined;
   };
   await startSnapshotter();
-  ctx.teardown.defer('stop extra-snapshotter', stopSnapshotter);
+  releases.push(ctx.teardown.defer('stop extra-snapshotter', stopSnapshotter));
 
   const configFile = join(paths.dir, 'containerd.toml');
   await writeFile(configFile, containerdConfig(paths));
-  const containerd = await startInBackground(ctx, 'containerd', ['--config', configFile], paths.containerdSocket, join(ctx.logDir, 'containerd.log'), configFile);
+  const containerd = await startInBackground(ctx, 'containerd', ['--config', configFile], paths.containerdSocket, log('containerd.log'), configFile);
   // Its shims name its socket: killed with it, so no container outlives the test.
-  ctx.teardown.defer('stop containerd and its shims', async () => {
+  releases.push(ctx.teardown.defer('stop containerd and its shims', async () => {
     await containerd.stop();
     await killMentioning(paths.containerdSocket);
-  });
+  }));
+  const stop = async () => {
+    for (const release of releases.reverse()) await release();
+  };
   const ctr = (args: string[]) => run('ctr', ['-a', paths.containerdSocket, '-n', 'moby', ...args], { cwd: ctx.work, reject: false, timeoutMs: 30_000 });
+  const committedSnapshots = async () => {
+    const listed = await ctr(['snapshots', '--snapshotter', SNAPSHOTTER, 'ls']);
+    if (listed.exitCode !== 0) throw new Error(`ctr snapshots ls: ${listed.stderr.trim()}`);
+    return parseCommitted(listed.stdout);
+  };
+  const snapshotLabels = async (key: string) => {
+    const info = await ctr(['snapshots', '--snapshotter', SNAPSHOTTER, 'info', key]);
+    return info.exitCode === 0 ? ((JSON.parse(info.stdout) as { Labels?: Record<string, string> }).Labels ?? {}) : undefined;
+  };
   const waitSnapshotter = async () => {
     for (let waited = 0; waited < 30_000; waited += 500) {
       if ((await ctr(['snapshots', '--snapshotter', SNAPSHOTTER, 'ls'])).exitCode === 0) return true;
@@ -130,7 +157,12 @@ export async function startContainerdEnv(ctx: E2eContext, snapshotterBinary: str
     }
     return false;
   };
-  return { paths, startSnapshotter, stopSnapshotter, waitSnapshotter, ctr };
+  return { paths, startSnapshotter, stopSnapshotter, waitSnapshotter, ctr, committedSnapshots, snapshotLabels, stop };
+}
+
+/** `ctr snapshots ls`: KEY PARENT KIND, a header line first. */
+export function parseCommitted(listing: string): string[] {
+  return listing.split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 2 && f.at(-1) === 'Committed').map((f) => f[0]!);
 }
 
 /** The mounts at dir and below it, deepest first, so a stopped snapshotter leaves no layer mounted. */

@@ -17,6 +17,8 @@ export interface E2eContext {
   lineConfig: Record<string, unknown>;
   /** The engine's major version from `dockerd --version` (undefined until known). */
   engineMajor?: number;
+  /** Set on the containerd image store's run: the extra-snapshotter each host of a store starts. */
+  containerdStore?: { snapshotter: string };
   teardown: Teardown;
   results: Results;
   signal: AbortSignal;

@@ -43,3 +43,9 @@ export async function inspectImageId(docker: DockerClient, ref: string): Promise
   const result = await docker.call(['image', 'inspect', '--format', '{{.Id}}', ref], { reject: false });
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
+
+/** The image's layers as its config lists them (`sha256:` diffIDs), undefined when there is no such image. */
+export async function inspectDiffIds(docker: DockerClient, ref: string): Promise<string[] | undefined> {
+  const result = await docker.call(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref], { reject: false, timeoutMs: 30_000 });
+  return result.exitCode === 0 ? (JSON.parse(result.stdout) as string[]) : undefined;
+}

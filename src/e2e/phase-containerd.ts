@@ -5,9 +5,9 @@
  * saves (and keeps no layer copy after), pulls NAME:extra, tells ordinary tags and names the store
  * lacks from its own, pulls the same image through a registry (only manifest and config
  * downloaded), survives a dockerd restart and a snapshotter restart, fails clearly with the
- * snapshotter gone, removes everything with rmi, refuses the crafted bad stores as the graph-driver
- * store does, and leaves the store unchanged; dockerd refuses to start with a snapshotter that
- * cannot link.
+ * snapshotter gone, removes everything with rmi, and leaves the store unchanged; dockerd refuses to
+ * start with a snapshotter that cannot link. The graph-driver run's other scenarios follow on this
+ * store (run-e2e.ts), each host with a snapshotter of its own (extra-host.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -15,18 +15,17 @@ import { join } from 'node:path';
 import { logOffset, requestsBetween, startRegistry } from '../bench/registry.ts';
 import { orIfMissing } from '../errors.ts';
 import type { BuiltImage } from './build-image.ts';
-import { runBadStores } from './bad-store.ts';
 import { checkContainerFiles } from './container-run.ts';
 import { SNAPSHOTTER, mountsBelow, startContainerdEnv, type ContainerdEnv } from './containerd-env.ts';
 import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
 import { diskBytes } from './data-root.ts';
-import { imageIds, inspectImageId, type DockerClient } from './docker.ts';
+import { imageIds, inspectDiffIds, inspectImageId, type DockerClient } from './docker.ts';
 import { DaemonStartError } from './errors.ts';
 import type { ImageSpec } from './image-spec.ts';
 import { pidsMentioning, sleep } from './processes.ts';
 import { MAX_BYTES_PER_LAYER, MAX_PULL_MS } from './pull-checks.ts';
 import { checkOrdinaryPulls } from './phase-mounted.ts';
-import { checkMetrics, freeMetricsAddress, readMetrics, storeLayerBytes } from './report-checks.ts';
+import { checkInfo as checkStoreInfo, checkMetrics, freeMetricsAddress, readMetrics, storeLayerBytes, type StoreFacts } from './report-checks.ts';
 import { checkSave } from './save-check.ts';
 import { fingerprintTree, READ_ONLY, type PreparedStore } from './store.ts';
 import { mount, unmountAll } from './mounts.ts';
@@ -59,7 +58,7 @@ export async function runContainerdPhase(ctx: E2eContext, spec: ImageSpec, image
     ctx.results.fail(`${LABEL}: patched dockerd starts on it with extra-storage and "storage-driver": "${SNAPSHOTTER}"`, errorText(error));
     return;
   }
-  await checkInfo(ctx, daemon.docker, store);
+  await checkInfo(ctx, daemon.docker, spec, image, store);
   const before = await readMetrics(metricsAddress, ctx.signal).catch(() => ({ text: '', series: new Map<string, number>() }));
   const pulled = await pullExtra(ctx, env, daemon.docker, dataRoot, image);
   if (pulled) {
@@ -98,14 +97,8 @@ export async function runContainerdPhase(ctx: E2eContext, spec: ImageSpec, image
     await checkContainerFiles(ctx, daemon.docker, spec, `${image.ref}-extra`, `${LABEL}: after dockerd and extra-snapshotter restarts`, false);
   }
   await checkRemoval(ctx, env, daemon.docker, spec, image);
-  await checkPullWithoutStore(ctx, daemon.docker, image, store);
+  await checkPullWithoutStore(ctx, daemon.docker, spec, image, store);
   await daemon.release();
-  // dockerd reads and validates the store on this image store as on the other: the same refusals.
-  await runBadStores(ctx, image, store, {
-    label: LABEL,
-    start: (name, config, root) => startPrivateDaemon(ctx, name, { ...config, features: { 'containerd-snapshotter': true } }, root, { storageDriver: SNAPSHOTTER, containerd: env.paths.containerdSocket }),
-  });
-
   const after = await fingerprintTree(store.mountPoint);
   ctx.results.check(`${LABEL}: store tree checksum unchanged (content, names, modes, links)`, after.digest === store.treeDigest,
     `${store.treeDigest.slice(0, 16)} → ${after.digest.slice(0, 16)}: ${diffEntries(store.entries, after.entries).join(', ')}`);
@@ -129,10 +122,15 @@ async function checkRefusal(ctx: E2eContext, env: ContainerdEnv, store: Prepared
   }
 }
 
-async function checkInfo(ctx: E2eContext, docker: DockerClient, store: PreparedStore): Promise<void> {
-  const info = await docker.call(['info', '--format', '{{.Driver}} {{json .DriverStatus}}'], { reject: false, timeoutMs: 30_000 });
-  const text = info.stdout.trim();
-  ctx.results.check(`${LABEL}: docker info names the snapshotter and the store`, text.startsWith(`${SNAPSHOTTER} `) && text.includes(store.mountPoint), text.slice(0, 300));
+/** docker info names the snapshotter as the driver, and shows the store's rows as on the graph-driver store. */
+async function checkInfo(ctx: E2eContext, docker: DockerClient, spec: ImageSpec, image: BuiltImage, store: PreparedStore): Promise<void> {
+  const info = await docker.call(['info', '--format', '{{.Driver}}'], { reject: false, timeoutMs: 30_000 });
+  ctx.results.check(`${LABEL}: docker info names the snapshotter as its storage driver`, info.stdout.trim() === SNAPSHOTTER, `${info.stdout.trim()} ${info.stderr.trim()}`.slice(0, 300));
+  await checkStoreInfo(ctx, docker, LABEL, storeFacts(spec, image, store), true);
+}
+
+function storeFacts(spec: ImageSpec, image: BuiltImage, store: PreparedStore): StoreFacts {
+  return { mountPoint: store.mountPoint, device: store.device, type: 'ext4', tags: [image.ref, `${spec.repo}:latest`] };
 }
 
 /** The local footprint: dockerd's data-root, containerd's root and the snapshotter's root. */
@@ -162,8 +160,7 @@ async function pullExtra(ctx: E2eContext, env: ContainerdEnv, docker: DockerClie
   ctx.results.check(`${LABEL}: pull completes in under ${MAX_PULL_MS / 1000} s (target: well under 1 s; see the figure)`, ms < MAX_PULL_MS, `took ${ms} ms`);
   ctx.results.check(`${LABEL}: pull writes at most ${MAX_BYTES_PER_LAYER / 1024} KiB per layer locally (no layer data copied)`, written <= MAX_BYTES_PER_LAYER * n, `${written} bytes for ${n} layers`);
   const ids = await Promise.all([image.ref, ref].map((r) => inspectImageId(docker, r)));
-  const layers = await docker.call(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref], { reject: false, timeoutMs: 30_000 });
-  const diffIds = layers.exitCode === 0 ? (JSON.parse(layers.stdout) as string[]) : [];
+  const diffIds = (await inspectDiffIds(docker, ref)) ?? [];
   const same = ids[0] !== undefined && ids[0] === ids[1] && diffIds.join() === image.diffIds.map((d) => `sha256:${d}`).join();
   ctx.results.check(`${LABEL}: image is tagged ${image.ref} and ${ref}, one image with the store's diffIDs`, same, `ids ${ids.join(', ')}; layers ${diffIds.join(', ')}`);
   const layerMounts = (await mountsBelow(env.paths.snapshotterState)).filter((m) => m.mountPoint.includes('/layers/'));
@@ -300,12 +297,13 @@ async function checkKeeper(ctx: E2eContext, docker: DockerClient, name: string |
 }
 
 /** With the store unmounted (no layer of it in use any more), NAME:TAG-extra fails clearly and works again once remounted. */
-async function checkPullWithoutStore(ctx: E2eContext, docker: DockerClient, image: BuiltImage, store: PreparedStore): Promise<void> {
+async function checkPullWithoutStore(ctx: E2eContext, docker: DockerClient, spec: ImageSpec, image: BuiltImage, store: PreparedStore): Promise<void> {
   const name = `${LABEL}: with the store unmounted, docker pull ${image.ref}-extra fails clearly (no hang), and works again once remounted`;
   await unmountAll(store.mountPoint);
   const started = performance.now();
   const result = await docker.call(['pull', `${image.ref}-extra`], { reject: false, timeoutMs: 90_000, signal: ctx.signal });
   const ms = Math.round(performance.now() - started);
+  await checkStoreInfo(ctx, docker, LABEL, storeFacts(spec, image, store), false);
   await mount(store.device, store.mountPoint, READ_ONLY, ctx.signal);
   const again = await docker.call(['pull', `${image.ref}-extra`], { reject: false, timeoutMs: 90_000, signal: ctx.signal });
   const message = result.stderr.trim();

@@ -4,13 +4,12 @@
  * a crash may leave: the image whole (it runs) or not there at all, never a tag without its layers,
  * and a new pull of the same image that works.
  */
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { orIfMissing } from '../errors.ts';
 import type { BuiltImage } from './build-image.ts';
 import { checkContainerFiles } from './container-run.ts';
-import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
+import { errorText, type E2eContext } from './context.ts';
 import { inspectImageId } from './docker.ts';
+import { holdsStoreImage, openStoreSite, type StoreSite } from './extra-host.ts';
 import type { ImageSpec } from './image-spec.ts';
 import { sleep } from './processes.ts';
 import type { PreparedStore } from './store.ts';
@@ -20,14 +19,23 @@ export const KILL_DELAYS_MS: readonly number[] = [0, 15, 30, 45, 60, 90, 150, 40
 
 export async function runCrashPhase(ctx: E2eContext, spec: ImageSpec, image: BuiltImage, store: PreparedStore): Promise<void> {
   const dataRoot = join(ctx.work, 'crash-root');
-  const config = { 'extra-storage': { path: store.mountPoint } };
+  // On the containerd store containerd and the snapshotter live on: only dockerd is killed.
+  const site = await openStoreSite(ctx, 'crash', { path: store.mountPoint });
+  try {
+    await killDuringPulls(ctx, spec, image, site, dataRoot);
+  } finally {
+    await site.close();
+  }
+}
+
+async function killDuringPulls(ctx: E2eContext, spec: ImageSpec, image: BuiltImage, site: StoreSite, dataRoot: string): Promise<void> {
   const extraRef = `${image.ref}-extra`;
   const left = { whole: 0, absent: 0 };
   const layersLeft: number[] = [];
   for (const [i, delay] of KILL_DELAYS_MS.entries()) {
     const label = `crash: dockerd killed ${delay} ms into an extra pull`;
     try {
-      const victim = await startPrivateDaemon(ctx, `crash-${i + 1}`, config, dataRoot);
+      const victim = await site.start(`crash-${i + 1}`, dataRoot);
       const pid = await victim.pid();
       if (pid === undefined) throw new Error('the daemon wrote no pidfile');
       const pull = victim.docker.call(['pull', '-q', extraRef], { reject: false, timeoutMs: 60_000 });
@@ -36,16 +44,17 @@ export async function runCrashPhase(ctx: E2eContext, spec: ImageSpec, image: Bui
       await pull;
       await victim.release();
       // Layers registered before the kill, whatever became of the image: shows where the kill landed.
-      layersLeft.push((await readdir(join(dataRoot, 'image/overlay2/layerdb/sha256')).catch(orIfMissing([]))).length);
+      layersLeft.push((await victim.layers()).filter((c) => image.chainIds.includes(c)).length);
 
-      const daemon = await startPrivateDaemon(ctx, `crash-${i + 1}-restarted`, config, dataRoot);
+      const daemon = await site.start(`crash-${i + 1}-restarted`, dataRoot);
       const id = await inspectImageId(daemon.docker, image.ref);
       if (id === undefined) {
         left.absent++;
         ctx.results.check(`${label}: the restarted daemon has no tag of it`, (await inspectImageId(daemon.docker, extraRef)) === undefined, `${extraRef} is tagged without ${image.ref}`);
       } else {
         left.whole++;
-        ctx.results.check(`${label}: the image it left is the stored one`, id === `sha256:${image.imageId}`, `got ${id}`);
+        const held = await holdsStoreImage(ctx, daemon.docker, image.ref, image);
+        ctx.results.check(`${label}: the image it left is the stored one`, held.ok, held.detail);
         await checkContainerFiles(ctx, daemon.docker, spec, image.ref, `${label}: the image it left`, false);
       }
       const again = await daemon.docker.call(['pull', '-q', extraRef], { reject: false, timeoutMs: 60_000 });
@@ -57,5 +66,5 @@ export async function runCrashPhase(ctx: E2eContext, spec: ImageSpec, image: Bui
       ctx.results.fail(label, errorText(error));
     }
   }
-  ctx.results.note(`crash: ${KILL_DELAYS_MS.length} kills left the image whole ${left.whole} times and absent ${left.absent} times; layers in the layer store after each kill: ${layersLeft.join(', ')} of ${image.diffIds.length}`);
+  ctx.results.note(`crash: ${KILL_DELAYS_MS.length} kills left the image whole ${left.whole} times and absent ${left.absent} times; layers held after each kill: ${layersLeft.join(', ')} of ${image.diffIds.length}`);
 }

@@ -5,7 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuiltImage } from './build-image.ts';
-import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
+import { errorText, type E2eContext } from './context.ts';
+import { holdsStoreImage, startExtraHost, type ExtraHost } from './extra-host.ts';
 import { checkContainerFiles } from './container-run.ts';
 import type { ImageSpec } from './image-spec.ts';
 import { mountAt, unmountAll } from './mounts.ts';
@@ -19,11 +20,10 @@ export async function runDevicePhase(ctx: E2eContext, spec: ImageSpec, image: Bu
   const path = join(ctx.work, 'store-dev');
   await mkdir(path, { recursive: true });
   ctx.teardown.defer(`umount ${path}`, () => unmountAll(path));
-  const config = { 'extra-storage': { path, device: store.device, type: 'ext4' } };
   const dataRoot = join(ctx.work, 'local-dev');
   let daemon;
   try {
-    daemon = await startPrivateDaemon(ctx, 'extra-device', config, dataRoot);
+    daemon = await startExtraHost(ctx, 'extra-device', { path, device: store.device, type: 'ext4' }, dataRoot);
   } catch (error) {
     ctx.results.fail(`${LABEL}: patched dockerd starts with extra-storage device/type`, errorText(error));
     return;
@@ -38,18 +38,28 @@ export async function runDevicePhase(ctx: E2eContext, spec: ImageSpec, image: Bu
 
 /**
  * The pull and run every mounted-store phase makes on its daemon: `NAME:TAG-extra` from the store,
- * a container that sees every file, both tags removed, the daemon stopped.
+ * a container that sees every file, both tags removed, the daemon stopped. On the containerd store
+ * the graph driver's local layer checks have no counterpart: the pull and its image are checked.
  */
 export async function pullRunAndStop(
   ctx: E2eContext,
-  on: { daemon: Awaited<ReturnType<typeof startPrivateDaemon>>; dataRoot: string; storeRoot: string; label: string },
+  on: { daemon: ExtraHost; dataRoot: string; storeRoot: string; label: string },
   spec: ImageSpec,
   image: BuiltImage,
 ): Promise<void> {
   const target = { docker: on.daemon.docker, dataRoot: on.dataRoot, storeRoot: on.storeRoot, label: on.label };
-  if (await pullFromStore(ctx, target, image)) {
-    await checkContainerFiles(ctx, on.daemon.docker, spec, `${image.ref}-extra`, `${on.label}: run`, false);
+  const extraRef = `${image.ref}-extra`;
+  if (await (ctx.containerdStore ? pullImage(ctx, on.daemon, on.label, image) : pullFromStore(ctx, target, image))) {
+    await checkContainerFiles(ctx, on.daemon.docker, spec, extraRef, `${on.label}: run`, false);
   }
-  await on.daemon.docker.call(['rmi', image.ref, `${image.ref}-extra`], { reject: false });
+  await on.daemon.docker.call(['rmi', image.ref, extraRef], { reject: false });
   await on.daemon.release();
+}
+
+async function pullImage(ctx: E2eContext, daemon: ExtraHost, label: string, image: BuiltImage): Promise<boolean> {
+  const extraRef = `${image.ref}-extra`;
+  const pulled = await daemon.docker.call(['pull', extraRef], { reject: false, timeoutMs: 120_000, signal: ctx.signal });
+  const held = await holdsStoreImage(ctx, daemon.docker, extraRef, image);
+  ctx.results.check(`${label}: docker pull ${extraRef} is served from the store`, pulled.exitCode === 0 && held.ok, `exit ${pulled.exitCode}, ${held.detail}: ${pulled.stderr.trim()}`);
+  return pulled.exitCode === 0 && held.ok;
 }

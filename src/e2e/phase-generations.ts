@@ -7,13 +7,14 @@
  * `docker run` on B, and generation 1 pruned by a third publish is refused on A, each with an error
  * naming the image and the layer, never a bare "can't stat".
  */
-import { readFile, readlink, rename, stat } from 'node:fs/promises';
+import { readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../exec/run.ts';
 import { publishStore, type PublishResult } from '../store/publish.ts';
 import type { BuiltImage } from './build-image.ts';
 import { checkScript, parseCheckOutput } from './container-checks.ts';
-import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
+import { errorText, type E2eContext } from './context.ts';
+import { startExtraHost, type ExtraHost } from './extra-host.ts';
 import { layerDir, readCacheId } from './data-root.ts';
 import type { DockerClient } from './docker.ts';
 import type { ImageSpec } from './image-spec.ts';
@@ -21,11 +22,9 @@ import type { PreparedStore } from './store.ts';
 
 const LABEL = 'generations';
 
-interface Host {
-  name: string;
-  docker: DockerClient;
-  dataRoot: string;
-  release: () => Promise<void>;
+interface Host extends ExtraHost {
+  /** a or b, as the scenario names the host. */
+  host: string;
 }
 
 export async function runGenerationsPhase(ctx: E2eContext, spec: ImageSpec, image: BuiltImage, store: PreparedStore): Promise<void> {
@@ -41,12 +40,7 @@ export async function runGenerationsPhase(ctx: E2eContext, spec: ImageSpec, imag
       return undefined;
     }
   };
-  const config = { 'extra-storage': { path: exportDir } };
-  const startHost = async (name: string): Promise<Host> => {
-    const dataRoot = join(ctx.work, `gen-${name}`);
-    const daemon = await startPrivateDaemon(ctx, `gen-${name}`, config, dataRoot);
-    return { name, dataRoot, docker: daemon.docker, release: daemon.release };
-  };
+  const startHost = async (name: string): Promise<Host> => ({ host: name, ...(await startExtraHost(ctx, `gen-${name}`, { path: exportDir }, join(ctx.work, `gen-${name}`))) });
 
   const gen1 = await publish('of the prepared store');
   if (!gen1) return;
@@ -74,8 +68,9 @@ export async function runGenerationsPhase(ctx: E2eContext, spec: ImageSpec, imag
     // The layers are on host A already: a new pull reuses them by chain ID, so it must check them too.
     const again = await a.docker.call(['pull', extraRef], { reject: false, timeoutMs: 120_000, signal: ctx.signal });
     const said = again.stderr.trim();
+    const where = ctx.containerdStore ? join(exportDir, 'generations', gen1.generation) : `generation ${gen1.generation}`;
     ctx.results.check(`${LABEL}: a new pull on host A that would reuse the vanished layers fails naming them`,
-      again.exitCode !== 0 && /has vanished from the store/.test(said) && said.includes(`generation ${gen1.generation}`), `exit ${again.exitCode}: ${said.slice(0, 300)}`);
+      again.exitCode !== 0 && /has vanished from the store/.test(said) && said.includes(where), `exit ${again.exitCode}: ${said.slice(0, 300)}`);
   } catch (error) {
     ctx.results.fail(`${LABEL}: scenario`, errorText(error));
   } finally {
@@ -86,7 +81,7 @@ export async function runGenerationsPhase(ctx: E2eContext, spec: ImageSpec, imag
 
 /** Pull from the export, then: every layer's diff links into `generation`, not current, and its origin says so. */
 async function pullLinks(ctx: E2eContext, host: Host, image: BuiltImage, extraRef: string, exportDir: string, generation: string): Promise<boolean> {
-  const label = `${LABEL}: host ${host.name} pulls ${extraRef} after generation ${generation} is published`;
+  const label = `${LABEL}: host ${host.host} pulls ${extraRef} after generation ${generation} is published`;
   const pulled = await host.docker.call(['pull', extraRef], { reject: false, timeoutMs: 120_000, signal: ctx.signal });
   if (pulled.exitCode !== 0) {
     ctx.results.fail(label, pulled.stderr.trim());
@@ -94,13 +89,15 @@ async function pullLinks(ctx: E2eContext, host: Host, image: BuiltImage, extraRe
   }
   const wrong: string[] = [];
   for (const chain of image.chainIds) {
-    const cacheId = await readCacheId(host.dataRoot, chain);
-    const target = cacheId ? await readlink(join(host.dataRoot, 'overlay2', cacheId, 'diff')).catch(() => '') : '';
+    const target = await host.layerSource(chain);
     if (!target.startsWith(join(exportDir, 'generations', generation) + '/')) wrong.push(`${chain.slice(0, 12)} → ${target || 'no link'}`);
+    // On the containerd store the snapshotter records the layer, and knows no image.
+    if (ctx.containerdStore) continue;
     const origin = JSON.parse(await readFile(join(layerDir(host.dataRoot, chain), 'extra-origin.json'), 'utf8').catch(() => '{}')) as { generation?: string; images?: string[]; inode?: number };
     if (origin.generation !== generation || !origin.images?.includes(extraRef) || !origin.inode) wrong.push(`${chain.slice(0, 12)} origin ${JSON.stringify(origin).slice(0, 120)}`);
   }
-  ctx.results.check(`${label}: each layer links that generation (not current) and records it with the image`, wrong.length === 0, wrong.join('; '));
+  const records = ctx.containerdStore ? '' : ' and records it with the image';
+  ctx.results.check(`${label}: each layer links that generation (not current)${records}`, wrong.length === 0, wrong.join('; '));
   return wrong.length === 0;
 }
 
@@ -131,15 +128,19 @@ async function checkChangedLayerRefused(ctx: E2eContext, host: Host, image: Buil
 async function checkRefusal(ctx: E2eContext, docker: DockerClient, image: BuiltImage, extraRef: string, exportDir: string, generation: string, what: string, problem: RegExp): Promise<void> {
   const result = await docker.call(['run', '--rm', '--network', 'none', extraRef, 'true'], { reject: false, timeoutMs: 60_000, signal: ctx.signal });
   const message = result.stderr.trim();
+  // extra-snapshotter knows layers, not images: its refusal names the layer, its path (with the
+  // generation) and the fix.
+  const containerd = ctx.containerdStore !== undefined;
   const missing = [
     [problem.source, problem.test(message)],
-    [`image ${extraRef}`, message.includes(`image ${extraRef}`)],
+    [`image ${extraRef}`, containerd || message.includes(`image ${extraRef}`)],
     ['a layer chain ID of the image', image.chainIds.some((c) => message.includes(`layer sha256:${c}`))],
-    [`generation ${generation}`, message.includes(`generation ${generation}`)],
+    [`generation ${generation}`, containerd || message.includes(`generation ${generation}`)],
     ['the store path', message.includes(join(exportDir, 'generations', generation, 'overlay2'))],
-    ['what to do', message.includes(`docker rmi ${extraRef}\`, then pull it again`)],
+    ['what to do', message.includes(containerd ? 'docker rmi' : `docker rmi ${extraRef}\`, then pull it again`)],
   ].filter(([, ok]) => !ok).map(([name]) => name);
-  ctx.results.check(`${LABEL}: ${what}: docker run is refused naming image, layer, generation and path`, result.exitCode !== 0 && missing.length === 0,
+  const named = containerd ? 'layer, path (with the generation) and the fix' : 'image, layer, generation and path';
+  ctx.results.check(`${LABEL}: ${what}: docker run is refused naming ${named}`, result.exitCode !== 0 && missing.length === 0,
     `exit ${result.exitCode}, missing ${missing.join(', ') || 'nothing'}: ${message.slice(0, 400)}`);
   if (result.exitCode !== 0) ctx.results.note(`${LABEL}: ${what}: ${message.split('\n')[0]}`);
 }

@@ -10,7 +10,8 @@ import { checkStore } from '../store/check.ts';
 import { fsStoreView } from '../store/fs-view.ts';
 import { moveIntoPlace, storeUsage, writeImage } from '../store/pack-image.ts';
 import type { BuiltImage } from './build-image.ts';
-import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
+import { errorText, type E2eContext } from './context.ts';
+import { startExtraHost } from './extra-host.ts';
 import type { ImageSpec } from './image-spec.ts';
 import { mount, mountAt, unmountAll } from './mounts.ts';
 import { pullRunAndStop } from './phase-device.ts';
@@ -49,7 +50,7 @@ export async function runImagePhase(ctx: E2eContext, spec: ImageSpec, image: Bui
   const dataRoot = join(ctx.work, 'local-erofs');
   let daemon;
   try {
-    daemon = await startPrivateDaemon(ctx, 'extra-erofs', { 'extra-storage': { path, device: file, type: 'erofs' } }, dataRoot);
+    daemon = await startExtraHost(ctx, 'extra-erofs', { path, device: file, type: 'erofs' }, dataRoot);
   } catch (error) {
     ctx.results.fail(`${LABEL}: patched dockerd starts with an erofs file as device`, errorText(error));
     return;

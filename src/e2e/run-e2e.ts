@@ -26,7 +26,7 @@ import { runImagePhase } from './phase-image.ts';
 import { runCrashPhase } from './phase-crash.ts';
 import { runGenerationsPhase } from './phase-generations.ts';
 import { runImageStorePhase } from './phase-image-store.ts';
-import { runMountedPhase } from './phase-mounted.ts';
+import { measureTrustedPull, runMountedPhase } from './phase-mounted.ts';
 import { runContainerdPhase } from './phase-containerd.ts';
 import { Results, type E2eEvent } from './results.ts';
 import { prepareStore } from './store.ts';
@@ -126,8 +126,10 @@ async function imageAndStore(ctx: E2eContext, options: E2eOptions) {
 }
 
 /**
- * The containerd image store's run (v29): the same image and store, proved through extra-snapshotter.
- * The feature's Go tests and the graph-driver phases belong to the graph-driver run of the same tree.
+ * The containerd image store's run (v29): the same image and store, proved through extra-snapshotter:
+ * its own phase, then the graph-driver run's scenarios with every host on this store. The feature's
+ * Go tests, and the image-store and mounted phases (the graph-driver store's own), belong to the
+ * graph-driver run of the same tree.
  */
 async function containerdSteps(ctx: E2eContext, options: E2eOptions, tree: string | undefined): Promise<void> {
   if ((ctx.engineMajor ?? 0) < 29) {
@@ -140,8 +142,31 @@ async function containerdSteps(ctx: E2eContext, options: E2eOptions, tree: strin
     return;
   }
   ctx.results.skip('go test of the feature packages inside the patched tree (moby vendor)', `the graph-driver run of ${tree ?? 'the tree'} runs them`);
-  const { spec, image, store } = await imageAndStore(ctx, options);
+  const prepared = await imageAndStore(ctx, options);
+  const { spec, image, store } = prepared;
   await runContainerdPhase(ctx, spec, image, store, snapshotter);
+  // From here every host of a store is dockerd on a containerd and a snapshotter of its own.
+  ctx.containerdStore = { snapshotter };
+  ensureRunning(ctx.signal);
+  await measureTrustedPull(ctx, image, store, 'containerd image store');
+  await storeScenarios(ctx, options, prepared);
+}
+
+/** The scenarios both image stores run, each host on the run's store (extra-host.ts), then the device's bytes. */
+async function storeScenarios(ctx: E2eContext, options: E2eOptions, { spec, image, store }: Awaited<ReturnType<typeof imageAndStore>>): Promise<void> {
+  const scenarios = [
+    () => runCrashPhase(ctx, spec, image, store),
+    () => runGenerationsPhase(ctx, spec, image, store),
+    () => runBadStores(ctx, image, store),
+    () => runSaveConfinement(ctx, spec, image, store),
+    () => runAttacks({ ctx, spec, image, store, busybox: options.busybox }),
+    () => runDevicePhase(ctx, spec, image, store),
+    () => runImagePhase(ctx, spec, image, store),
+  ];
+  for (const scenario of scenarios) {
+    ensureRunning(ctx.signal);
+    await scenario();
+  }
   await checkStoreDevice(ctx, store);
 }
 
@@ -153,25 +178,12 @@ async function checkStoreDevice(ctx: E2eContext, store: Awaited<ReturnType<typeo
 }
 
 async function storeSteps(ctx: E2eContext, options: E2eOptions): Promise<void> {
-  const { spec, image, store } = await imageAndStore(ctx, options);
+  const prepared = await imageAndStore(ctx, options);
+  const { spec, image, store } = prepared;
   const metrics = await runMountedPhase(ctx, spec, image, store);
   ensureRunning(ctx.signal);
   await runImageStorePhase(ctx, store);
-  ensureRunning(ctx.signal);
-  await runCrashPhase(ctx, spec, image, store);
-  ensureRunning(ctx.signal);
-  await runGenerationsPhase(ctx, spec, image, store);
-  ensureRunning(ctx.signal);
-  await runBadStores(ctx, image, store);
-  ensureRunning(ctx.signal);
-  await runSaveConfinement(ctx, spec, image, store);
-  ensureRunning(ctx.signal);
-  await runAttacks({ ctx, spec, image, store, busybox: options.busybox });
-  ensureRunning(ctx.signal);
-  await runDevicePhase(ctx, spec, image, store);
-  ensureRunning(ctx.signal);
-  await runImagePhase(ctx, spec, image, store);
-  await checkStoreDevice(ctx, store);
+  await storeScenarios(ctx, options, prepared);
   if (metrics) ctx.results.note(`the extra-storage metrics of the mounted phase's daemon after its pulls (curl http://METRICS-ADDR/metrics | grep extra_storage):\n${metrics.join('\n')}`);
 }
 

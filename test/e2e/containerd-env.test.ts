@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { containerdConfig, containerdPaths, snapshotterArgs, SNAPSHOTTER } from '../../src/e2e/containerd-env.ts';
+import { containerdConfig, containerdPaths, parseCommitted, snapshotterArgs, SNAPSHOTTER } from '../../src/e2e/containerd-env.ts';
 import { daemonArgs } from '../../src/e2e/daemon.ts';
 
 const Env = suite('e2e/containerd-env: containerd and extra-snapshotter of the test\'s own');
@@ -31,6 +31,22 @@ Env('the snapshotter serves the store dockerd is configured with, from its own r
   assert.is(value('--root'), p.snapshotterRoot);
   assert.is(value('--state'), p.snapshotterState);
   assert.is(value('--address'), p.snapshotterSocket);
+  assert.is(value('--verify'), 'content', "the engine's default");
+  const trusted = snapshotterArgs(p, '/w/store', 'trusted');
+  assert.is(trusted[trusted.indexOf('--verify') + 1], 'trusted', 'as the host\'s extra-storage says');
+});
+
+Env("the committed snapshots of `ctr snapshots ls`: keys of Committed rows only, the header skipped", () => {
+  const listing = [
+    'KEY                                                                     PARENT                                                                  KIND',
+    `sha256:${'a'.repeat(64)}                                                                         Committed`,
+    `sha256:${'b'.repeat(64)} sha256:${'a'.repeat(64)} Committed`,
+    `extract-123-x sha256:${'b'.repeat(64)} Active`,
+    `view-1 sha256:${'b'.repeat(64)} View`,
+    '',
+  ].join('\n');
+  assert.equal(parseCommitted(listing), [`sha256:${'a'.repeat(64)}`, `sha256:${'b'.repeat(64)}`]);
+  assert.equal(parseCommitted('KEY PARENT KIND\n'), []);
 });
 
 Env('dockerd is pointed at that containerd only when asked', () => {
