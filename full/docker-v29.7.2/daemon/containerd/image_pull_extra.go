@@ -72,12 +72,24 @@ func (i *ImageService) pullExtraFromRegistry(ctx context.Context, base reference
 
 // reportLinkedLayers says which layers of a registry pull the snapshotter
 // linked from the extra storage: their snapshots exist but their blobs were
-// never downloaded. It only reports; a failure to tell is logged.
+// never downloaded; in a registry-assisted NAME:TAG-extra pull it counts
+// how each layer came. It only reports; a failure to tell is logged.
 func (i *ImageService) reportLinkedLayers(ctx context.Context, target ocispec.Descriptor, platform platforms.MatchComparer, out progress.Output) {
 	if i.extraStorage == nil {
 		return
 	}
-	linked, err := snapshotpull.LinkedLayers(ctx, i.content, i.snapshotterService(i.snapshotter), target, platform)
+	sn := i.snapshotterService(i.snapshotter)
+	if tally := extrametrics.Of(ctx); tally != nil {
+		f, err := snapshotpull.CountFetched(ctx, i.content, sn, target, platform, tally.Started())
+		if err != nil {
+			log.G(ctx).WithError(err).Warn("extra storage: cannot count how the layers of a registry-assisted pull came")
+		}
+		for _, desc := range f.Linked {
+			tally.Layer(false, desc.Size)
+		}
+		tally.Fetched(f.Downloaded, f.Present)
+	}
+	linked, err := snapshotpull.LinkedLayers(ctx, i.content, sn, target, platform)
 	if err != nil {
 		log.G(ctx).WithError(err).Debug("extra storage: cannot tell which layers were linked")
 		return

@@ -7,6 +7,7 @@ package extrametrics
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/docker/docker/daemon/extrastorage"
 	"github.com/docker/docker/layer"
@@ -71,14 +72,23 @@ type Pull struct {
 	mode                        string
 	linked, present, downloaded int
 	linkedBytes                 int64
+	started                     time.Time
 }
 
 type pullKey struct{}
 
 // Start returns ctx carrying a fresh tally of a pull from the store.
 func Start(ctx context.Context) (context.Context, *Pull) {
-	p := &Pull{mode: extraModeStore}
+	p := &Pull{mode: extraModeStore, started: time.Now()}
 	return context.WithValue(ctx, pullKey{}, p), p
+}
+
+// Started is when the pull began: what the host got since came with it.
+func (p *Pull) Started() time.Time {
+	if p == nil {
+		return time.Time{}
+	}
+	return p.started
 }
 
 // Of is the tally ctx carries; nil (which every method accepts)

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/docker/docker/daemon/extrastorage"
 	"github.com/docker/docker/layer"
@@ -138,4 +139,12 @@ func TestExtraPullOutsideAPull(t *testing.T) {
 	p.Assisted()
 	p.Layer(false, 1)
 	p.Fetched(1, 1)
+	assert.Check(t, p.Started().IsZero())
+}
+
+func TestExtraPullStarted(t *testing.T) {
+	before := time.Now()
+	ctx, p := Start(context.Background())
+	assert.Check(t, Of(ctx) == p)
+	assert.Check(t, !p.Started().Before(before) && !p.Started().After(time.Now()), "%v", p.Started())
 }

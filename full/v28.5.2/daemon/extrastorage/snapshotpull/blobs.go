@@ -3,6 +3,7 @@ package snapshotpull
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/containerd/containerd/v2/core/content"
 	c8dimages "github.com/containerd/containerd/v2/core/images"
@@ -85,27 +86,85 @@ func writeLayer(ctx context.Context, cs content.Store, l extrastorage.Layer, des
 // exist while their blobs were never fetched: a remote snapshotter, here
 // extra-snapshotter, linked them.
 func LinkedLayers(ctx context.Context, cs content.Store, sn snapshots.Snapshotter, target ocispec.Descriptor, platform platforms.MatchComparer) ([]ocispec.Descriptor, error) {
-	m, err := c8dimages.Manifest(ctx, cs, target, platform)
+	layers, chainIDs, err := imageLayers(ctx, cs, target, platform)
 	if err != nil {
 		return nil, err
-	}
-	diffIDs, err := c8dimages.RootFS(ctx, cs, m.Config)
-	if err != nil {
-		return nil, err
-	}
-	if len(diffIDs) != len(m.Layers) {
-		return nil, fmt.Errorf("image %s has %d layers and %d diffIDs", target.Digest, len(m.Layers), len(diffIDs))
 	}
 	var linked []ocispec.Descriptor
-	for i, chainID := range identity.ChainIDs(diffIDs) {
-		if _, err := cs.Info(ctx, m.Layers[i].Digest); !cerrdefs.IsNotFound(err) {
+	for i, desc := range layers {
+		if _, err := cs.Info(ctx, desc.Digest); !cerrdefs.IsNotFound(err) {
 			continue
 		}
-		if _, err := sn.Stat(ctx, chainID.String()); err == nil {
-			linked = append(linked, m.Layers[i])
+		if _, err := sn.Stat(ctx, chainIDs[i].String()); err == nil {
+			linked = append(linked, desc)
 		}
 	}
 	return linked, nil
+}
+
+// Fetched is how the layers of an image came to the host in a registry
+// pull.
+type Fetched struct {
+	// Linked are the layers a remote snapshotter linked during the pull:
+	// their snapshots are new and their blobs were never downloaded.
+	Linked []ocispec.Descriptor
+	// Downloaded counts the layers whose blobs came with the pull.
+	Downloaded int
+	// Present counts the layers on the host before the pull, downloaded
+	// or linked.
+	Present int
+}
+
+// CountFetched tells how each layer of target (for platform) came to the
+// host in a pull that began at since: a blob or a snapshot created since
+// came with the pull; a layer without a blob was linked.
+func CountFetched(ctx context.Context, cs content.Store, sn snapshots.Snapshotter, target ocispec.Descriptor, platform platforms.MatchComparer, since time.Time) (Fetched, error) {
+	var f Fetched
+	layers, chainIDs, err := imageLayers(ctx, cs, target, platform)
+	if err != nil {
+		return f, err
+	}
+	for i, desc := range layers {
+		blob, err := cs.Info(ctx, desc.Digest)
+		if err == nil {
+			if blob.CreatedAt.Before(since) {
+				f.Present++
+			} else {
+				f.Downloaded++
+			}
+			continue
+		}
+		if !cerrdefs.IsNotFound(err) {
+			return f, err
+		}
+		snap, err := sn.Stat(ctx, chainIDs[i].String())
+		if err != nil {
+			return f, fmt.Errorf("layer %s has neither its blob nor its snapshot: %w", desc.Digest, err)
+		}
+		if snap.Created.Before(since) {
+			f.Present++
+		} else {
+			f.Linked = append(f.Linked, desc)
+		}
+	}
+	return f, nil
+}
+
+// imageLayers returns the layer descriptors of target's manifest for
+// platform and the chain ID of each.
+func imageLayers(ctx context.Context, cs content.Store, target ocispec.Descriptor, platform platforms.MatchComparer) ([]ocispec.Descriptor, []digest.Digest, error) {
+	m, err := c8dimages.Manifest(ctx, cs, target, platform)
+	if err != nil {
+		return nil, nil, err
+	}
+	diffIDs, err := c8dimages.RootFS(ctx, cs, m.Config)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(diffIDs) != len(m.Layers) {
+		return nil, nil, fmt.Errorf("image %s has %d layers and %d diffIDs", target.Digest, len(m.Layers), len(diffIDs))
+	}
+	return m.Layers, identity.ChainIDs(diffIDs), nil
 }
 
 // refuseUnsaveable fails the save of a registry image one of whose layers
