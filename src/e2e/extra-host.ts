@@ -36,15 +36,16 @@ export const LABEL_SOURCE = 'containerd.io/snapshot/extra.source';
 
 /** Where daemons pulling from one store run: several in turn may share a data-root (a restart). */
 export interface StoreSite {
-  start(name: string, dataRoot: string): Promise<ExtraHost>;
+  /** config: daemon.json keys beside `extra-storage` (metrics-addr, for one). */
+  start(name: string, dataRoot: string, config?: Record<string, unknown>): Promise<ExtraHost>;
   close(): Promise<void>;
 }
 
 export async function openStoreSite(ctx: E2eContext, name: string, extra: ExtraStorageSetting): Promise<StoreSite> {
   if (!ctx.containerdStore) {
     return {
-      start: async (daemonName, dataRoot) => {
-        const daemon = await startPrivateDaemon(ctx, daemonName, { 'extra-storage': extra }, dataRoot);
+      start: async (daemonName, dataRoot, config = {}) => {
+        const daemon = await startPrivateDaemon(ctx, daemonName, { ...config, 'extra-storage': extra }, dataRoot);
         const layerSource = async (chain: string) => {
           const cacheId = await readCacheId(dataRoot, chain);
           return cacheId ? readlink(join(dataRoot, 'overlay2', cacheId, 'diff')).catch(() => '') : '';
@@ -58,9 +59,9 @@ export async function openStoreSite(ctx: E2eContext, name: string, extra: ExtraS
   const layers = async () => (await env.committedSnapshots()).map((key) => key.replace(/^sha256:/, ''));
   const layerSource = async (chain: string) => (await env.snapshotLabels(`sha256:${chain}`))?.[LABEL_SOURCE] ?? '';
   return {
-    start: async (daemonName, dataRoot) => {
-      const config = { 'extra-storage': extra, features: { 'containerd-snapshotter': true } };
-      const daemon = await startPrivateDaemon(ctx, daemonName, config, dataRoot, { storageDriver: SNAPSHOTTER, containerd: env.paths.containerdSocket });
+    start: async (daemonName, dataRoot, config = {}) => {
+      const onStore = { ...config, 'extra-storage': extra, features: { 'containerd-snapshotter': true } };
+      const daemon = await startPrivateDaemon(ctx, daemonName, onStore, dataRoot, { storageDriver: SNAPSHOTTER, containerd: env.paths.containerdSocket });
       return { ...daemon, layers, layerSource };
     },
     close: () => env.stop(),
@@ -68,10 +69,10 @@ export async function openStoreSite(ctx: E2eContext, name: string, extra: ExtraS
 }
 
 /** One host on its own site and data-root (by default a fresh one); its release closes the site too. */
-export async function startExtraHost(ctx: E2eContext, name: string, extra: ExtraStorageSetting, dataRoot = join(ctx.work, `local-${name}`)): Promise<ExtraHost> {
+export async function startExtraHost(ctx: E2eContext, name: string, extra: ExtraStorageSetting, options: { dataRoot?: string; config?: Record<string, unknown> } = {}): Promise<ExtraHost> {
   const site = await openStoreSite(ctx, name, extra);
   try {
-    const host = await site.start(name, dataRoot);
+    const host = await site.start(name, options.dataRoot ?? join(ctx.work, `local-${name}`), options.config);
     return {
       ...host,
       release: async () => {

@@ -18,7 +18,8 @@ import type { BuiltImage } from './build-image.ts';
 import { checkContainerFiles } from './container-run.ts';
 import { SNAPSHOTTER, mountsBelow, startContainerdEnv, type ContainerdEnv } from './containerd-env.ts';
 import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
-import { diskBytes } from './data-root.ts';
+import { diskBytes, readCacheId } from './data-root.ts';
+import { LABEL_SOURCE } from './extra-host.ts';
 import { imageIds, inspectDiffIds, inspectImageId, type DockerClient } from './docker.ts';
 import { DaemonStartError } from './errors.ts';
 import type { ImageSpec } from './image-spec.ts';
@@ -54,13 +55,15 @@ export async function runContainerdPhase(ctx: E2eContext, spec: ImageSpec, image
   try {
     daemon = await start('ctd', { 'metrics-addr': metricsAddress });
     ctx.results.pass(`${LABEL}: patched dockerd starts on it with extra-storage and "storage-driver": "${SNAPSHOTTER}"`);
+    const log = await readFile(daemon.logFile, 'utf8').catch(orIfMissing('')); // no log: the check fails, saying so
+    ctx.results.check(`${LABEL}: start-up log names the store in use`, log.includes(store.mountPoint), `no line of ${daemon.logFile} mentions ${store.mountPoint}`);
   } catch (error) {
     ctx.results.fail(`${LABEL}: patched dockerd starts on it with extra-storage and "storage-driver": "${SNAPSHOTTER}"`, errorText(error));
     return;
   }
   await checkInfo(ctx, daemon.docker, spec, image, store);
   const before = await readMetrics(metricsAddress, ctx.signal).catch(() => ({ text: '', series: new Map<string, number>() }));
-  const pulled = await pullExtra(ctx, env, daemon.docker, dataRoot, image);
+  const pulled = await pullExtra(ctx, env, daemon.docker, dataRoot, image, store);
   if (pulled) {
     await checkContainerFiles(ctx, daemon.docker, spec, `${image.ref}-extra`, `${LABEL}: run`, true);
     await checkSave(ctx, daemon.docker, image, `${image.ref}-extra`, LABEL);
@@ -70,11 +73,11 @@ export async function runContainerdPhase(ctx: E2eContext, spec: ImageSpec, image
   await checkOrdinaryPulls(ctx, daemon.docker, spec, LABEL);
   await checkRegistryPull(ctx, daemon.docker, spec, image);
   // NAME:TAG-extra and NAME:extra from the store, a name it lacks failing at the registry, and one
-  // pulled from it (the snapshotter's links in a registry pull are not counted as the store's).
+  // pulled from it, whose layers the plain pull of the same image had linked before (present).
   const n = image.chainIds.length;
   const linkedBytes = pulled ? await storeLayerBytes(store.mountPoint, image.chainIds) : 0;
   await checkMetrics(ctx, LABEL, metricsAddress, before.series,
-    { storeOk: pulled ? 2 : 1, linked: pulled ? n : 0, present: pulled ? n : 0, linkedBytes, assistedFailed: 1, unavailable: 0, assistedOk: 1 });
+    { storeOk: pulled ? 2 : 1, linked: pulled ? n : 0, present: pulled ? n : 0, linkedBytes, assistedFailed: 1, unavailable: 0, assistedOk: 1, assistedPresent: n });
   await daemon.release();
 
   try {
@@ -141,7 +144,7 @@ async function localBytes(env: ContainerdEnv, dataRoot: string): Promise<number>
 }
 
 /** Returns the image's ID after the pull, undefined when it failed. */
-async function pullExtra(ctx: E2eContext, env: ContainerdEnv, docker: DockerClient, dataRoot: string, image: BuiltImage): Promise<string | undefined> {
+async function pullExtra(ctx: E2eContext, env: ContainerdEnv, docker: DockerClient, dataRoot: string, image: BuiltImage, store: PreparedStore): Promise<string | undefined> {
   const ref = `${image.ref}-extra`;
   const before = await localBytes(env, dataRoot);
   const started = performance.now();
@@ -167,7 +170,19 @@ async function pullExtra(ctx: E2eContext, env: ContainerdEnv, docker: DockerClie
   ctx.results.check(`${LABEL}: each layer is a read-only bind mount of the store's directory (no copy)`,
     layerMounts.length >= n && layerMounts.every((m) => m.options.includes('ro')),
     `layer mounts below the snapshotter's state: ${layerMounts.map((m) => `${m.mountPoint} (${m.options.join(',')})`).join(', ') || 'none'}`);
+  await checkLinkedSources(ctx, env, image, store);
   return ids[1];
+}
+
+/** What `docker image inspect` says on the graph-driver store, the snapshots' labels say here: each layer's directory in the store. */
+async function checkLinkedSources(ctx: E2eContext, env: ContainerdEnv, image: BuiltImage, store: PreparedStore): Promise<void> {
+  const wrong: string[] = [];
+  for (const chain of image.chainIds) {
+    const want = join(store.mountPoint, 'overlay2', (await readCacheId(store.mountPoint, chain)) ?? '?', 'diff');
+    const got = (await env.snapshotLabels(`sha256:${chain}`))?.[LABEL_SOURCE];
+    if (got !== want) wrong.push(`${chain.slice(0, 12)}: ${got ?? 'no label'}, want ${want}`);
+  }
+  ctx.results.check(`${LABEL}: each layer's snapshot names its directory in the store (label ${LABEL_SOURCE})`, wrong.length === 0, wrong.join('; '));
 }
 
 /** The save rebuilt the layer blobs under its lease only: once it is gone, the content store holds none of them. */

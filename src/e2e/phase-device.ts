@@ -23,7 +23,7 @@ export async function runDevicePhase(ctx: E2eContext, spec: ImageSpec, image: Bu
   const dataRoot = join(ctx.work, 'local-dev');
   let daemon;
   try {
-    daemon = await startExtraHost(ctx, 'extra-device', { path, device: store.device, type: 'ext4' }, dataRoot);
+    daemon = await startExtraHost(ctx, 'extra-device', { path, device: store.device, type: 'ext4' }, { dataRoot });
   } catch (error) {
     ctx.results.fail(`${LABEL}: patched dockerd starts with extra-storage device/type`, errorText(error));
     return;

@@ -40,7 +40,7 @@ export async function runGenerationsPhase(ctx: E2eContext, spec: ImageSpec, imag
       return undefined;
     }
   };
-  const startHost = async (name: string): Promise<Host> => ({ host: name, ...(await startExtraHost(ctx, `gen-${name}`, { path: exportDir }, join(ctx.work, `gen-${name}`))) });
+  const startHost = async (name: string): Promise<Host> => ({ host: name, ...(await startExtraHost(ctx, `gen-${name}`, { path: exportDir }, { dataRoot: join(ctx.work, `gen-${name}`) })) });
 
   const gen1 = await publish('of the prepared store');
   if (!gen1) return;

@@ -50,7 +50,7 @@ export async function runImagePhase(ctx: E2eContext, spec: ImageSpec, image: Bui
   const dataRoot = join(ctx.work, 'local-erofs');
   let daemon;
   try {
-    daemon = await startExtraHost(ctx, 'extra-erofs', { path, device: file, type: 'erofs' }, dataRoot);
+    daemon = await startExtraHost(ctx, 'extra-erofs', { path, device: file, type: 'erofs' }, { dataRoot });
   } catch (error) {
     ctx.results.fail(`${LABEL}: patched dockerd starts with an erofs file as device`, errorText(error));
     return;

@@ -6,9 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
+import { errorText, type E2eContext } from './context.ts';
 import { layerDir } from './data-root.ts';
 import type { DockerClient } from './docker.ts';
+import { startExtraHost } from './extra-host.ts';
 import { compareMoves, driverRows, expectedMoves, moved, parseMetrics, type PullsDone, type Series } from './engine-report.ts';
 import { mount, unmountAll } from './mounts.ts';
 import { READ_ONLY } from './store.ts';
@@ -155,7 +156,7 @@ export async function checkAssistedCounters(ctx: E2eContext, storeRoot: string, 
   const metricsAddress = await freeMetricsAddress();
   let daemon;
   try {
-    daemon = await startPrivateDaemon(ctx, 'assisted-metrics', { 'extra-storage': { path: storeRoot }, 'metrics-addr': metricsAddress });
+    daemon = await startExtraHost(ctx, 'assisted-metrics', { path: storeRoot }, { config: { 'metrics-addr': metricsAddress } });
     const before = await readMetrics(metricsAddress, ctx.signal);
     const pulls = [];
     for (let k = 0; k < 2; k++) pulls.push(await daemon.docker.call(['pull', `${ref}-extra`], { reject: false, timeoutMs: 120_000, signal: ctx.signal }));
