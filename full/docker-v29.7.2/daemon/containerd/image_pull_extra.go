@@ -78,26 +78,25 @@ func (i *ImageService) reportLinkedLayers(ctx context.Context, target ocispec.De
 	if i.extraStorage == nil {
 		return
 	}
-	sn := i.snapshotterService(i.snapshotter)
-	if tally := extrametrics.Of(ctx); tally != nil {
-		f, err := snapshotpull.CountFetched(ctx, i.content, sn, target, platform, tally.Started())
-		if err != nil {
-			log.G(ctx).WithError(err).Warn("extra storage: cannot count how the layers of a registry-assisted pull came")
-		}
-		for _, desc := range f.Linked {
-			tally.Layer(false, desc.Size)
-		}
-		tally.Fetched(f.Downloaded, f.Present)
-	}
-	linked, err := snapshotpull.LinkedLayers(ctx, i.content, sn, target, platform)
+	tally := extrametrics.Of(ctx) // nil outside a NAME:TAG-extra pull, started at the zero time
+	f, err := snapshotpull.CountFetched(ctx, i.content, i.snapshotterService(i.snapshotter), target, platform, tally.Started())
 	if err != nil {
-		log.G(ctx).WithError(err).Debug("extra storage: cannot tell which layers were linked")
+		// Only the counters of a NAME:TAG-extra pull are lost to it; a plain pull just says less.
+		if l := log.G(ctx).WithError(err); tally != nil {
+			l.Warn("extra storage: cannot count how the layers of a registry-assisted pull came")
+		} else {
+			l.Debug("extra storage: cannot tell which layers were linked")
+		}
 		return
 	}
-	for _, desc := range linked {
+	for _, desc := range f.LinkedNow {
+		tally.Layer(false, desc.Size)
+	}
+	tally.Fetched(f.Downloaded, f.Present)
+	for _, desc := range f.Linked {
 		progress.Update(out, stringid.TruncateID(desc.Digest.Encoded()), "Linked from extra storage")
 	}
-	if len(linked) > 0 {
-		progress.Messagef(out, "", "%d layers linked from extra storage %s, not downloaded", len(linked), i.extraStorage.Path())
+	if len(f.Linked) > 0 {
+		progress.Messagef(out, "", "%d layers linked from extra storage %s, not downloaded", len(f.Linked), i.extraStorage.Path())
 	}
 }

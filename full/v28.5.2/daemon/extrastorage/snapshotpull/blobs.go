@@ -82,32 +82,15 @@ func writeLayer(ctx context.Context, cs content.Store, l extrastorage.Layer, des
 	return nil
 }
 
-// LinkedLayers returns the layers of target (for platform) whose snapshots
-// exist while their blobs were never fetched: a remote snapshotter, here
-// extra-snapshotter, linked them.
-func LinkedLayers(ctx context.Context, cs content.Store, sn snapshots.Snapshotter, target ocispec.Descriptor, platform platforms.MatchComparer) ([]ocispec.Descriptor, error) {
-	layers, chainIDs, err := imageLayers(ctx, cs, target, platform)
-	if err != nil {
-		return nil, err
-	}
-	var linked []ocispec.Descriptor
-	for i, desc := range layers {
-		if _, err := cs.Info(ctx, desc.Digest); !cerrdefs.IsNotFound(err) {
-			continue
-		}
-		if _, err := sn.Stat(ctx, chainIDs[i].String()); err == nil {
-			linked = append(linked, desc)
-		}
-	}
-	return linked, nil
-}
-
 // Fetched is how the layers of an image came to the host in a registry
 // pull.
 type Fetched struct {
-	// Linked are the layers a remote snapshotter linked during the pull:
-	// their snapshots are new and their blobs were never downloaded.
+	// Linked are the layers a remote snapshotter, here extra-snapshotter,
+	// linked: their snapshots exist while their blobs were never fetched.
+	// In the order of the image's layers.
 	Linked []ocispec.Descriptor
+	// LinkedNow are those of Linked that the pull linked.
+	LinkedNow []ocispec.Descriptor
 	// Downloaded counts the layers whose blobs came with the pull.
 	Downloaded int
 	// Present counts the layers on the host before the pull, downloaded
@@ -116,8 +99,9 @@ type Fetched struct {
 }
 
 // CountFetched tells how each layer of target (for platform) came to the
-// host in a pull that began at since: a blob or a snapshot created since
-// came with the pull; a layer without a blob was linked.
+// host in a pull that began at since (the zero time: every layer came with
+// it): a blob or a snapshot created since came with the pull; a layer
+// without a blob was linked.
 func CountFetched(ctx context.Context, cs content.Store, sn snapshots.Snapshotter, target ocispec.Descriptor, platform platforms.MatchComparer, since time.Time) (Fetched, error) {
 	var f Fetched
 	layers, chainIDs, err := imageLayers(ctx, cs, target, platform)
@@ -141,10 +125,11 @@ func CountFetched(ctx context.Context, cs content.Store, sn snapshots.Snapshotte
 		if err != nil {
 			return f, fmt.Errorf("layer %s has neither its blob nor its snapshot: %w", desc.Digest, err)
 		}
+		f.Linked = append(f.Linked, desc)
 		if snap.Created.Before(since) {
 			f.Present++
 		} else {
-			f.Linked = append(f.Linked, desc)
+			f.LinkedNow = append(f.LinkedNow, desc)
 		}
 	}
 	return f, nil

@@ -102,13 +102,14 @@ func TestCountFetched(t *testing.T) {
 		late       []string
 		snapshots  map[int]bool // layer index → snapshot made before the pull (false: during it)
 		want       Fetched
-		wantLinked []string
+		wantLinked []string // by the pull
+		wantAll    []string // linked, by it or before
 		wantErr    string
 	}{
 		{name: "every layer downloaded by the pull", late: []string{"a", "b"}, want: Fetched{Downloaded: 2}},
 		{name: "every layer on the host before", blobs: []string{"a", "b"}, want: Fetched{Present: 2}},
-		{name: "the store's layers linked by the pull", snapshots: map[int]bool{0: false, 1: false}, wantLinked: []string{"a", "b"}},
-		{name: "a layer linked by an earlier pull, one downloaded now", late: []string{"b"}, snapshots: map[int]bool{0: true}, want: Fetched{Present: 1, Downloaded: 1}},
+		{name: "the store's layers linked by the pull", snapshots: map[int]bool{0: false, 1: false}, wantLinked: []string{"a", "b"}, wantAll: []string{"a", "b"}},
+		{name: "a layer linked by an earlier pull, one downloaded now", late: []string{"b"}, snapshots: map[int]bool{0: true}, want: Fetched{Present: 1, Downloaded: 1}, wantAll: []string{"a"}},
 		{name: "a layer neither downloaded nor linked", blobs: []string{"a"}, wantErr: "has neither its blob nor its snapshot"},
 	}
 	for _, tc := range cases {
@@ -151,11 +152,15 @@ func TestCountFetched(t *testing.T) {
 				return
 			}
 			assert.NilError(t, err)
-			var linked []string
-			for _, d := range got.Linked {
-				linked = append(linked, map[digest.Digest]string{layer("a").Digest: "a", layer("b").Digest: "b"}[d.Digest])
+			names := func(descs []ocispec.Descriptor) []string {
+				var n []string
+				for _, d := range descs {
+					n = append(n, map[digest.Digest]string{layer("a").Digest: "a", layer("b").Digest: "b"}[d.Digest])
+				}
+				return n
 			}
-			assert.Check(t, is.DeepEqual(linked, tc.wantLinked))
+			assert.Check(t, is.DeepEqual(names(got.LinkedNow), tc.wantLinked))
+			assert.Check(t, is.DeepEqual(names(got.Linked), tc.wantAll))
 			assert.Check(t, is.Equal(got.Downloaded, tc.want.Downloaded))
 			assert.Check(t, is.Equal(got.Present, tc.want.Present))
 		})
