@@ -49,3 +49,11 @@ export async function inspectDiffIds(docker: DockerClient, ref: string): Promise
   const result = await docker.call(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref], { reject: false, timeoutMs: 30_000 });
   return result.exitCode === 0 ? (JSON.parse(result.stdout) as string[]) : undefined;
 }
+
+/** `docker rmi` of those of refs that are there, then the images left: what a removal check reads. */
+export async function removeTags(docker: DockerClient, refs: readonly string[]): Promise<{ result: RunResult; left: string[] }> {
+  const present = [];
+  for (const ref of refs) if (await inspectImageId(docker, ref)) present.push(ref);
+  const result = await docker.call(['rmi', ...present], { reject: false, timeoutMs: 60_000 });
+  return { result, left: await imageIds(docker) };
+}

@@ -20,7 +20,7 @@ import { SNAPSHOTTER, mountsBelow, startContainerdEnv, type ContainerdEnv } from
 import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
 import { diskBytes, readCacheId } from './data-root.ts';
 import { LABEL_SOURCE } from './extra-host.ts';
-import { imageIds, inspectDiffIds, inspectImageId, type DockerClient } from './docker.ts';
+import { inspectDiffIds, inspectImageId, removeTags, type DockerClient } from './docker.ts';
 import { DaemonStartError } from './errors.ts';
 import type { ImageSpec } from './image-spec.ts';
 import { pidsMentioning, sleep } from './processes.ts';
@@ -328,11 +328,7 @@ async function checkPullWithoutStore(ctx: E2eContext, docker: DockerClient, spec
 }
 
 async function checkRemoval(ctx: E2eContext, env: ContainerdEnv, docker: DockerClient, spec: ImageSpec, image: BuiltImage): Promise<void> {
-  const refs = [image.ref, `${image.ref}-extra`, `${spec.repo}:latest`, `${spec.repo}:extra`];
-  const present = [];
-  for (const ref of refs) if (await inspectImageId(docker, ref)) present.push(ref);
-  const result = await docker.call(['rmi', ...present], { reject: false, timeoutMs: 60_000 });
-  const left = await imageIds(docker);
+  const { result, left } = await removeTags(docker, [image.ref, `${image.ref}-extra`, `${spec.repo}:latest`, `${spec.repo}:extra`]);
   let snapshots = '';
   let layerMounts: string[] = [];
   for (let waited = 0; waited <= 20_000; waited += 1000) {

@@ -8,7 +8,7 @@ import type { BuiltImage } from './build-image.ts';
 import { errorText, startPrivateDaemon, type E2eContext } from './context.ts';
 import { checkContainerFiles } from './container-run.ts';
 import { layerChains } from './data-root.ts';
-import { imageIds, inspectImageId, type DockerClient } from './docker.ts';
+import { imageIds, inspectImageId, removeTags, type DockerClient } from './docker.ts';
 import { holdsStoreImage, startExtraHost } from './extra-host.ts';
 import type { ImageSpec } from './image-spec.ts';
 import { mount, mountAt, unmountAll } from './mounts.ts';
@@ -113,11 +113,7 @@ export async function checkOrdinaryPulls(ctx: E2eContext, docker: DockerClient, 
 }
 
 async function checkRemoval(ctx: E2eContext, docker: DockerClient, dataRoot: string, spec: ImageSpec, image: BuiltImage): Promise<void> {
-  const refs = [image.ref, `${image.ref}-extra`, `${spec.repo}:latest`, `${spec.repo}:extra`];
-  const present = [];
-  for (const ref of refs) if (await inspectImageId(docker, ref)) present.push(ref);
-  const result = await docker.call(['rmi', ...present], { reject: false, timeoutMs: 60_000 });
-  const left = await imageIds(docker);
+  const { result, left } = await removeTags(docker, [image.ref, `${image.ref}-extra`, `${spec.repo}:latest`, `${spec.repo}:extra`]);
   const chains = (await layerChains(dataRoot)).filter((c) => image.chainIds.includes(c));
   ctx.results.check(`${LABEL}: docker rmi removes the image and its local layers`, result.exitCode === 0 && left.length === 0 && chains.length === 0,
     `exit ${result.exitCode} ${result.stderr.trim()}; images left ${left.length}, layerdb entries left ${chains.length}`);
